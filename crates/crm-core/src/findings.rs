@@ -1,0 +1,190 @@
+//! Findings: every problem found in the input, with its place, as data.
+//! A bad cell becomes a `Finding`, never a panic or a silent drop.
+
+use serde::Serialize;
+
+/// How serious a finding is (schema.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The row is rejected from the metrics.
+    Error,
+    /// The value is suspicious or was dropped; the row counts.
+    Warning,
+    /// Worth knowing; nothing wrong with the numbers.
+    Info,
+}
+
+impl Severity {
+    /// The lowercase code used in outputs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// The validation codes of schema.md §4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    /// Customer or follow-up row with neither name nor id.
+    MissingCustomerName,
+    /// A date cell no accepted form reads.
+    UnparseableDate,
+    /// A date after the as-of date.
+    FutureDate,
+    /// A date column whose day/month order could not be proved.
+    AmbiguousDateColumn,
+    /// Amount text that cannot be read.
+    UnparseableAmount,
+    /// A negative amount.
+    NegativeAmount,
+    /// A budget range whose low end is above its high end.
+    BudgetMinGtMax,
+    /// Not a phone number.
+    InvalidPhone,
+    /// A mainland mobile in a phone field.
+    PersonalPhone,
+    /// Not an e-mail address.
+    InvalidEmail,
+    /// An address at a personal mail provider.
+    PersonalEmail,
+    /// A full Chinese contact name.
+    UnmaskedContactName,
+    /// Industry text that maps to no GB/T 4754 entry.
+    UnknownIndustry,
+    /// A stage that maps to no canonical stage.
+    NonstandardStage,
+    /// A grade that is not A/B/C.
+    UnknownGrade,
+    /// A source outside the canonical list.
+    UnknownSource,
+    /// A satisfaction score outside 1–5.
+    InvalidSatisfaction,
+    /// Rows merged into one customer.
+    DuplicateCustomer,
+    /// Close names that were not merged.
+    PossibleDuplicate,
+    /// A follow-up whose customer is in no customer table.
+    OrphanFollowup,
+    /// Signed before the opportunity started.
+    SignBeforeStart,
+    /// Won with no signed date.
+    WonWithoutSignDate,
+    /// Won with no amount.
+    WonWithoutAmount,
+    /// An amount on an opportunity that is not won.
+    AmountWithoutWon,
+    /// A mainland ID card number.
+    IdNumber,
+    /// A date without a year.
+    DateWithoutYear,
+    /// A subtotal / total / notes row left out.
+    SummaryRow,
+    /// A target period in no accepted form.
+    UnreadablePeriod,
+    /// An Excel error cell such as `#N/A` (read as empty).
+    ErrorCell,
+    /// A second column mapped to an already mapped field.
+    DuplicateColumn,
+}
+
+impl Code {
+    /// The snake_case code as written in outputs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Code::MissingCustomerName => "missing_customer_name",
+            Code::UnparseableDate => "unparseable_date",
+            Code::FutureDate => "future_date",
+            Code::AmbiguousDateColumn => "ambiguous_date_column",
+            Code::UnparseableAmount => "unparseable_amount",
+            Code::NegativeAmount => "negative_amount",
+            Code::BudgetMinGtMax => "budget_min_gt_max",
+            Code::InvalidPhone => "invalid_phone",
+            Code::PersonalPhone => "personal_phone",
+            Code::InvalidEmail => "invalid_email",
+            Code::PersonalEmail => "personal_email",
+            Code::UnmaskedContactName => "unmasked_contact_name",
+            Code::UnknownIndustry => "unknown_industry",
+            Code::NonstandardStage => "nonstandard_stage",
+            Code::UnknownGrade => "unknown_grade",
+            Code::UnknownSource => "unknown_source",
+            Code::InvalidSatisfaction => "invalid_satisfaction",
+            Code::DuplicateCustomer => "duplicate_customer",
+            Code::PossibleDuplicate => "possible_duplicate",
+            Code::OrphanFollowup => "orphan_followup",
+            Code::SignBeforeStart => "sign_before_start",
+            Code::WonWithoutSignDate => "won_without_sign_date",
+            Code::WonWithoutAmount => "won_without_amount",
+            Code::AmountWithoutWon => "amount_without_won",
+            Code::IdNumber => "id_number",
+            Code::DateWithoutYear => "date_without_year",
+            Code::SummaryRow => "summary_row",
+            Code::UnreadablePeriod => "unreadable_period",
+            Code::ErrorCell => "error_cell",
+            Code::DuplicateColumn => "duplicate_column",
+        }
+    }
+
+    /// The severity schema.md §4 gives the code.
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::MissingCustomerName => Severity::Error,
+            Code::UnmaskedContactName
+            | Code::UnknownSource
+            | Code::DuplicateCustomer
+            | Code::PossibleDuplicate
+            | Code::AmountWithoutWon
+            | Code::DateWithoutYear
+            | Code::SummaryRow
+            | Code::DuplicateColumn => Severity::Info,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+/// One problem found in the input, with its place and a suggested fix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// The validation code.
+    pub code: Code,
+    /// Its severity (usually `code.severity()`).
+    pub severity: Severity,
+    /// Input file.
+    pub file: String,
+    /// Sheet of the file.
+    pub sheet: String,
+    /// 1-based spreadsheet row; 0 for a finding about a whole column or sheet.
+    pub row: usize,
+    /// Column header as written in the file.
+    pub column: String,
+    /// The original value.
+    pub value: String,
+    /// Detail for the message (e.g. the other name of a possible duplicate).
+    pub detail: String,
+}
+
+impl Finding {
+    /// A finding with the code's own severity.
+    pub fn new(code: Code, origin: &crate::model::Origin, column: &str, value: &str) -> Finding {
+        Finding {
+            code,
+            severity: code.severity(),
+            file: origin.file.clone(),
+            sheet: origin.sheet.clone(),
+            row: origin.row,
+            column: column.to_string(),
+            value: value.to_string(),
+            detail: String::new(),
+        }
+    }
+
+    /// Adds a detail text.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Finding {
+        self.detail = detail.into();
+        self
+    }
+}

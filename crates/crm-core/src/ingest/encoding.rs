@@ -1,0 +1,155 @@
+//! Text encoding detection for delimited files. Sales teams' CSV exports come
+//! from Excel on Chinese Windows (GBK / GB18030, no BOM), from Excel's
+//! "CSV UTF-8" (UTF-8 with BOM), from "Unicode text" (UTF-16LE with BOM) and
+//! from web CRMs (plain UTF-8). A BOM decides; otherwise strict UTF-8 when
+//! the bytes are valid UTF-8; otherwise GB18030, a superset of GBK. A forced
+//! encoding (`--encoding`) overrides detection.
+
+use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
+
+/// How many leading bytes [`decode`] inspects to recognise UTF-16 without a BOM.
+const UTF16_PROBE: usize = 4096;
+
+/// Decode bytes of a text file: a BOM decides (UTF-8, UTF-16LE, UTF-16BE);
+/// else strict UTF-8 if valid; else GB18030 (a superset of GBK). `forced`
+/// (from `--encoding`, resolved with `encoding_rs::Encoding::for_label`)
+/// overrides detection; a BOM matching the forced encoding is still removed.
+///
+/// Returns the text (BOM removed) and the encoding name for reports:
+/// `"UTF-8"`, `"UTF-8-BOM"`, `"UTF-16LE"`, `"UTF-16BE"`, `"GB18030"`, or, for
+/// a forced encoding, `"GBK"` or the encoding's WHATWG name.
+///
+/// Besides the rules above, BOM-less UTF-16 is recognised when, in the first
+/// 4 KiB, at least a third of the odd (LE) or even (BE) bytes are NUL and the
+/// other half has (almost) none; such bytes are never valid text otherwise.
+/// Undecodable sequences become U+FFFD; this never fails and never panics.
+pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> (String, &'static str) {
+    if let Some(enc) = forced {
+        let (text, _had_errors) = enc.decode_with_bom_removal(bytes);
+        let name = if enc == UTF_8 && bytes.starts_with(b"\xEF\xBB\xBF") {
+            "UTF-8-BOM"
+        } else {
+            report_name(enc)
+        };
+        return (text.into_owned(), name);
+    }
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let rest = bytes.get(bom_len..).unwrap_or_default();
+        let (text, _) = enc.decode_without_bom_handling(rest);
+        let name = if enc == UTF_8 {
+            "UTF-8-BOM"
+        } else {
+            report_name(enc)
+        };
+        return (text.into_owned(), name);
+    }
+    if let Some(enc) = sniff_utf16(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
+        return (text.into_owned(), report_name(enc));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_owned(), "UTF-8"),
+        Err(_) => {
+            let (text, _) = GB18030.decode_without_bom_handling(bytes);
+            (text.into_owned(), "GB18030")
+        }
+    }
+}
+
+/// The name of an encoding as reports show it.
+fn report_name(enc: &'static Encoding) -> &'static str {
+    if enc == UTF_8 {
+        "UTF-8"
+    } else if enc == UTF_16LE {
+        "UTF-16LE"
+    } else if enc == UTF_16BE {
+        "UTF-16BE"
+    } else if enc == GB18030 {
+        "GB18030"
+    } else if enc == GBK {
+        "GBK"
+    } else {
+        enc.name()
+    }
+}
+
+/// Recognises BOM-less UTF-16 by where its NUL bytes fall (ASCII-heavy text
+/// such as CSV has a NUL in every other byte).
+fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    let probe = &bytes[..bytes.len().min(UTF16_PROBE)];
+    if probe.len() < 4 {
+        return None;
+    }
+    let pairs = probe.len() / 2;
+    let (mut even_nul, mut odd_nul) = (0usize, 0usize);
+    for pair in probe.chunks_exact(2) {
+        if pair[0] == 0 {
+            even_nul += 1;
+        }
+        if pair[1] == 0 {
+            odd_nul += 1;
+        }
+    }
+    let many = |n: usize| n * 3 >= pairs;
+    let few = |n: usize| n * 50 <= pairs;
+    if many(odd_nul) && few(even_nul) {
+        Some(UTF_16LE)
+    } else if many(even_nul) && few(odd_nul) {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_utf8_is_removed() {
+        let (t, n) = decode(b"\xEF\xBB\xBFa,b", None);
+        assert_eq!((t.as_str(), n), ("a,b", "UTF-8-BOM"));
+    }
+
+    #[test]
+    fn gbk_falls_back_to_gb18030() {
+        let (bytes, _, _) = GBK.encode("企业名称,所属行业");
+        let (t, n) = decode(&bytes, None);
+        assert_eq!((t.as_str(), n), ("企业名称,所属行业", "GB18030"));
+    }
+
+    #[test]
+    fn utf16_without_bom() {
+        let le: Vec<u8> = "name,phone\r\n张三,1\r\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(
+            decode(&le, None),
+            ("name,phone\r\n张三,1\r\n".into(), "UTF-16LE")
+        );
+        let be: Vec<u8> = "name,phone"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        assert_eq!(decode(&be, None), ("name,phone".into(), "UTF-16BE"));
+    }
+
+    #[test]
+    fn forced_overrides() {
+        let forced = Encoding::for_label(b"GBK");
+        let (bytes, _, _) = GBK.encode("软件");
+        assert_eq!(decode(&bytes, forced), ("软件".into(), "GBK"));
+        let forced = Encoding::for_label(b"utf-8");
+        assert_eq!(decode(b"\xEF\xBB\xBFx", forced), ("x".into(), "UTF-8-BOM"));
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        assert_eq!(decode(b"", None), (String::new(), "UTF-8"));
+        let _ = decode(b"\xFF", None);
+        let _ = decode(b"\xFF\xFE\x00", None);
+        let _ = decode(b"\xFE\xFF\xD8", None);
+        let _ = decode(&[0u8; 9], None);
+    }
+}

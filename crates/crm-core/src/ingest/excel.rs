@@ -1,0 +1,588 @@
+//! Workbooks (xlsx, xlsm, xlsb, xls, ods) into raw sheets, through calamine.
+//! Cells keep their type (text, number, real date, bool, error); formulas
+//! give their cached results; merged ranges (xlsx and xls, the formats
+//! calamine reports them for) are filled with their top-left value so every
+//! row of a merged block carries it; row 0 is always spreadsheet row 1.
+//!
+//! Calamine is given the whole file as an in-memory slice and every call into
+//! it runs under `catch_unwind`, so a malformed file becomes a
+//! [`ReadError`], never a panic of the caller. xlsx and xlsb sheets are
+//! streamed cell by cell into sparse rows (no dense rectangle is built), and
+//! every sheet is held to [`MAX_SHEET_CELLS`], so a stray value in cell
+//! `XFD1048576` cannot exhaust memory.
+
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use calamine::{
+    open_workbook_auto_from_rs, open_workbook_from_rs, CellErrorType, Data, Dimensions,
+    ExcelDateTime, Ods, OdsError, Range, Reader, SheetType, Sheets, Xls, XlsError, Xlsb, XlsbError,
+    Xlsx, XlsxError,
+};
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::read::ReadError;
+use crate::model::{Cell, RawSheet};
+
+/// The signature of an OLE2 compound file (xls, or an encrypted OOXML package).
+pub(crate) const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+/// The signature of a zip archive (xlsx, xlsm, xlsb, ods).
+pub(crate) const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
+/// The most cells (row slots included) one sheet may occupy once laid out
+/// as rows (64 Mi cells, about 2 GiB); beyond it the file is refused with
+/// [`ReadError::SheetTooLarge`].
+pub const MAX_SHEET_CELLS: usize = 64 * 1024 * 1024;
+
+/// A workbook opened on an in-memory slice.
+type Book<'a> = Sheets<Cursor<&'a [u8]>>;
+
+/// Read every sheet of a workbook (xlsx, xlsm, xlsb, xls, ods — chosen by
+/// extension, case-insensitively, falling back to content sniffing when the
+/// extension is missing or wrong) into [`RawSheet`]s, in workbook order.
+///
+/// Worksheets hidden in Excel are read too; chart, dialog, macro and VBA
+/// sheets are skipped. A sheet that fails to read fails the whole file with
+/// [`ReadError::Corrupt`] naming the sheet. See [`convert_cell`] for how
+/// cells map. Rows: row 0 is spreadsheet row 1 and column 0 is column A
+/// even when the used range starts lower or further right; rows are ragged,
+/// each ending at its last non-empty cell (cells before it that hold nothing
+/// are [`Cell::Empty`], rows holding nothing are empty `Vec`s); each merged
+/// region whose top-left cell holds a value has it copied into every cell of
+/// the region, clipped to the area read. `file` in each sheet is
+/// `path` as displayed; `encoding` is `None`.
+pub fn read_workbook(path: &Path) -> Result<Vec<RawSheet>, ReadError> {
+    let file = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::from_io(&file, e))?;
+    if !meta.is_file() {
+        return Err(ReadError::Io {
+            path: file,
+            source: std::io::Error::other("it is not a regular file"),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadError::from_io(&file, e))?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    read_workbook_bytes(&bytes, ext.as_deref(), &file)
+}
+
+/// [`read_workbook`] on bytes already read; `ext` is the lower-case
+/// extension (a hint only), `file` the display name used in sheets and errors.
+pub(crate) fn read_workbook_bytes(
+    bytes: &[u8],
+    ext: Option<&str>,
+    file: &str,
+) -> Result<Vec<RawSheet>, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty {
+            path: file.to_owned(),
+        });
+    }
+    if is_encrypted_ooxml(bytes) {
+        return Err(ReadError::PasswordProtected {
+            path: file.to_owned(),
+        });
+    }
+    match catch_unwind(AssertUnwindSafe(|| read_unguarded(bytes, ext, file))) {
+        Ok(result) => result,
+        Err(_) => Err(ReadError::Corrupt {
+            path: file.to_owned(),
+            message: "the workbook reader failed on malformed content".to_owned(),
+        }),
+    }
+}
+
+/// True for an OLE2 file holding an `EncryptedPackage` stream: how Excel
+/// stores a password-protected xlsx / xlsm / xlsb.
+pub(crate) fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    const NAME: &[u8] = b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
+    bytes.starts_with(CFB_MAGIC) && bytes.windows(NAME.len()).any(|w| w == NAME)
+}
+
+/// The body of [`read_workbook_bytes`], which runs it under `catch_unwind`.
+fn read_unguarded(bytes: &[u8], ext: Option<&str>, file: &str) -> Result<Vec<RawSheet>, ReadError> {
+    let mut book = open(bytes, ext).map_err(|e| workbook_error(file, e))?;
+    let metas: Vec<(String, SheetType)> = book
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.typ))
+        .collect();
+    let mut out = Vec::with_capacity(metas.len());
+    for (name, typ) in metas {
+        match typ {
+            SheetType::WorkSheet => {}
+            SheetType::DialogSheet
+            | SheetType::MacroSheet
+            | SheetType::ChartSheet
+            | SheetType::Vba => continue,
+        }
+        let sheet_error = |e: calamine::Error| match workbook_error(file, e) {
+            ReadError::Corrupt { path, message } => ReadError::Corrupt {
+                path,
+                message: format!("sheet '{name}': {message}"),
+            },
+            other => other,
+        };
+        let too_large = |_: Overflow| ReadError::SheetTooLarge {
+            path: file.to_owned(),
+            sheet: name.clone(),
+        };
+        let mut grid = Grid::new(MAX_SHEET_CELLS);
+        let merges = match &mut book {
+            Sheets::Xlsx(x) => {
+                match x.worksheet_cells_reader(&name) {
+                    Ok(mut cells) => {
+                        while let Some(cell) = cells
+                            .next_cell()
+                            .map_err(|e| sheet_error(calamine::Error::Xlsx(e)))?
+                        {
+                            let value = into_cell(Data::from(cell.get_value().clone()));
+                            grid.put(cell.get_position(), value).map_err(too_large)?;
+                        }
+                    }
+                    // calamine reads such a part as an empty sheet too.
+                    Err(XlsxError::NotAWorksheet(_)) => {}
+                    Err(e) => return Err(sheet_error(calamine::Error::Xlsx(e))),
+                }
+                x.merge_cells_by_sheet_name(&name)
+                    .map_err(|e| sheet_error(calamine::Error::Xlsx(e)))?
+            }
+            Sheets::Xlsb(x) => {
+                let mut cells = x
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| sheet_error(calamine::Error::Xlsb(e)))?;
+                while let Some(cell) = cells
+                    .next_cell()
+                    .map_err(|e| sheet_error(calamine::Error::Xlsb(e)))?
+                {
+                    let value = into_cell(Data::from(cell.get_value().clone()));
+                    grid.put(cell.get_position(), value).map_err(too_large)?;
+                }
+                // calamine does not report merged cells for xlsb.
+                Vec::new()
+            }
+            Sheets::Xls(x) => {
+                let range = x
+                    .worksheet_range(&name)
+                    .map_err(|e| sheet_error(calamine::Error::Xls(e)))?;
+                grid.put_range(&range).map_err(too_large)?;
+                x.merge_cells_by_sheet_name(&name)
+                    .map_err(|e| sheet_error(calamine::Error::Xls(e)))?
+            }
+            Sheets::Ods(x) => {
+                let range = x
+                    .worksheet_range(&name)
+                    .map_err(|e| sheet_error(calamine::Error::Ods(e)))?;
+                grid.put_range(&range).map_err(too_large)?;
+                // calamine does not report merged cells for ods.
+                Vec::new()
+            }
+        };
+        grid.fill_merges(&merges).map_err(too_large)?;
+        out.push(RawSheet {
+            file: file.to_owned(),
+            sheet: name,
+            encoding: None,
+            rows: grid.rows,
+        });
+    }
+    Ok(out)
+}
+
+/// Opens the workbook with the reader its extension names, then, if that
+/// fails for any reason but a password, with calamine's content sniffing.
+/// The extension's error is the one reported when both fail.
+fn open<'a>(bytes: &'a [u8], ext: Option<&str>) -> Result<Book<'a>, calamine::Error> {
+    use calamine::Error as E;
+    let cur = Cursor::new(bytes);
+    let by_ext: Option<Result<Book<'a>, E>> = match ext {
+        Some("xlsx" | "xlsm" | "xltx" | "xltm" | "xlam") => Some(
+            open_workbook_from_rs::<Xlsx<_>, _>(cur.clone())
+                .map(Sheets::Xlsx)
+                .map_err(E::Xlsx),
+        ),
+        Some("xlsb") => Some(
+            open_workbook_from_rs::<Xlsb<_>, _>(cur.clone())
+                .map(Sheets::Xlsb)
+                .map_err(E::Xlsb),
+        ),
+        Some("xls" | "xlt" | "xla") => Some(
+            open_workbook_from_rs::<Xls<_>, _>(cur.clone())
+                .map(Sheets::Xls)
+                .map_err(E::Xls),
+        ),
+        Some("ods") => Some(
+            open_workbook_from_rs::<Ods<_>, _>(cur.clone())
+                .map(Sheets::Ods)
+                .map_err(E::Ods),
+        ),
+        _ => None,
+    };
+    match by_ext {
+        Some(Ok(book)) => Ok(book),
+        Some(Err(e)) if is_password(&e) => Err(e),
+        Some(Err(e)) => open_workbook_auto_from_rs(cur).map_err(|_| e),
+        None => open_workbook_auto_from_rs(cur),
+    }
+}
+
+/// True when calamine says the workbook is password-protected.
+fn is_password(e: &calamine::Error) -> bool {
+    matches!(
+        e,
+        calamine::Error::Xls(XlsError::Password)
+            | calamine::Error::Xlsb(XlsbError::Password)
+            | calamine::Error::Ods(OdsError::Password)
+    )
+}
+
+/// Maps a calamine error to a [`ReadError`] with a one-line message.
+fn workbook_error(file: &str, e: calamine::Error) -> ReadError {
+    if is_password(&e) {
+        return ReadError::PasswordProtected {
+            path: file.to_owned(),
+        };
+    }
+    let message = match &e {
+        calamine::Error::Msg("Cannot detect file format") => {
+            "not an Excel or OpenDocument workbook".to_owned()
+        }
+        other => other.to_string(),
+    };
+    ReadError::Corrupt {
+        path: file.to_owned(),
+        message: one_line(&message),
+    }
+}
+
+/// Collapses a message onto one line.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A sheet went over [`MAX_SHEET_CELLS`].
+#[derive(Debug)]
+struct Overflow;
+
+/// A sheet's physical rows under construction, within a cell budget.
+///
+/// Layout: row 0 is spreadsheet row 1 and column 0 is column A. Rows are
+/// ragged: each ends at its last non-empty cell (a merged fill may extend
+/// it); cells before it that hold nothing are [`Cell::Empty`], and rows
+/// above the first value, or with no value at all, are empty `Vec`s.
+/// Nothing past the last row holding a value is kept.
+struct Grid {
+    /// The rows so far.
+    rows: Vec<Vec<Cell>>,
+    /// Cells and row slots allocated so far.
+    used: usize,
+    /// The budget for `used`.
+    limit: usize,
+}
+
+impl Grid {
+    /// An empty grid with a budget of `limit` cells.
+    fn new(limit: usize) -> Grid {
+        Grid {
+            rows: Vec::new(),
+            used: 0,
+            limit,
+        }
+    }
+
+    /// Charges `n` more cells to the budget.
+    fn charge(&mut self, n: usize) -> Result<(), Overflow> {
+        self.used = self.used.saturating_add(n);
+        if self.used > self.limit {
+            Err(Overflow)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Sets the cell at an absolute `(row, col)`; empty values are not stored.
+    fn put(&mut self, (row, col): (u32, u32), value: Cell) -> Result<(), Overflow> {
+        if value == Cell::Empty {
+            return Ok(());
+        }
+        let (r, c) = (row as usize, col as usize);
+        if r >= self.rows.len() {
+            self.charge(r + 1 - self.rows.len())?;
+            self.rows.resize_with(r + 1, Vec::new);
+        }
+        let len = self.rows[r].len();
+        if c >= len {
+            self.charge(c + 1 - len)?;
+            self.rows[r].resize(c + 1, Cell::Empty);
+        }
+        self.rows[r][c] = value;
+        Ok(())
+    }
+
+    /// Puts every non-empty cell of a calamine range at its absolute place.
+    fn put_range(&mut self, range: &Range<Data>) -> Result<(), Overflow> {
+        let Some((r0, c0)) = range.start() else {
+            return Ok(());
+        };
+        for (r, c, data) in range.used_cells() {
+            let row = r0.saturating_add(u32::try_from(r).unwrap_or(u32::MAX));
+            let col = c0.saturating_add(u32::try_from(c).unwrap_or(u32::MAX));
+            self.put((row, col), convert_cell(data))?;
+        }
+        Ok(())
+    }
+
+    /// Copies the top-left value of each merged region into every cell of
+    /// it, clipped to the rows and the widest row read (a merge reaching past
+    /// the used area is not extended). Regions whose top-left is empty are
+    /// left alone.
+    fn fill_merges(&mut self, merges: &[Dimensions]) -> Result<(), Overflow> {
+        let width = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let height = self.rows.len();
+        for m in merges {
+            let (r0, r1) = min_max(m.start.0, m.end.0);
+            let (c0, c1) = min_max(m.start.1, m.end.1);
+            let value = match self.rows.get(r0).and_then(|r| r.get(c0)) {
+                Some(v) if *v != Cell::Empty => v.clone(),
+                _ => continue,
+            };
+            let r1 = r1.min(height.saturating_sub(1));
+            let c1 = c1.min(width.saturating_sub(1));
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    // `put` charges only for cells that do not exist yet.
+                    self.put((r as u32, c as u32), value.clone())?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ends of an interval as `usize`, in order.
+fn min_max(a: u32, b: u32) -> (usize, usize) {
+    (a.min(b) as usize, a.max(b) as usize)
+}
+
+/// Converts one calamine cell.
+///
+/// - `Empty` and empty strings → [`Cell::Empty`]; `String` → [`Cell::Text`].
+/// - `Float`, `Int` → [`Cell::Number`]; `Bool` → [`Cell::Bool`].
+/// - `DateTime` (a number with a date format) → [`Cell::DateTime`] in the
+///   workbook's date system (1900 or 1904, carried by calamine); a time of
+///   day alone (serial in `[0, 1)`) → text `HH:MM` or `HH:MM:SS`; a duration
+///   format (`[h]:mm`) → text `H:MM:SS`; Excel's phantom 1900-02-29 (serial
+///   60) → text `1900-02-29` (no such date exists).
+/// - `DateTimeIso` (ods, xlsx `t="d"`) → [`Cell::DateTime`] when it parses
+///   as an ISO date or date-time, else the text as is.
+/// - `DurationIso` → its text (`PT12H30M`).
+/// - `Error` → [`Cell::Error`] with Excel's spelling (`#N/A`, `#DIV/0!`…).
+pub fn convert_cell(data: &Data) -> Cell {
+    into_cell(data.clone())
+}
+
+/// [`convert_cell`] on an owned value (strings are moved, not copied).
+fn into_cell(data: Data) -> Cell {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(s) if s.is_empty() => Cell::Empty,
+        Data::String(s) => Cell::Text(s),
+        Data::Float(f) => Cell::Number(f),
+        Data::Int(i) => Cell::Number(i as f64),
+        Data::Bool(b) => Cell::Bool(b),
+        Data::DateTime(dt) => convert_excel_datetime(&dt),
+        Data::DateTimeIso(s) => match parse_iso_datetime(&s) {
+            Some(v) => Cell::DateTime(v),
+            None => Cell::Text(s),
+        },
+        Data::DurationIso(s) => Cell::Text(s),
+        Data::Error(e) => Cell::Error(error_text(&e)),
+    }
+}
+
+/// Excel's spelling of an error value.
+fn error_text(e: &CellErrorType) -> String {
+    match e {
+        CellErrorType::Div0
+        | CellErrorType::NA
+        | CellErrorType::Name
+        | CellErrorType::Null
+        | CellErrorType::Num
+        | CellErrorType::Ref
+        | CellErrorType::Value
+        | CellErrorType::GettingData => e.to_string(),
+    }
+}
+
+/// Converts a date-formatted number (see [`convert_cell`]).
+fn convert_excel_datetime(dt: &ExcelDateTime) -> Cell {
+    let serial = dt.as_f64();
+    if !serial.is_finite() || serial < 0.0 {
+        return Cell::Number(serial);
+    }
+    let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
+    if dt.is_duration() {
+        let total_secs = (serial * 86_400.0).round() as u64;
+        return Cell::Text(format!(
+            "{}:{:02}:{:02}",
+            total_secs / 3600,
+            total_secs / 60 % 60,
+            total_secs % 60
+        ));
+    }
+    if serial < 1.0 {
+        return Cell::Text(if s == 0 && ms == 0 {
+            format!("{h:02}:{mi:02}")
+        } else {
+            format!("{h:02}:{mi:02}:{s:02}")
+        });
+    }
+    match NaiveDate::from_ymd_opt(i32::from(y), u32::from(mo), u32::from(d)).and_then(|date| {
+        date.and_hms_milli_opt(u32::from(h), u32::from(mi), u32::from(s), u32::from(ms))
+    }) {
+        Some(v) => Cell::DateTime(v),
+        None => Cell::Text(format!("{y:04}-{mo:02}-{d:02}")),
+    }
+}
+
+/// Parses the ISO 8601 forms calamine passes through (`2024-03-15`,
+/// `2024-03-15T14:30:00`, with optional fraction).
+fn parse_iso_datetime(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(v) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(v);
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::ExcelDateTimeType;
+
+    fn date(y: i32, m: u32, d: u32, h: u32, mi: u32) -> Cell {
+        match NaiveDate::from_ymd_opt(y, m, d).and_then(|x| x.and_hms_opt(h, mi, 0)) {
+            Some(v) => Cell::DateTime(v),
+            None => panic!("bad test date"),
+        }
+    }
+
+    #[test]
+    fn dates_in_both_systems() {
+        let d1900 = Data::DateTime(ExcelDateTime::new(
+            45366.5,
+            ExcelDateTimeType::DateTime,
+            false,
+        ));
+        assert_eq!(convert_cell(&d1900), date(2024, 3, 15, 12, 0));
+        // The same day is 1462 days less in the 1904 system.
+        let d1904 = Data::DateTime(ExcelDateTime::new(
+            43904.5,
+            ExcelDateTimeType::DateTime,
+            true,
+        ));
+        assert_eq!(convert_cell(&d1904), date(2024, 3, 15, 12, 0));
+        let phantom = Data::DateTime(ExcelDateTime::new(60.0, ExcelDateTimeType::DateTime, false));
+        assert_eq!(convert_cell(&phantom), Cell::Text("1900-02-29".into()));
+        let time = Data::DateTime(ExcelDateTime::new(
+            0.5625,
+            ExcelDateTimeType::DateTime,
+            false,
+        ));
+        assert_eq!(convert_cell(&time), Cell::Text("13:30".into()));
+        let dur = Data::DateTime(ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false));
+        assert_eq!(convert_cell(&dur), Cell::Text("36:00:00".into()));
+        let neg = Data::DateTime(ExcelDateTime::new(-3.0, ExcelDateTimeType::DateTime, false));
+        assert_eq!(convert_cell(&neg), Cell::Number(-3.0));
+    }
+
+    #[test]
+    fn other_variants() {
+        assert_eq!(convert_cell(&Data::Int(7)), Cell::Number(7.0));
+        assert_eq!(convert_cell(&Data::String(String::new())), Cell::Empty);
+        assert_eq!(
+            convert_cell(&Data::Error(CellErrorType::NA)),
+            Cell::Error("#N/A".into())
+        );
+        assert_eq!(
+            convert_cell(&Data::DateTimeIso("2024-03-15".into())),
+            date(2024, 3, 15, 0, 0)
+        );
+        assert_eq!(
+            convert_cell(&Data::DateTimeIso("2024-03-15T08:05:00".into())),
+            date(2024, 3, 15, 8, 5)
+        );
+        assert_eq!(
+            convert_cell(&Data::DateTimeIso("14:30:00".into())),
+            Cell::Text("14:30:00".into())
+        );
+        assert_eq!(
+            convert_cell(&Data::DurationIso("PT1H".into())),
+            Cell::Text("PT1H".into())
+        );
+    }
+
+    #[test]
+    fn layout_pads_and_fills_merges() {
+        let mut range: Range<Data> = Range::new((2, 1), (4, 3));
+        range.set_value((2, 1), Data::String("title".into()));
+        range.set_value((3, 1), Data::String("block".into()));
+        range.set_value((3, 2), Data::Float(1.0));
+        range.set_value((4, 2), Data::Float(2.0));
+        let merges = [
+            Dimensions::new((2, 1), (2, 9)), // clipped to column C, the widest row
+            Dimensions::new((3, 1), (40, 1)), // clipped to row 5
+            Dimensions::new((0, 0), (1, 1)), // empty top-left: ignored
+        ];
+        let mut grid = Grid::new(1000);
+        grid.put_range(&range).expect("budget");
+        grid.fill_merges(&merges).expect("budget");
+        let rows = grid.rows;
+        assert_eq!(rows.len(), 5);
+        assert!(rows[0].is_empty() && rows[1].is_empty());
+        let t = |s: &str| Cell::Text(s.into());
+        assert_eq!(rows[2], vec![Cell::Empty, t("title"), t("title")]);
+        assert_eq!(rows[3], vec![Cell::Empty, t("block"), Cell::Number(1.0)]);
+        assert_eq!(rows[4], vec![Cell::Empty, t("block"), Cell::Number(2.0)]);
+    }
+
+    #[test]
+    fn budget_stops_far_away_cells() {
+        let mut grid = Grid::new(1000);
+        assert!(grid.put((0, 0), Cell::Number(1.0)).is_ok());
+        assert!(grid.put((1_048_575, 16_383), Cell::Number(1.0)).is_err());
+        let mut grid = Grid::new(1000);
+        assert!(grid.put((0, 0), Cell::Number(1.0)).is_ok());
+        assert!(grid.put((0, 900), Cell::Number(1.0)).is_ok());
+        assert!(grid.put((20, 0), Cell::Number(1.0)).is_ok());
+        // A merge over the whole used area would need 21 * 901 cells.
+        assert!(grid
+            .fill_merges(&[Dimensions::new((0, 0), (20, 900))])
+            .is_err());
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        for bytes in [
+            &b"not a workbook"[..],
+            ZIP_MAGIC,
+            CFB_MAGIC,
+            b"PK\x03\x04garbage",
+        ] {
+            for ext in [Some("xlsx"), Some("xls"), Some("xlsb"), Some("ods"), None] {
+                assert!(read_workbook_bytes(bytes, ext, "x").is_err());
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Ingest: files → raw sheets (cells, no interpretation). Encoding detection,
+//! delimited text, workbooks, header-row detection and table classification.
+
+pub mod classify;
+pub mod delimited;
+pub mod encoding;
+pub mod excel;
+pub mod header;
+pub mod read;

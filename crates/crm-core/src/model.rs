@@ -1,0 +1,288 @@
+//! The data that flows between stages: raw cells and sheets as read from a
+//! file, and the canonical records they become. Nothing here reads files or
+//! normalizes values; it only names the shapes.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use crate::schema::Field;
+
+/// One cell as a reader found it, before any interpretation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// No value.
+    Empty,
+    /// Text (from a CSV every non-empty cell is text).
+    Text(String),
+    /// A number cell.
+    Number(f64),
+    /// A real date cell of a workbook, already in the right date system.
+    DateTime(NaiveDateTime),
+    /// A boolean cell.
+    Bool(bool),
+    /// An error cell such as `#N/A`; read as empty with a finding.
+    Error(String),
+}
+
+impl Cell {
+    /// True when the cell holds nothing but white space.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            Cell::Number(_) | Cell::DateTime(_) | Cell::Bool(_) | Cell::Error(_) => false,
+        }
+    }
+
+    /// The cell as the text a user sees (numbers without a trailing `.0`).
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => format_number(*n),
+            Cell::DateTime(dt) => {
+                if dt.time() == chrono::NaiveTime::MIN {
+                    dt.date().format("%Y-%m-%d").to_string()
+                } else {
+                    dt.format("%Y-%m-%d %H:%M:%S").to_string()
+                }
+            }
+            Cell::Bool(b) => b.to_string(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// Formats a number as a spreadsheet shows it: integers without decimals.
+pub fn format_number(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A sheet as read from a file: physical rows, row 0 is spreadsheet row 1.
+#[derive(Debug, Clone, Default)]
+pub struct RawSheet {
+    /// Path of the file as given on the command line.
+    pub file: String,
+    /// Sheet name (the file stem for a CSV).
+    pub sheet: String,
+    /// Detected text encoding (CSV only).
+    pub encoding: Option<String>,
+    /// The physical rows, merged ranges already filled in.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Where a value came from, as a spreadsheet user would find it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Origin {
+    /// The input file.
+    pub file: String,
+    /// The sheet in that file.
+    pub sheet: String,
+    /// 1-based spreadsheet row number, header counted.
+    pub row: usize,
+}
+
+/// What kind of table a sheet is (schema.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    /// One row per customer.
+    Customers,
+    /// One row per follow-up contact.
+    Followups,
+    /// A legacy sheet with customer blocks and their follow-up rows.
+    Combined,
+    /// One row per opportunity.
+    Opportunities,
+    /// One row per sales rep.
+    Roster,
+    /// Sales targets.
+    Targets,
+    /// Customer complaints.
+    Complaints,
+}
+
+impl TableKind {
+    /// The language-neutral code used in `inputs[].kind`.
+    pub fn code(self) -> &'static str {
+        match self {
+            TableKind::Customers => "customers",
+            TableKind::Followups => "followups",
+            TableKind::Combined => "combined",
+            TableKind::Opportunities => "opportunities",
+            TableKind::Roster => "roster",
+            TableKind::Targets => "targets",
+            TableKind::Complaints => "complaints",
+        }
+    }
+
+    /// Parses a `--kind` value.
+    pub fn parse(s: &str) -> Option<TableKind> {
+        [
+            TableKind::Customers,
+            TableKind::Followups,
+            TableKind::Combined,
+            TableKind::Opportunities,
+            TableKind::Roster,
+            TableKind::Targets,
+            TableKind::Complaints,
+        ]
+        .into_iter()
+        .find(|k| k.code() == s)
+    }
+}
+
+/// A normalized value of a canonical field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Normalized text.
+    Text(String),
+    /// A calendar date.
+    Date(NaiveDate),
+    /// A date with a time of day.
+    DateTime(NaiveDateTime),
+    /// Money in cents (0.01 of the currency unit).
+    Money(i64),
+    /// A money range in cents (budgets); a single value sets both ends.
+    MoneyRange(i64, i64),
+    /// A plain number (probability as a 0–1 fraction, satisfaction 1–5).
+    Number(f64),
+    /// A canonical stage, as its index in the pipeline's stage table.
+    Stage(usize),
+    /// A grade `A`, `B` or `C`.
+    Grade(char),
+    /// An industry mapped to GB/T 4754-2017.
+    Industry(crate::normalize::industry::IndustryMatch),
+    /// A yes / no answer.
+    YesNo(bool),
+}
+
+impl Value {
+    /// The value as text for the cleaned output and the reports.
+    pub fn display(&self, stages: &crate::normalize::stage::Pipeline) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Value::DateTime(dt) => dt.format("%Y-%m-%d %H:%M").to_string(),
+            Value::Money(c) => format_cents(*c),
+            Value::MoneyRange(a, b) if a == b => format_cents(*a),
+            Value::MoneyRange(a, b) => format!("{}-{}", format_cents(*a), format_cents(*b)),
+            Value::Number(n) => format_number(*n),
+            Value::Stage(i) => stages.label(*i).to_string(),
+            Value::Grade(g) => g.to_string(),
+            Value::Industry(m) => m.display(),
+            Value::YesNo(b) => if *b { "是" } else { "否" }.to_string(),
+        }
+    }
+}
+
+/// Formats cents as a plain decimal amount (`1234.5` → `1234.50`, whole amounts bare).
+pub fn format_cents(c: i64) -> String {
+    if c % 100 == 0 {
+        format!("{}", c / 100)
+    } else {
+        let sign = if c < 0 { "-" } else { "" };
+        format!("{sign}{}.{:02}", (c / 100).abs(), (c % 100).abs())
+    }
+}
+
+/// One canonical row: normalized values by field, plus what was not mapped.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// Where the row was read.
+    pub origin: Origin,
+    /// Normalized values of mapped fields (a value that failed to normalize is absent).
+    pub values: BTreeMap<Field, Value>,
+    /// The original text of every mapped cell, by field.
+    pub originals: BTreeMap<Field, String>,
+    /// Unmapped columns: header and text, in column order.
+    pub extras: Vec<(String, String)>,
+    /// True when an error finding rejected this row from the metrics.
+    pub rejected: bool,
+}
+
+impl Record {
+    /// The text of a field, if it holds text.
+    pub fn text(&self, f: Field) -> Option<&str> {
+        match self.values.get(&f) {
+            Some(Value::Text(s)) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The date of a field (the date part of a date-time).
+    pub fn date(&self, f: Field) -> Option<NaiveDate> {
+        match self.values.get(&f) {
+            Some(Value::Date(d)) => Some(*d),
+            Some(Value::DateTime(dt)) => Some(dt.date()),
+            _ => None,
+        }
+    }
+
+    /// The date-time of a field (a bare date counts as 00:00).
+    pub fn datetime(&self, f: Field) -> Option<NaiveDateTime> {
+        match self.values.get(&f) {
+            Some(Value::Date(d)) => d.and_hms_opt(0, 0, 0),
+            Some(Value::DateTime(dt)) => Some(*dt),
+            _ => None,
+        }
+    }
+
+    /// The amount of a field in cents.
+    pub fn money(&self, f: Field) -> Option<i64> {
+        match self.values.get(&f) {
+            Some(Value::Money(c)) => Some(*c),
+            _ => None,
+        }
+    }
+
+    /// The stage index of a field.
+    pub fn stage(&self, f: Field) -> Option<usize> {
+        match self.values.get(&f) {
+            Some(Value::Stage(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The grade of the row.
+    pub fn grade(&self) -> Option<char> {
+        match self.values.get(&Field::Grade) {
+            Some(Value::Grade(g)) => Some(*g),
+            _ => None,
+        }
+    }
+
+    /// A plain number field.
+    pub fn number(&self, f: Field) -> Option<f64> {
+        match self.values.get(&f) {
+            Some(Value::Number(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// A yes/no field.
+    pub fn yes_no(&self, f: Field) -> Option<bool> {
+        match self.values.get(&f) {
+            Some(Value::YesNo(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The industry match of the row.
+    pub fn industry(&self) -> Option<&crate::normalize::industry::IndustryMatch> {
+        match self.values.get(&Field::Industry) {
+            Some(Value::Industry(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// True when the field is filled after normalization.
+    pub fn has(&self, f: Field) -> bool {
+        self.values.contains_key(&f)
+    }
+}

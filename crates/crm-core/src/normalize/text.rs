@@ -1,0 +1,73 @@
+//! Text normalization shared by every field: NFKC, trimming, space runs,
+//! and the folded form used to compare column headers.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC, trim, and collapse inner runs of spaces and tabs to one space.
+/// Line breaks are kept (need fields split on them); meaning never changes.
+pub fn clean_text(s: &str) -> String {
+    let nfkc: String = s.nfkc().collect();
+    let mut out = String::with_capacity(nfkc.len());
+    for (i, line) in nfkc.replace("\r\n", "\n").replace('\r', "\n").split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut last_space = false;
+        for ch in line.trim().chars() {
+            if ch.is_whitespace() {
+                if !last_space {
+                    out.push(' ');
+                }
+                last_space = true;
+            } else {
+                out.push(ch);
+                last_space = false;
+            }
+        }
+    }
+    out.trim().to_string()
+}
+
+/// The form in which column headers compare: NFKC, case folded, bracketed
+/// notes and a trailing `*` removed, `_` read as a space, spaces collapsed.
+pub fn fold_header(s: &str) -> String {
+    let nfkc: String = s.nfkc().collect::<String>().to_lowercase();
+    let mut out = String::with_capacity(nfkc.len());
+    let mut depth = 0usize;
+    for ch in nfkc.chars() {
+        match ch {
+            '(' | '[' | '【' | '〔' => depth += 1,
+            ')' | ']' | '】' | '〕' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            '_' => out.push(' '),
+            c if c.is_whitespace() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    let trimmed = out.trim().trim_end_matches('*').trim();
+    trimmed.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_text_cases() {
+        assert_eq!(clean_text("  ＡＢＣ  公司 "), "ABC 公司");
+        assert_eq!(clean_text("a \t  b"), "a b");
+        assert_eq!(clean_text("CRM 系统\r\n数据 分析"), "CRM 系统\n数据 分析");
+        assert_eq!(clean_text("   "), "");
+        assert_eq!(clean_text("（中国）"), "(中国)");
+    }
+
+    #[test]
+    fn fold_header_cases() {
+        assert_eq!(fold_header("客户名称*"), "客户名称");
+        assert_eq!(fold_header(" Account  Name "), "account name");
+        assert_eq!(fold_header("客户来源（如/展会/转介绍）"), "客户来源");
+        assert_eq!(fold_header("customer_id"), "customer id");
+        assert_eq!(fold_header("Probability (%)"), "probability");
+        assert_eq!(fold_header("【必填】企业名称"), "企业名称");
+    }
+}
