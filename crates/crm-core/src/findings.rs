@@ -93,6 +93,40 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in the order of schema.md §4 (then the tool's own).
+    pub const ALL: &'static [Code] = &[
+        Code::MissingCustomerName,
+        Code::UnparseableDate,
+        Code::FutureDate,
+        Code::AmbiguousDateColumn,
+        Code::UnparseableAmount,
+        Code::NegativeAmount,
+        Code::BudgetMinGtMax,
+        Code::InvalidPhone,
+        Code::PersonalPhone,
+        Code::InvalidEmail,
+        Code::PersonalEmail,
+        Code::UnmaskedContactName,
+        Code::UnknownIndustry,
+        Code::NonstandardStage,
+        Code::UnknownGrade,
+        Code::UnknownSource,
+        Code::InvalidSatisfaction,
+        Code::DuplicateCustomer,
+        Code::PossibleDuplicate,
+        Code::OrphanFollowup,
+        Code::SignBeforeStart,
+        Code::WonWithoutSignDate,
+        Code::WonWithoutAmount,
+        Code::AmountWithoutWon,
+        Code::IdNumber,
+        Code::DateWithoutYear,
+        Code::SummaryRow,
+        Code::UnreadablePeriod,
+        Code::ErrorCell,
+        Code::DuplicateColumn,
+    ];
+
     /// The snake_case code as written in outputs.
     pub fn code(self) -> &'static str {
         match self {

@@ -163,7 +163,10 @@ pub fn match_header(header: &str, extra: &[(String, Field)]) -> Option<Field> {
 
 /// The fields shown in the cleaned customers sheet, in canonical order.
 pub fn customer_fields() -> impl Iterator<Item = Field> {
-    Field::ALL.iter().copied().take_while(|f| *f != Field::FollowupDate)
+    Field::ALL
+        .iter()
+        .copied()
+        .take_while(|f| *f != Field::FollowupDate)
 }
 
 #[cfg(test)]
@@ -174,12 +177,18 @@ mod tests {
     fn labels_ids_and_synonyms_map() {
         assert_eq!(match_header("企业名称", &[]), Some(Field::CustomerName));
         assert_eq!(match_header(" 客户名称* ", &[]), Some(Field::CustomerName));
-        assert_eq!(match_header("客户来源(如/展会/转介绍)", &[]), Some(Field::Source));
+        assert_eq!(
+            match_header("客户来源(如/展会/转介绍)", &[]),
+            Some(Field::Source)
+        );
         assert_eq!(match_header("客户来源（如展会）", &[]), Some(Field::Source));
         assert_eq!(match_header("Account Name", &[]), Some(Field::CustomerName));
         assert_eq!(match_header("ACCOUNT NAME", &[]), Some(Field::CustomerName));
         assert_eq!(match_header("deal_stage", &[]), Some(Field::Stage));
-        assert_eq!(match_header("Probability (%)", &[]), Some(Field::Probability));
+        assert_eq!(
+            match_header("Probability (%)", &[]),
+            Some(Field::Probability)
+        );
         assert_eq!(match_header("ｅｍａｉｌ", &[]), Some(Field::Email));
         assert_eq!(match_header("备注", &[]), None);
         assert_eq!(match_header("", &[]), None);

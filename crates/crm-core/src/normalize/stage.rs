@@ -35,12 +35,97 @@ pub enum StageParse {
 }
 
 const DEFAULT_STAGES: &[(&str, &str, &str, &[&str])] = &[
-    ("lead", "线索", "Lead", &["潜在客户", "初次接洽", "新线索", "待跟进", "Prospecting", "Prospect", "New", "Appointment Scheduled", "Lead In"]),
-    ("qualify", "需求分析", "Needs analysis", &["需求分析中", "需求调研", "初次接洽-需求调研", "意向客户", "需求确认", "Engaging", "Qualification", "Qualified", "Qualified To Buy", "Needs Analysis", "Contact Made"]),
-    ("proposal", "方案沟通", "Proposal", &["方案沟通中", "方案提交", "方案提交-待反馈", "方案制定", "报价", "Quote", "Value Proposition", "Id. Decision Makers", "Perception Analysis", "Proposal/Price Quote", "Presentation Scheduled", "Demo Scheduled", "Proposal Made"]),
-    ("negotiation", "商务谈判", "Negotiation", &["谈判", "商务谈判中", "合同审批", "合同拟定", "Contract", "Negotiation/Review", "Decision Maker Bought-In", "Contract Sent", "Negotiations Started"]),
-    ("won", "成交", "Won", &["已成交", "签约", "已签约", "成交-维护中", "维护中", "潜在复购", "维护中/潜在复购", "Closed Won"]),
-    ("lost", "流失", "Lost", &["丢单", "输单", "已流失", "失败", "Closed Lost"]),
+    (
+        "lead",
+        "线索",
+        "Lead",
+        &[
+            "潜在客户",
+            "初次接洽",
+            "新线索",
+            "待跟进",
+            "Prospecting",
+            "Prospect",
+            "New",
+            "Appointment Scheduled",
+            "Lead In",
+        ],
+    ),
+    (
+        "qualify",
+        "需求分析",
+        "Needs analysis",
+        &[
+            "需求分析中",
+            "需求调研",
+            "初次接洽-需求调研",
+            "意向客户",
+            "需求确认",
+            "Engaging",
+            "Qualification",
+            "Qualified",
+            "Qualified To Buy",
+            "Needs Analysis",
+            "Contact Made",
+        ],
+    ),
+    (
+        "proposal",
+        "方案沟通",
+        "Proposal",
+        &[
+            "方案沟通中",
+            "方案提交",
+            "方案提交-待反馈",
+            "方案制定",
+            "报价",
+            "Quote",
+            "Value Proposition",
+            "Id. Decision Makers",
+            "Perception Analysis",
+            "Proposal/Price Quote",
+            "Presentation Scheduled",
+            "Demo Scheduled",
+            "Proposal Made",
+        ],
+    ),
+    (
+        "negotiation",
+        "商务谈判",
+        "Negotiation",
+        &[
+            "谈判",
+            "商务谈判中",
+            "合同审批",
+            "合同拟定",
+            "Contract",
+            "Negotiation/Review",
+            "Decision Maker Bought-In",
+            "Contract Sent",
+            "Negotiations Started",
+        ],
+    ),
+    (
+        "won",
+        "成交",
+        "Won",
+        &[
+            "已成交",
+            "签约",
+            "已签约",
+            "成交-维护中",
+            "维护中",
+            "潜在复购",
+            "维护中/潜在复购",
+            "Closed Won",
+        ],
+    ),
+    (
+        "lost",
+        "流失",
+        "Lost",
+        &["丢单", "输单", "已流失", "失败", "Closed Lost"],
+    ),
 ];
 
 impl Default for Pipeline {
@@ -95,7 +180,9 @@ impl Pipeline {
 
     /// Funnel stages (lead … won) in order, as indices.
     pub fn funnel(&self) -> Vec<usize> {
-        let mut v: Vec<usize> = (0..self.stages.len()).filter(|&i| self.stages[i].order.is_some()).collect();
+        let mut v: Vec<usize> = (0..self.stages.len())
+            .filter(|&i| self.stages[i].order.is_some())
+            .collect();
         v.sort_by_key(|&i| self.stages[i].order);
         v
     }

@@ -8,7 +8,12 @@ use unicode_normalization::UnicodeNormalization;
 pub fn clean_text(s: &str) -> String {
     let nfkc: String = s.nfkc().collect();
     let mut out = String::with_capacity(nfkc.len());
-    for (i, line) in nfkc.replace("\r\n", "\n").replace('\r', "\n").split('\n').enumerate() {
+    for (i, line) in nfkc
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .split('\n')
+        .enumerate()
+    {
         if i > 0 {
             out.push('\n');
         }

@@ -1,0 +1,188 @@
+//! The dataset of a run after deduplication and linking: customers merged,
+//! follow-ups, opportunities and complaints attached to their customer, the
+//! as-of date decided (metrics.md §0), and the cross-row findings raised
+//! (`orphan_followup`, `future_date`).
+
+use chrono::NaiveDate;
+
+use crate::dedup::{dedup_customers, Customer, CustomerIndex};
+use crate::findings::{Code, Finding};
+use crate::model::{Record, Value};
+use crate::schema::Field;
+use crate::tables::{InputInfo, RowCounts, Tables};
+
+/// A row of a table that refers to a customer.
+#[derive(Debug, Clone)]
+pub struct Linked {
+    /// The row.
+    pub record: Record,
+    /// Index of its customer in `Dataset::customers`.
+    pub customer: Option<usize>,
+}
+
+/// Everything the metrics need, cleaned and linked.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    /// Deduplicated customers, in input order of their first row.
+    pub customers: Vec<Customer>,
+    /// Accepted follow-ups.
+    pub followups: Vec<Linked>,
+    /// Accepted opportunity rows.
+    pub opportunities: Vec<Linked>,
+    /// Accepted complaints.
+    pub complaints: Vec<Linked>,
+    /// Roster rows.
+    pub roster: Vec<Record>,
+    /// Target rows.
+    pub targets: Vec<Record>,
+    /// True when an opportunities table was read.
+    pub has_opportunity_table: bool,
+    /// Rejected rows, kept whole for the issues output.
+    pub rejected: Vec<Record>,
+    /// What was read.
+    pub inputs: Vec<InputInfo>,
+    /// Row counts.
+    pub rows: RowCounts,
+    /// Every finding.
+    pub findings: Vec<Finding>,
+    /// Column headers per (file, sheet, field).
+    pub column_names: std::collections::HashMap<(String, String, Field), String>,
+}
+
+impl Dataset {
+    /// Deduplicates customers and links the other tables to them.
+    pub fn build(tables: Tables) -> Dataset {
+        let Tables {
+            customers,
+            followups,
+            opportunities,
+            roster,
+            targets,
+            complaints,
+            inputs,
+            mut findings,
+            rows,
+            column_names,
+        } = tables;
+        let mut rejected: Vec<Record> = Vec::new();
+        for t in [&customers, &followups, &opportunities, &complaints] {
+            rejected.extend(t.iter().filter(|r| r.rejected).cloned());
+        }
+        let merged = dedup_customers(&customers, &mut findings);
+        let index = CustomerIndex::new(&merged);
+        let has_customer_table = !customers.is_empty();
+        let link = |rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Linked> {
+            rows.into_iter()
+                .filter(|r| !r.rejected)
+                .map(|record| {
+                    let customer = index.find(&record);
+                    if customer.is_none() && has_customer_table {
+                        let name = record
+                            .text(Field::CustomerName)
+                            .or_else(|| record.text(Field::CustomerId))
+                            .unwrap_or_default();
+                        findings.push(Finding::new(
+                            Code::OrphanFollowup,
+                            &record.origin,
+                            Field::CustomerName.label(),
+                            name,
+                        ));
+                    }
+                    Linked { record, customer }
+                })
+                .collect()
+        };
+        let followups = link(followups, &mut findings);
+        let has_opportunity_table = !opportunities.is_empty();
+        let opportunities = link(opportunities, &mut findings);
+        let complaints = link(complaints, &mut findings);
+        Dataset {
+            customers: merged,
+            followups,
+            opportunities,
+            complaints,
+            roster,
+            targets,
+            has_opportunity_table,
+            rejected,
+            inputs,
+            rows,
+            findings,
+            column_names,
+        }
+    }
+
+    /// The as-of date when none is given: the latest follow-up date, signed
+    /// date of a won deal, first-contact, created or last-follow-up date that
+    /// is not after `today` (metrics.md §0).
+    pub fn infer_as_of(&self, today: NaiveDate, won_stage: usize) -> Option<NaiveDate> {
+        let mut dates: Vec<NaiveDate> = Vec::new();
+        let customer_fields = [
+            Field::FirstContactDate,
+            Field::CreatedDate,
+            Field::LastFollowupDate,
+        ];
+        let mut add = |r: &Record, fields: &[Field]| {
+            dates.extend(fields.iter().filter_map(|f| r.date(*f)));
+            let won = r.stage(Field::Stage) == Some(won_stage)
+                || matches!(r.values.get(&Field::DealStatus), Some(Value::Text(s)) if s == "won");
+            if won {
+                dates.extend(r.date(Field::SignedDate));
+            }
+        };
+        for c in &self.customers {
+            add(&c.record, &customer_fields);
+        }
+        for o in &self.opportunities {
+            add(&o.record, &customer_fields);
+        }
+        for f in &self.followups {
+            add(&f.record, &[Field::FollowupDate]);
+        }
+        dates.into_iter().filter(|d| *d <= today).max()
+    }
+
+    /// Raises `future_date` for dates after the as-of date, except expected
+    /// close dates (open deals look ahead, and so does the signed date of a
+    /// deal that is not won) and due dates.
+    pub fn flag_future_dates(&mut self, as_of: NaiveDate, won_stage: usize) {
+        let exempt = [Field::ExpectedCloseDate, Field::DueDate];
+        let mut found = Vec::new();
+        let records = self
+            .customers
+            .iter()
+            .map(|c| &c.record)
+            .chain(self.followups.iter().map(|l| &l.record))
+            .chain(self.opportunities.iter().map(|l| &l.record))
+            .chain(self.complaints.iter().map(|l| &l.record));
+        for r in records {
+            // A signed date on a deal that is not won is its expected (or lost) date.
+            let won = r.stage(Field::Stage) == Some(won_stage)
+                || matches!(r.values.get(&Field::DealStatus), Some(Value::Text(s)) if s == "won");
+            for (f, _) in r.values.iter() {
+                if exempt.contains(f) || (*f == Field::SignedDate && !won) {
+                    continue;
+                }
+                if let Some(d) = r.date(*f) {
+                    if d > as_of {
+                        let column = self
+                            .column_names
+                            .get(&(r.origin.file.clone(), r.origin.sheet.clone(), *f))
+                            .cloned()
+                            .unwrap_or_else(|| f.label().to_string());
+                        let original = r.originals.get(f).cloned().unwrap_or_default();
+                        found.push(Finding::new(
+                            Code::FutureDate,
+                            &r.origin,
+                            &column,
+                            &original,
+                        ));
+                    }
+                }
+            }
+        }
+        found.sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
+        found.dedup();
+        self.findings.extend(found);
+    }
+}

@@ -1,0 +1,201 @@
+//! Duplicate customers (schema.md §3): the company-name key, the merge of
+//! rows with the same key, near-duplicate detection, and the index that
+//! links follow-ups, opportunities and complaints to their customer.
+
+use std::collections::HashMap;
+
+use crate::findings::{Code, Finding};
+use crate::model::{Origin, Record};
+use crate::normalize::company::company_key;
+use crate::schema::Field;
+use crate::tables::is_filled;
+
+/// A customer after deduplication.
+#[derive(Debug, Clone)]
+pub struct Customer {
+    /// The merged record: per field, the first filled value in input order.
+    pub record: Record,
+    /// The dedup key.
+    pub key: String,
+    /// Rows merged into this one (not counting its own first row).
+    pub merged: Vec<Origin>,
+}
+
+/// The key of a record: its company-name key, else its customer id.
+pub fn record_key(r: &Record) -> Option<String> {
+    if let Some(name) = r.text(Field::CustomerName) {
+        let k = company_key(name);
+        if !k.is_empty() {
+            return Some(k);
+        }
+    }
+    r.text(Field::CustomerId).map(|id| format!("id:{id}"))
+}
+
+/// Merges accepted customer rows with the same key, in input order. Rows
+/// with the same key but different non-empty customer ids are kept apart and
+/// reported as `possible_duplicate`.
+pub fn dedup_customers(records: &[Record], findings: &mut Vec<Finding>) -> Vec<Customer> {
+    let mut out: Vec<Customer> = Vec::new();
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    for r in records.iter().filter(|r| !r.rejected) {
+        let Some(key) = record_key(r) else { continue };
+        let id = r.text(Field::CustomerId);
+        let candidates = by_key.entry(key.clone()).or_default();
+        let compatible = candidates.iter().copied().find(|&i| {
+            let other = out[i].record.text(Field::CustomerId);
+            id.is_none() || other.is_none() || other == id
+        });
+        match compatible {
+            Some(i) => {
+                let target = &mut out[i];
+                merge_into(&mut target.record, r);
+                target.merged.push(r.origin.clone());
+                let name = r.text(Field::CustomerName).unwrap_or_default();
+                findings.push(
+                    Finding::new(
+                        Code::DuplicateCustomer,
+                        &r.origin,
+                        Field::CustomerName.label(),
+                        name,
+                    )
+                    .with_detail(format!(
+                        "{} {} #{}",
+                        target.record.origin.file,
+                        target.record.origin.sheet,
+                        target.record.origin.row
+                    )),
+                );
+            }
+            None => {
+                if let Some(&first) = candidates.first() {
+                    let other = &out[first].record;
+                    findings.push(
+                        Finding::new(
+                            Code::PossibleDuplicate,
+                            &r.origin,
+                            Field::CustomerId.label(),
+                            r.text(Field::CustomerName).unwrap_or_default(),
+                        )
+                        .with_detail(
+                            other
+                                .text(Field::CustomerName)
+                                .unwrap_or_default()
+                                .to_string(),
+                        ),
+                    );
+                }
+                candidates.push(out.len());
+                out.push(Customer {
+                    record: r.clone(),
+                    key,
+                    merged: Vec::new(),
+                });
+            }
+        }
+    }
+    near_duplicates(&out, findings);
+    out
+}
+
+/// Fills the fields of `target` that are empty from `other`.
+fn merge_into(target: &mut Record, other: &Record) {
+    for (f, v) in &other.values {
+        if !is_filled(target.values.get(f)) {
+            target.values.insert(*f, v.clone());
+            if let Some(o) = other.originals.get(f) {
+                target.originals.insert(*f, o.clone());
+            }
+        }
+    }
+}
+
+/// Reports keys of 4+ characters at edit distance 1 that share their first
+/// two characters. Candidates come from single-deletion variants, so the
+/// search is linear in the number of keys, never all pairs.
+fn near_duplicates(customers: &[Customer], findings: &mut Vec<Finding>) {
+    let mut variants: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, c) in customers.iter().enumerate() {
+        let chars: Vec<char> = c.key.chars().collect();
+        if chars.len() < 4 || c.key.starts_with("id:") {
+            continue;
+        }
+        variants.entry(c.key.clone()).or_default().push(i);
+        for skip in 0..chars.len() {
+            let v: String = chars
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != skip)
+                .map(|(_, ch)| ch)
+                .collect();
+            variants.entry(v).or_default().push(i);
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for ids in variants.values() {
+        for (a, &i) in ids.iter().enumerate() {
+            for &j in &ids[a + 1..] {
+                if i != j {
+                    pairs.push((i.min(j), i.max(j)));
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    for (i, j) in pairs {
+        let (a, b) = (&customers[i], &customers[j]);
+        let prefix = |k: &str| k.chars().take(2).collect::<String>();
+        if a.key == b.key
+            || prefix(&a.key) != prefix(&b.key)
+            || strsim::levenshtein(&a.key, &b.key) != 1
+        {
+            continue;
+        }
+        let name = |c: &Customer| {
+            c.record
+                .text(Field::CustomerName)
+                .unwrap_or_default()
+                .to_string()
+        };
+        findings.push(
+            Finding::new(
+                Code::PossibleDuplicate,
+                &b.record.origin,
+                Field::CustomerName.label(),
+                &name(b),
+            )
+            .with_detail(name(a)),
+        );
+    }
+}
+
+/// Finds the customer of a follow-up, opportunity or complaint row: by
+/// customer id when both sides have one, else by the name's dedup key.
+#[derive(Debug, Default)]
+pub struct CustomerIndex {
+    by_id: HashMap<String, usize>,
+    by_key: HashMap<String, usize>,
+}
+
+impl CustomerIndex {
+    /// Indexes deduplicated customers (first customer wins on a clash).
+    pub fn new(customers: &[Customer]) -> CustomerIndex {
+        let mut idx = CustomerIndex::default();
+        for (i, c) in customers.iter().enumerate() {
+            if let Some(id) = c.record.text(Field::CustomerId) {
+                idx.by_id.entry(id.to_string()).or_insert(i);
+            }
+            idx.by_key.entry(c.key.clone()).or_insert(i);
+        }
+        idx
+    }
+
+    /// The index of the row's customer, if any.
+    pub fn find(&self, r: &Record) -> Option<usize> {
+        if let Some(i) = r.text(Field::CustomerId).and_then(|id| self.by_id.get(id)) {
+            return Some(*i);
+        }
+        record_key(r).and_then(|k| self.by_key.get(&k).copied())
+    }
+}

@@ -1,0 +1,270 @@
+//! Opportunities as the funnel sees them (metrics.md §0–§1): which rows are
+//! opportunities, their start date, current and furthest stage, and the
+//! fields they fall back to from their customer. Raises the deal-level
+//! findings (`won_without_sign_date`, `sign_before_start`…). Aggregation is
+//! not done here: the metrics stage does it with polars.
+
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+use crate::dataset::Dataset;
+use crate::findings::{Code, Finding};
+use crate::model::{Record, Value};
+use crate::normalize::stage::Pipeline;
+use crate::schema::Field;
+
+/// Key used for an empty or unmapped breakdown value.
+pub const UNKNOWN_KEY: &str = "未知";
+/// Owner key for opportunities and customers with no owner.
+pub const UNASSIGNED: &str = "未分配";
+
+/// One opportunity, resolved.
+#[derive(Debug, Clone)]
+pub struct Opportunity {
+    /// Its customer, when linked.
+    pub customer: Option<usize>,
+    /// Customer name for lists.
+    pub customer_name: String,
+    /// Owner (`未分配` when empty).
+    pub owner: String,
+    /// Canonical source or `未知`.
+    pub source: String,
+    /// Industry section name or `未知`.
+    pub industry: String,
+    /// Grade or `未知`.
+    pub grade: String,
+    /// Start date (metrics.md §0).
+    pub start: Option<NaiveDate>,
+    /// Signed date.
+    pub signed: Option<NaiveDate>,
+    /// Expected close date.
+    pub expected_close: Option<NaiveDate>,
+    /// Current stage index; `None` when unknown or non-standard.
+    pub current: Option<usize>,
+    /// Furthest funnel order reached (1-based); `None` when the stage is unknown.
+    pub furthest: Option<usize>,
+    /// Deal amount in cents (negative amounts dropped).
+    pub amount: Option<i64>,
+    /// Row probability (0–1).
+    pub probability: Option<f64>,
+}
+
+/// Builds the opportunities of a dataset as of `as_of`, raising deal findings.
+pub fn build_opportunities(
+    ds: &Dataset,
+    pipeline: &Pipeline,
+    as_of: NaiveDate,
+    findings: &mut Vec<Finding>,
+) -> Vec<Opportunity> {
+    let earliest = earliest_followups(ds, as_of);
+    let rows: Vec<(Option<usize>, &Record, Option<&Record>)> = if ds.has_opportunity_table {
+        ds.opportunities
+            .iter()
+            .map(|o| {
+                (
+                    o.customer,
+                    &o.record,
+                    o.customer.map(|i| &ds.customers[i].record),
+                )
+            })
+            .collect()
+    } else {
+        ds.customers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (Some(i), &c.record, None))
+            .collect()
+    };
+    let mut per_customer: HashMap<usize, usize> = HashMap::new();
+    for (c, _, _) in &rows {
+        if let Some(c) = c {
+            *per_customer.entry(*c).or_default() += 1;
+        }
+    }
+    let history = stage_history(ds, pipeline, as_of);
+    let mut out = Vec::new();
+    for (customer, own, parent) in rows {
+        let pick = |f: Field| {
+            own.values
+                .get(&f)
+                .or_else(|| parent.and_then(|p| p.values.get(&f)))
+        };
+        let date_of = |r: &Record| {
+            r.date(Field::FirstContactDate)
+                .or_else(|| r.date(Field::CreatedDate))
+        };
+        let start = date_of(own)
+            .or_else(|| parent.and_then(date_of))
+            .or_else(|| customer.and_then(|c| earliest.get(&c).copied()));
+        if start.is_some_and(|s| s > as_of) {
+            continue;
+        }
+        let (current, lost_at) = current_stage(own, pipeline);
+        let single = customer.is_some_and(|c| per_customer.get(&c) == Some(&1));
+        let hist = if single {
+            customer.and_then(|c| history.get(&c).copied())
+        } else {
+            None
+        };
+        let furthest = furthest_order(pipeline, current, lost_at, hist);
+        let amount = own.money(Field::DealAmount).filter(|c| *c >= 0);
+        // A signed date on an open deal is its expected close date; on a lost
+        // one it is the date it was lost (schema.md §2). Only won deals sign.
+        let is_won = current == Some(pipeline.won());
+        let is_open = current.is_some() && !is_won && current != pipeline.lost();
+        let signed = own.date(Field::SignedDate).filter(|_| is_won);
+        let expected_close = own
+            .date(Field::ExpectedCloseDate)
+            .or_else(|| own.date(Field::SignedDate).filter(|_| is_open));
+        let o = Opportunity {
+            customer,
+            customer_name: text_of(pick(Field::CustomerName)).unwrap_or_default(),
+            owner: text_of(pick(Field::Owner))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| UNASSIGNED.into()),
+            source: text_of(pick(Field::Source)).unwrap_or_else(|| UNKNOWN_KEY.into()),
+            industry: match pick(Field::Industry) {
+                Some(Value::Industry(m)) => m.section_name.clone(),
+                _ => UNKNOWN_KEY.into(),
+            },
+            grade: match pick(Field::Grade) {
+                Some(Value::Grade(g)) => g.to_string(),
+                _ => UNKNOWN_KEY.into(),
+            },
+            start,
+            signed,
+            expected_close,
+            current,
+            furthest,
+            amount,
+            probability: own.number(Field::Probability),
+        };
+        deal_findings(&o, own, pipeline, findings);
+        out.push(o);
+    }
+    out
+}
+
+/// The text of a value, for keys.
+fn text_of(v: Option<&Value>) -> Option<String> {
+    match v {
+        Some(Value::Text(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// Current stage and lost-at stage, honouring a Pipedrive-style status.
+fn current_stage(r: &Record, pipeline: &Pipeline) -> (Option<usize>, Option<usize>) {
+    let stage = r.stage(Field::Stage);
+    let lost_at = r.stage(Field::LostAtStage);
+    match r.values.get(&Field::DealStatus) {
+        Some(Value::Text(s)) if s == "won" => (Some(pipeline.won()), lost_at),
+        Some(Value::Text(s)) if s == "lost" => (pipeline.lost(), lost_at.or(stage)),
+        _ => (stage, lost_at),
+    }
+}
+
+/// The furthest funnel order of metrics.md §1.
+fn furthest_order(
+    pipeline: &Pipeline,
+    current: Option<usize>,
+    lost_at: Option<usize>,
+    history: Option<usize>,
+) -> Option<usize> {
+    let current = current?;
+    if let Some(order) = pipeline.order(current) {
+        return Some(order);
+    }
+    let cap = pipeline.funnel_len().saturating_sub(1).max(1);
+    let best = [lost_at.and_then(|s| pipeline.order(s)), history]
+        .into_iter()
+        .flatten()
+        .max();
+    Some(best.map_or(1, |b| b.min(cap)))
+}
+
+/// Highest funnel order in the stage history of each customer (follow-up
+/// rows with a stage, dated on or before the as-of date).
+fn stage_history(ds: &Dataset, pipeline: &Pipeline, as_of: NaiveDate) -> HashMap<usize, usize> {
+    let mut out: HashMap<usize, usize> = HashMap::new();
+    for f in &ds.followups {
+        let (Some(c), Some(s)) = (f.customer, f.record.stage(Field::Stage)) else {
+            continue;
+        };
+        if f.record.date(Field::FollowupDate).is_none_or(|d| d > as_of) {
+            continue;
+        }
+        if let Some(order) = pipeline.order(s) {
+            let e = out.entry(c).or_default();
+            *e = (*e).max(order);
+        }
+    }
+    out
+}
+
+/// Earliest follow-up date of each customer, on or before the as-of date.
+pub fn earliest_followups(ds: &Dataset, as_of: NaiveDate) -> HashMap<usize, NaiveDate> {
+    let mut out: HashMap<usize, NaiveDate> = HashMap::new();
+    for f in &ds.followups {
+        let (Some(c), Some(d)) = (f.customer, f.record.date(Field::FollowupDate)) else {
+            continue;
+        };
+        if d <= as_of {
+            out.entry(c).and_modify(|e| *e = (*e).min(d)).or_insert(d);
+        }
+    }
+    out
+}
+
+/// Deal-level findings of schema.md §4.
+fn deal_findings(o: &Opportunity, r: &Record, pipeline: &Pipeline, findings: &mut Vec<Finding>) {
+    let won = o.current == Some(pipeline.won());
+    let stage_text = r.originals.get(&Field::Stage).cloned().unwrap_or_default();
+    if won && o.signed.is_none() {
+        findings.push(Finding::new(
+            Code::WonWithoutSignDate,
+            &r.origin,
+            Field::SignedDate.label(),
+            &stage_text,
+        ));
+    }
+    if won && o.amount.is_none() {
+        findings.push(Finding::new(
+            Code::WonWithoutAmount,
+            &r.origin,
+            Field::DealAmount.label(),
+            &stage_text,
+        ));
+    }
+    if !won && o.amount.is_some_and(|a| a > 0) {
+        let original = r
+            .originals
+            .get(&Field::DealAmount)
+            .cloned()
+            .unwrap_or_default();
+        findings.push(Finding::new(
+            Code::AmountWithoutWon,
+            &r.origin,
+            Field::DealAmount.label(),
+            &original,
+        ));
+    }
+    if let (true, Some(s), Some(start)) = (won, o.signed, o.start) {
+        if s < start {
+            let original = r
+                .originals
+                .get(&Field::SignedDate)
+                .cloned()
+                .unwrap_or_default();
+            findings.push(
+                Finding::new(
+                    Code::SignBeforeStart,
+                    &r.origin,
+                    Field::SignedDate.label(),
+                    &original,
+                )
+                .with_detail(start.format("%Y-%m-%d").to_string()),
+            );
+        }
+    }
+}

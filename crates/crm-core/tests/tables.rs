@@ -1,0 +1,240 @@
+//! Raw sheets → canonical tables: header under titles, summary rows, row
+//! conservation, rejected rows, combined legacy sheets, dedup and linking.
+
+use crm_core::config::Config;
+use crm_core::dataset::Dataset;
+use crm_core::findings::Code;
+use crm_core::model::{Cell, RawSheet, Value};
+use crm_core::normalize::stage::Pipeline;
+use crm_core::schema::Field;
+use crm_core::tables::{LoadOptions, Tables};
+
+fn sheet(name: &str, rows: &[&[&str]]) -> RawSheet {
+    RawSheet {
+        file: "t.xlsx".into(),
+        sheet: name.into(),
+        encoding: None,
+        rows: rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|s| {
+                        if s.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(s.to_string())
+                        }
+                    })
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+fn load(sheets: &[RawSheet]) -> Tables {
+    let config = Config::default();
+    let pipeline = Pipeline::default();
+    let opts = LoadOptions {
+        config: &config,
+        pipeline: &pipeline,
+        default_year: 2024,
+        kind: None,
+    };
+    let mut t = Tables::default();
+    for s in sheets {
+        t.add_sheet(s, &opts);
+    }
+    t
+}
+
+fn codes(t: &Tables) -> Vec<&'static str> {
+    t.findings.iter().map(|f| f.code.code()).collect()
+}
+
+#[test]
+fn customers_under_a_title_with_summary_and_blank_rows() {
+    let t = load(&[sheet(
+        "客户",
+        &[
+            &["客户信息表", "", ""],
+            &["企业名称", "所属行业", "跟进状态"],
+            &["甲科技有限公司", "软件", "线索"],
+            &["", "", ""],
+            &["", "制造业", "成交"],
+            &["合计科技有限公司", "", "成交"],
+            &["合计", "", ""],
+            &["注：数据截至6月", "", ""],
+        ],
+    )]);
+    assert_eq!(t.rows.read, 5);
+    assert_eq!(t.rows.blank, 1);
+    assert_eq!(t.rows.skipped, 2, "合计 and 注： rows");
+    assert_eq!(t.rows.rejected, 1, "row without a name");
+    assert_eq!(
+        t.rows.accepted, 2,
+        "合计科技有限公司 is a company, not a total"
+    );
+    assert_eq!(
+        t.rows.read,
+        t.rows.accepted + t.rows.rejected + t.rows.skipped
+    );
+    assert_eq!(t.inputs[0].header_row, Some(2));
+    assert_eq!(t.inputs[0].kind, "customers");
+    let missing = t
+        .findings
+        .iter()
+        .find(|f| f.code == Code::MissingCustomerName)
+        .unwrap();
+    assert_eq!((missing.sheet.as_str(), missing.row), ("客户", 5));
+    assert_eq!(codes(&t).iter().filter(|c| **c == "summary_row").count(), 2);
+}
+
+#[test]
+fn cells_are_normalized_with_findings_in_place() {
+    let t = load(&[sheet(
+        "客户",
+        &[
+            &[
+                "企业名称",
+                "首次接触时间",
+                "成交金额",
+                "客户分级",
+                "跟进状态",
+                "联系电话",
+            ],
+            &[
+                "甲公司",
+                "2024年3月5日",
+                "30万",
+                "A类-高意向",
+                "方案提交-待反馈",
+                "0571-88886666",
+            ],
+            &["乙公司", "上周", "很多", "D", "快成了", "12345"],
+        ],
+    )]);
+    let a = &t.customers[0];
+    assert_eq!(
+        a.date(Field::FirstContactDate),
+        chrono::NaiveDate::from_ymd_opt(2024, 3, 5)
+    );
+    assert_eq!(a.money(Field::DealAmount), Some(30_000_000));
+    assert_eq!(a.grade(), Some('A'));
+    assert_eq!(a.values.get(&Field::Stage), Some(&Value::Stage(2)));
+    let b = &t.customers[1];
+    assert!(!b.has(Field::FirstContactDate) && !b.has(Field::DealAmount) && !b.has(Field::Stage));
+    assert_eq!(
+        b.originals.get(&Field::Stage).map(String::as_str),
+        Some("快成了")
+    );
+    let found: Vec<(&str, usize, &str, &str)> = t
+        .findings
+        .iter()
+        .map(|f| (f.code.code(), f.row, f.column.as_str(), f.value.as_str()))
+        .collect();
+    for expected in [
+        ("unparseable_date", 3, "首次接触时间", "上周"),
+        ("unparseable_amount", 3, "成交金额", "很多"),
+        ("unknown_grade", 3, "客户分级", "D"),
+        ("nonstandard_stage", 3, "跟进状态", "快成了"),
+        ("invalid_phone", 3, "联系电话", "12345"),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} in {found:?}");
+    }
+}
+
+#[test]
+fn combined_sheet_splits_into_customers_and_followups() {
+    // A legacy sheet: the customer's cells are filled on the first row of its
+    // block (merged cells read back filled too), then its follow-up rows.
+    let t = load(&[sheet(
+        "台账",
+        &[
+            &[
+                "企业名称",
+                "所属行业",
+                "客户来源",
+                "客户分级",
+                "跟进日期",
+                "跟进方式",
+            ],
+            &["甲公司", "软件", "展会", "A", "2024-03-01", "电话"],
+            &["", "", "", "", "2024-03-08", "拜访"],
+            &["乙公司", "制造业", "转介绍", "B", "2024-03-02", "微信"],
+            &["乙公司", "制造业", "转介绍", "B", "2024-03-09", "电话"],
+        ],
+    )]);
+    assert_eq!(t.inputs[0].kind, "combined");
+    assert_eq!(t.customers.len(), 2);
+    assert_eq!(t.followups.len(), 4);
+    assert_eq!(t.followups[1].text(Field::CustomerName), Some("甲公司"));
+    assert!(!t.customers[0].has(Field::FollowupDate));
+    assert_eq!(t.rows.read, 4);
+    assert_eq!(t.rows.accepted, 4, "a physical row counts once");
+}
+
+#[test]
+fn duplicates_merge_and_followups_link_by_key() {
+    let t = load(&[
+        sheet(
+            "客户",
+            &[
+                &["企业名称", "所属行业", "负责销售"],
+                &["阿里巴巴（中国）网络技术有限公司", "", "王磊"],
+                &["阿里巴巴网络技术有限公司", "互联网", "李娜"],
+                &["泰和生物科技有限公司", "医药", ""],
+                &["泰和生物科枝有限公司", "医药", ""],
+            ],
+        ),
+        sheet(
+            "跟进",
+            &[
+                &["企业名称", "跟进日期", "跟进方式"],
+                &["阿里巴巴(中国)网络技术有限公司", "2024-03-01", "电话"],
+                &["不存在的公司", "2024-03-02", "电话"],
+            ],
+        ),
+    ]);
+    let ds = Dataset::build(t);
+    assert_eq!(ds.customers.len(), 3);
+    let ali = &ds.customers[0];
+    assert_eq!(ali.merged.len(), 1);
+    // Per field the first filled value: owner from row 2, industry from row 3.
+    assert_eq!(ali.record.text(Field::Owner), Some("王磊"));
+    assert!(ali.record.industry().is_some());
+    assert_eq!(ds.followups[0].customer, Some(0));
+    assert_eq!(ds.followups[1].customer, None);
+    let codes: Vec<&str> = ds.findings.iter().map(|f| f.code.code()).collect();
+    assert!(codes.contains(&"duplicate_customer"));
+    assert!(codes.contains(&"orphan_followup"));
+    assert!(
+        codes.contains(&"possible_duplicate"),
+        "科技 vs 科枝 is one edit apart: {codes:?}"
+    );
+}
+
+#[test]
+fn different_ids_are_not_merged() {
+    let t = load(&[sheet(
+        "客户",
+        &[
+            &["客户编号", "企业名称"],
+            &["C1", "甲公司"],
+            &["C2", "甲公司"],
+        ],
+    )]);
+    let ds = Dataset::build(t);
+    assert_eq!(ds.customers.len(), 2);
+    assert!(ds
+        .findings
+        .iter()
+        .any(|f| f.code == Code::PossibleDuplicate));
+}
+
+#[test]
+fn a_sheet_without_a_header_is_skipped_with_a_note() {
+    let t = load(&[sheet("填表说明", &[&["请按模板填写"], &["带*为必填项"]])]);
+    assert_eq!(t.inputs[0].kind, "skipped");
+    assert!(t.inputs[0].note.is_some());
+    assert_eq!(t.rows.read, 0);
+}
