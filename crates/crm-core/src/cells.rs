@@ -11,6 +11,7 @@ use crate::normalize::date::{parse_date_number, parse_date_text, DateOrder, Pars
 use crate::normalize::grade::parse_grade;
 use crate::normalize::industry::map_industry;
 use crate::normalize::method::parse_method;
+use crate::normalize::period::{parse_target_period, TargetPeriod};
 use crate::normalize::phone::{check_phone, PhoneCheck};
 use crate::normalize::satisfaction::{parse_satisfaction, parse_yes_no};
 use crate::normalize::source::parse_source;
@@ -69,6 +70,7 @@ pub fn normalize_cell(field: Field, cell: &Cell, ctx: &CellContext) -> CellResul
         FieldKind::Date | FieldKind::DateTime => date_cell(field, cell, ctx),
         FieldKind::Amount => amount_cell(cell),
         FieldKind::Budget => budget_cell(cell),
+        FieldKind::Period => period_cell(cell),
         _ => {
             let text = clean_text(&cell.display());
             if text.is_empty() {
@@ -154,6 +156,23 @@ fn budget_cell(cell: &Cell) -> CellResult {
             r
         }
         Err(_) => CellResult::finding(Code::UnparseableAmount),
+    }
+}
+
+/// A target period: its canonical label (`2024-03`, `2024-Q1`, `2024`), or
+/// `unreadable_period`. A real date cell is its month: Excel turns a typed
+/// `2024-03` into the date 2024-03-01.
+fn period_cell(cell: &Cell) -> CellResult {
+    let period = match cell {
+        Cell::DateTime(dt) => {
+            let d = dt.date();
+            TargetPeriod::month(chrono::Datelike::year(&d), chrono::Datelike::month(&d))
+        }
+        other => parse_target_period(&clean_text(&other.display())),
+    };
+    match period {
+        Some(p) => CellResult::value(Value::Text(p.label())),
+        None => CellResult::finding(Code::UnreadablePeriod),
     }
 }
 
@@ -270,6 +289,28 @@ mod tests {
         assert_eq!(parse_probability("150%"), None);
         assert_eq!(parse_probability("高"), None);
         assert_eq!(parse_probability("NaN"), None);
+    }
+
+    #[test]
+    fn period_cells_give_labels_or_unreadable_period() {
+        let text = |t: &str| period_cell(&Cell::Text(t.into()));
+        assert_eq!(
+            text("2024年第二季度").value,
+            Some(Value::Text("2024-Q2".into()))
+        );
+        assert_eq!(
+            period_cell(&Cell::Number(2024.0)).value,
+            Some(Value::Text("2024".into()))
+        );
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        let cell = Cell::DateTime(date.and_time(chrono::NaiveTime::MIN));
+        assert_eq!(
+            period_cell(&cell).value,
+            Some(Value::Text("2024-03".into()))
+        );
+        let bad = text("上半年");
+        assert_eq!(bad.value, None);
+        assert_eq!(bad.findings, vec![(Code::UnreadablePeriod, String::new())]);
     }
 
     #[test]

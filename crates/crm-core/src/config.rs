@@ -2,7 +2,7 @@
 //! switches. Every default lives here, in one place; a missing file means
 //! the defaults, and unknown keys are an error so typos are caught.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -30,6 +30,8 @@ pub struct Config {
     pub grading: Grading,
     /// Privacy switches.
     pub pii: Pii,
+    /// The forward view: stage probabilities of the weighted pipeline.
+    pub forecast: Forecast,
 }
 
 /// Allowed days between touches (metrics.md §4).
@@ -64,6 +66,42 @@ pub struct Pii {
     pub flag_mobile: bool,
 }
 
+/// Forward-view settings (metrics.md §10).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Forecast {
+    /// Win probability (0–1) per stage code, used for an open deal whose row
+    /// gives none. Keys given in the file replace those defaults one by one;
+    /// the others stay.
+    #[serde(deserialize_with = "over_default_probabilities")]
+    pub stage_probability: BTreeMap<String, f64>,
+}
+
+impl Default for Forecast {
+    fn default() -> Self {
+        Forecast {
+            stage_probability: [
+                ("lead", 0.1),
+                ("qualify", 0.3),
+                ("proposal", 0.5),
+                ("negotiation", 0.7),
+            ]
+            .into_iter()
+            .map(|(code, p)| (code.to_string(), p))
+            .collect(),
+        }
+    }
+}
+
+/// Reads `[forecast.stage_probability]` on top of the default table.
+fn over_default_probabilities<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, f64>, D::Error> {
+    let mut out = Forecast::default().stage_probability;
+    out.extend(BTreeMap::<String, f64>::deserialize(d)?);
+    Ok(out)
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -74,6 +112,7 @@ impl Default for Config {
             cadence: Cadence::default(),
             grading: Grading::default(),
             pii: Pii::default(),
+            forecast: Forecast::default(),
         }
     }
 }
@@ -158,6 +197,13 @@ impl Config {
                 return Err(format!("[columns] names unknown field `{id}`"));
             }
         }
+        for (code, p) in &self.forecast.stage_probability {
+            if !(0.0..=1.0).contains(p) {
+                return Err(format!(
+                    "[forecast.stage_probability] {code} = {p} is not between 0 and 1"
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -198,6 +244,21 @@ mod tests {
             vec![("签单人".to_string(), Field::Owner)]
         );
         assert!(c.check().is_ok());
+    }
+
+    #[test]
+    fn stage_probabilities_override_one_by_one() {
+        let c = Config::default();
+        assert_eq!(c.forecast.stage_probability.get("proposal"), Some(&0.5));
+        let c: Config =
+            toml::from_str("[forecast.stage_probability]\nlead = 0.2\nwon_back = 0.05\n").unwrap();
+        let p = &c.forecast.stage_probability;
+        assert_eq!(p.get("lead"), Some(&0.2));
+        assert_eq!(p.get("negotiation"), Some(&0.7));
+        assert_eq!(p.get("won_back"), Some(&0.05));
+        assert!(c.check().is_ok());
+        let c: Config = toml::from_str("[forecast.stage_probability]\nlead = 10\n").unwrap();
+        assert!(c.check().is_err());
     }
 
     #[test]

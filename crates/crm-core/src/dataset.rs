@@ -65,7 +65,7 @@ impl Dataset {
             column_names,
         } = tables;
         let mut rejected: Vec<Record> = Vec::new();
-        for t in [&customers, &followups, &opportunities, &complaints] {
+        for t in [&customers, &followups, &opportunities, &complaints, &targets] {
             rejected.extend(t.iter().filter(|r| r.rejected).cloned());
         }
         let merged = dedup_customers(&customers, &mut findings);
@@ -102,7 +102,7 @@ impl Dataset {
             opportunities,
             complaints,
             roster,
-            targets,
+            targets: targets.into_iter().filter(|r| !r.rejected).collect(),
             has_opportunity_table,
             rejected,
             inputs,

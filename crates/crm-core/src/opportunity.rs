@@ -47,6 +47,9 @@ pub struct Opportunity {
     pub amount: Option<i64>,
     /// Row probability (0–1).
     pub probability: Option<f64>,
+    /// Collected amount in cents, from the same row as the deal (negative
+    /// amounts and amounts collected after the as-of date left out).
+    pub collected: Option<i64>,
 }
 
 /// Builds the opportunities of a dataset as of `as_of`, raising deal findings.
@@ -138,6 +141,10 @@ pub fn build_opportunities(
             furthest,
             amount,
             probability: own.number(Field::Probability),
+            collected: own
+                .money(Field::CollectedAmount)
+                .filter(|c| *c >= 0)
+                .filter(|_| own.date(Field::CollectionDate).is_none_or(|d| d <= as_of)),
         };
         deal_findings(&o, own, pipeline, findings);
         out.push(o);

@@ -328,6 +328,14 @@ impl Tables {
             TableKind::Complaints if !named => {
                 self.reject_unnamed(&mut record, Code::MissingCustomerName.severity());
             }
+            // `unreadable_period` (a warning, raised by the cell) leaves the
+            // target row out; it counts as rejected so rows still add up.
+            TableKind::Targets
+                if record.originals.contains_key(&Field::TargetPeriod)
+                    && !record.has(Field::TargetPeriod) =>
+            {
+                record.rejected = true;
+            }
             _ => {}
         }
         let accepted = !record.rejected;

@@ -9,6 +9,7 @@ pub mod date;
 pub mod grade;
 pub mod industry;
 pub mod method;
+pub mod period;
 pub mod phone;
 pub mod satisfaction;
 pub mod source;

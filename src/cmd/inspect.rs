@@ -1,0 +1,228 @@
+//! `crm-report inspect`: what the tool understood of each file and sheet —
+//! encoding, table kind, header row, each column's mapping, row count and
+//! sample values. The first thing to run when a number looks wrong.
+
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+use crm_core::config::Config;
+use crm_core::ingest::read::{collect_inputs, read_file, ReadOptions};
+use crm_core::model::{Cell, RawSheet};
+use crm_core::normalize::contact::mask_id_numbers;
+use crm_core::normalize::stage::Pipeline;
+use crm_core::tables::{recognise, LoadOptions};
+
+use crate::cli::InspectArgs;
+use crate::error::AppError;
+use crate::pipeline::{forced_kind, kind_overrides, parse_encoding, sheet_selected};
+
+/// How many sample values are shown per column.
+const SAMPLES: usize = 5;
+
+/// One column of a sheet as understood.
+#[derive(Debug, Serialize)]
+pub struct ColumnReport {
+    /// Header text as written.
+    pub header: String,
+    /// Canonical field id, or null for an extra column.
+    pub field: Option<String>,
+    /// The field's Chinese label.
+    pub label: Option<String>,
+    /// Up to five distinct sample values.
+    pub samples: Vec<String>,
+}
+
+/// One sheet (or a file that failed).
+#[derive(Debug, Serialize)]
+pub struct SheetReport {
+    /// File path.
+    pub file: String,
+    /// Sheet name (empty when the file failed).
+    pub sheet: String,
+    /// Detected encoding (text files).
+    pub encoding: Option<String>,
+    /// Table kind, `skipped` or `error`.
+    pub kind: String,
+    /// 1-based header row.
+    pub header_row: Option<usize>,
+    /// Non-blank rows under the header.
+    pub rows: usize,
+    /// Why skipped, or the read error.
+    pub note: Option<String>,
+    /// The columns.
+    pub columns: Vec<ColumnReport>,
+}
+
+/// Runs the inspect command.
+pub fn run(args: &InspectArgs) -> Result<(), AppError> {
+    let config = Config::load(args.input.config.as_deref())?;
+    let pipeline = Pipeline::default();
+    let overrides = kind_overrides(&args.input.kind)?;
+    let read_opts = ReadOptions {
+        encoding: parse_encoding(args.input.encoding.as_deref())?,
+        ..ReadOptions::default()
+    };
+    let mut reports = Vec::new();
+    for entry in collect_inputs(&args.input.inputs) {
+        let (path, result) = match entry {
+            Ok(path) => {
+                let r = read_file(&path, &read_opts);
+                (path, r)
+            }
+            Err((path, e)) => (path, Err(e)),
+        };
+        match result {
+            Ok(sheets) => {
+                let opts = LoadOptions {
+                    config: &config,
+                    pipeline: &pipeline,
+                    default_year: 2000,
+                    kind: forced_kind(&overrides, &path),
+                };
+                reports.extend(
+                    sheets
+                        .iter()
+                        .filter(|s| sheet_selected(&args.input.sheet, &s.sheet))
+                        .map(|s| describe(s, &opts)),
+                );
+            }
+            Err(e) => {
+                if args.input.strict {
+                    return Err(AppError::Strict(format!("{}: {e}", path.display())));
+                }
+                reports.push(SheetReport {
+                    file: path.display().to_string(),
+                    sheet: String::new(),
+                    encoding: None,
+                    kind: "error".into(),
+                    header_row: None,
+                    rows: 0,
+                    note: Some(e.to_string()),
+                    columns: Vec::new(),
+                })
+            }
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_string_pretty(&reports)
+            .map_err(std::io::Error::other)
+            .and_then(|s| writeln!(out, "{s}"))
+    } else {
+        print_reports(&mut out, &reports)
+    };
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| AppError::output(Path::new("<stdout>"), e)),
+    }
+}
+
+/// Describes one sheet.
+fn describe(sheet: &RawSheet, opts: &LoadOptions) -> SheetReport {
+    let r = recognise(sheet, opts);
+    let data_start = r.info.header_row.unwrap_or(0);
+    let data: Vec<&Vec<Cell>> = sheet
+        .rows
+        .iter()
+        .skip(data_start)
+        .filter(|row| !row.iter().all(Cell::is_blank))
+        .collect();
+    let columns = r
+        .info
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(c, (header, field))| {
+            let mut samples: Vec<String> = Vec::new();
+            for row in &data {
+                let Some(cell) = row.get(c).filter(|cell| !cell.is_blank()) else {
+                    continue;
+                };
+                // ID card numbers are masked in every output.
+                let v = mask_id_numbers(&cell.display());
+                if !samples.contains(&v) {
+                    samples.push(v);
+                }
+                if samples.len() == SAMPLES {
+                    break;
+                }
+            }
+            ColumnReport {
+                header: header.clone(),
+                field: field.map(|f| f.id().to_string()),
+                label: field.map(|f| f.label().to_string()),
+                samples,
+            }
+        })
+        .collect();
+    SheetReport {
+        file: r.info.file,
+        sheet: r.info.sheet,
+        encoding: r.info.encoding,
+        kind: r.info.kind,
+        header_row: r.info.header_row,
+        rows: if r.table.is_some() { data.len() } else { 0 },
+        note: r.info.note,
+        columns,
+    }
+}
+
+/// Shortens a sample for the terminal.
+fn short(s: &str) -> String {
+    let one_line = s.replace('\n', " ⏎ ");
+    if one_line.chars().count() > 24 {
+        format!("{}…", one_line.chars().take(23).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+/// Pads text to a display width (CJK characters are two columns wide).
+fn pad(s: &str, width: usize) -> String {
+    let w = crate::export::xlsx::text_width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// The text form of the reports.
+fn print_reports(out: &mut impl Write, reports: &[SheetReport]) -> std::io::Result<()> {
+    for r in reports {
+        let enc = r
+            .encoding
+            .as_ref()
+            .map(|e| format!(" [{e}]"))
+            .unwrap_or_default();
+        if r.kind == "error" {
+            writeln!(
+                out,
+                "{}{enc}: cannot read — {}",
+                r.file,
+                r.note.as_deref().unwrap_or("")
+            )?;
+            continue;
+        }
+        write!(out, "{}{enc} › {}: {}", r.file, r.sheet, r.kind)?;
+        match r.header_row {
+            Some(h) => writeln!(out, ", header row {h}, {} data rows", r.rows)?,
+            None => writeln!(out)?,
+        }
+        if let Some(note) = &r.note {
+            writeln!(out, "    skipped: {note}")?;
+        }
+        for c in &r.columns {
+            let target = match (&c.field, &c.label) {
+                (Some(f), Some(l)) => format!("{f} ({l})"),
+                _ => "(extra column, kept as is)".into(),
+            };
+            let samples: Vec<String> = c.samples.iter().map(|s| short(s)).collect();
+            writeln!(
+                out,
+                "    {} → {} {}",
+                pad(&short(&c.header), 20),
+                pad(&target, 36),
+                samples.join(" | ")
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,171 @@
+//! `crm-report report`: read, clean, compute, and write report.xlsx,
+//! report.html and summary.json, then print a short summary.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::cli::{LangArg, ReportArgs};
+use crate::error::AppError;
+use crate::metrics::period::Period;
+use crate::metrics::{compute, MetricsInput};
+use crate::output::write_atomic;
+use crate::pipeline::{load, parse_day};
+use crate::report::i18n::Lang;
+use crate::report::summary::Summary;
+use crate::report::{html, xlsx};
+
+/// File names written into the output directory.
+pub const SUMMARY_FILE: &str = "summary.json";
+/// The workbook.
+pub const XLSX_FILE: &str = "report.xlsx";
+/// The HTML report.
+pub const HTML_FILE: &str = "report.html";
+
+/// Runs the report command.
+pub fn run(args: &ReportArgs) -> Result<(), AppError> {
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(|s| parse_day("--as-of", s))
+        .transpose()?;
+    let period = match (&args.period, &args.from, &args.to) {
+        (Some(p), _, _) => Some(Period::parse(p).ok_or_else(|| {
+            AppError::Usage(format!(
+                "--period expects a month (2026-03), quarter (2026-Q1) or year (2026), got `{p}`"
+            ))
+        })?),
+        (None, None, None) => None,
+        (None, from, to) => Some(Period::range(
+            from.as_deref()
+                .map(|s| parse_day("--from", s))
+                .transpose()?,
+            to.as_deref().map(|s| parse_day("--to", s)).transpose()?,
+        )),
+    };
+    let loaded = load(&args.input, as_of, period.as_ref())?;
+    let summary = compute(&MetricsInput {
+        ds: &loaded.ds,
+        opps: &loaded.opps,
+        pipeline: &loaded.pipeline,
+        config: &loaded.config,
+        as_of: loaded.as_of,
+        period: period.as_ref(),
+    })?;
+    let lang = match args.lang {
+        LangArg::Zh => Lang::Zh,
+        LangArg::En => Lang::En,
+    };
+    let dir = &args.output;
+    std::fs::create_dir_all(dir).map_err(|e| AppError::output(dir, e))?;
+    let json = summary_json(&summary);
+    let path = dir.join(SUMMARY_FILE);
+    write_atomic(&path, json.as_bytes()).map_err(|e| AppError::output(&path, e))?;
+    let path = dir.join(XLSX_FILE);
+    xlsx::write_xlsx(&summary, &loaded.ds.findings, lang, &path)
+        .map_err(|e| AppError::output(&path, e))?;
+    let path = dir.join(HTML_FILE);
+    let page = html::render_html(&summary, &loaded.ds.findings, lang)
+        .map_err(|e| AppError::output(&path, e))?;
+    write_atomic(&path, page.as_bytes()).map_err(|e| AppError::output(&path, e))?;
+    let mut out = std::io::stdout().lock();
+    let printed = if args.json {
+        writeln!(out, "{json}")
+    } else if args.quiet {
+        Ok(())
+    } else {
+        print_summary(&mut out, &summary, dir)
+    };
+    match printed {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| AppError::output(Path::new("<stdout>"), e)),
+    }
+}
+
+/// The summary as pretty JSON with a trailing newline.
+pub fn summary_json(summary: &Summary) -> String {
+    let mut s =
+        serde_json::to_string_pretty(summary).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// A percentage for the terminal, `—` for null.
+fn pct(r: Option<f64>) -> String {
+    r.map_or("—".into(), |r| format!("{:.1}%", r * 100.0))
+}
+
+/// The short terminal summary.
+fn print_summary(out: &mut impl Write, s: &Summary, dir: &Path) -> std::io::Result<()> {
+    let r = &s.rows;
+    writeln!(
+        out,
+        "crm-report {} — as of {}{}",
+        s.tool.version,
+        s.as_of,
+        s.period
+            .as_ref()
+            .map(|p| format!(", period {p}"))
+            .unwrap_or_default()
+    )?;
+    let sheets = s
+        .inputs
+        .iter()
+        .filter(|i| i.kind != "skipped" && i.kind != "error")
+        .count();
+    let skipped = s.inputs.len() - sheets;
+    writeln!(
+        out,
+        "  inputs      {sheets} table(s) read, {skipped} sheet(s)/file(s) skipped"
+    )?;
+    writeln!(
+        out,
+        "  rows        {} read: {} accepted, {} rejected, {} summary rows skipped ({} blank)",
+        r.read, r.accepted, r.rejected, r.skipped, r.blank
+    )?;
+    writeln!(
+        out,
+        "  customers   {} ({} duplicate rows merged)",
+        s.customers.total, s.customers.duplicates_merged
+    )?;
+    let f = &s.funnel;
+    writeln!(
+        out,
+        "  funnel      {} won, {} lost, {} open; win rate {} (won / (won + lost)); won amount {:.2}",
+        f.won, f.lost, f.open, pct(f.win_rate), f.won_amount
+    )?;
+    let needs: Vec<String> = s
+        .top_needs
+        .iter()
+        .take(3)
+        .map(|n| format!("{} ({})", n.need, n.customers))
+        .collect();
+    writeln!(
+        out,
+        "  top needs   {}",
+        if needs.is_empty() {
+            "—".into()
+        } else {
+            needs.join(", ")
+        }
+    )?;
+    writeln!(
+        out,
+        "  cadence     {} of {} tracked customers overdue; compliance {}",
+        s.cadence.overdue,
+        s.cadence.tracked,
+        pct(s.cadence.compliance)
+    )?;
+    writeln!(
+        out,
+        "  issues      {} found (see the 数据质量 sheet)",
+        s.quality.issues
+    )?;
+    writeln!(
+        out,
+        "  written     {}",
+        [SUMMARY_FILE, XLSX_FILE, HTML_FILE]
+            .map(|f| dir.join(f).display().to_string())
+            .join(", ")
+    )?;
+    Ok(())
+}

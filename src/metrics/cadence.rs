@@ -1,0 +1,198 @@
+//! Follow-up cadence (metrics.md §4): each customer's state, allowed gap and
+//! last touch; overdue customers; compliance overall, by grade, by state and
+//! per rep.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+use crm_core::config::Config;
+use crm_core::dataset::Dataset;
+use crm_core::normalize::stage::Pipeline;
+use crm_core::opportunity::{Opportunity, UNASSIGNED};
+use crm_core::schema::Field;
+
+use super::frames::{int_at, ratio, str_at};
+use crate::report::summary::{Cadence, Compliance, OverdueRow};
+
+/// The cadence position of one tracked customer.
+#[derive(Debug, Clone)]
+pub struct CustomerCadence {
+    /// Customer name.
+    pub customer: String,
+    /// Owner (`未分配` when empty).
+    pub owner: String,
+    /// Grade used (`C` when ungraded).
+    pub grade: char,
+    /// `active` or `maintenance`.
+    pub state: &'static str,
+    /// Latest touch on or before the as-of date.
+    pub last_touch: Option<NaiveDate>,
+    /// Allowed gap in days.
+    pub gap: i64,
+    /// Days past the gap when overdue.
+    pub days_overdue: Option<i64>,
+}
+
+/// Cadence of every tracked (not lost) customer, in customer order.
+pub fn customer_cadence(
+    ds: &Dataset,
+    opps: &[Opportunity],
+    pipeline: &Pipeline,
+    config: &Config,
+    as_of: NaiveDate,
+) -> Vec<CustomerCadence> {
+    let won = pipeline.won();
+    let lost = pipeline.lost();
+    // Per customer: (any opportunity, all lost, any won, any open).
+    let mut state: HashMap<usize, (bool, bool, bool)> = HashMap::new();
+    for o in opps {
+        let Some(c) = o.customer else { continue };
+        let e = state.entry(c).or_insert((true, false, false));
+        let is_lost = o.current.is_some() && o.current == lost;
+        let is_won = o.current == Some(won);
+        e.0 &= is_lost;
+        e.1 |= is_won;
+        e.2 |= !is_lost && !is_won;
+    }
+    let mut touches: HashMap<usize, NaiveDate> = HashMap::new();
+    for f in &ds.followups {
+        if let (Some(c), Some(d)) = (f.customer, f.record.date(Field::FollowupDate)) {
+            if d <= as_of {
+                touches
+                    .entry(c)
+                    .and_modify(|e| *e = (*e).max(d))
+                    .or_insert(d);
+            }
+        }
+    }
+    let earliest = crm_core::opportunity::earliest_followups(ds, as_of);
+    let mut out = Vec::new();
+    for (i, c) in ds.customers.iter().enumerate() {
+        let (all_lost, any_won, any_open) = state.get(&i).copied().unwrap_or((false, false, true));
+        if all_lost {
+            continue;
+        }
+        let maintenance = any_won && !any_open;
+        let grade = c.record.grade().unwrap_or('C');
+        let gap = if maintenance {
+            config.cadence.maintenance
+        } else {
+            match grade {
+                'A' => config.cadence.a,
+                'B' => config.cadence.b,
+                _ => config.cadence.c,
+            }
+        };
+        let r = &c.record;
+        let start = r
+            .date(Field::FirstContactDate)
+            .or_else(|| r.date(Field::CreatedDate))
+            .or_else(|| earliest.get(&i).copied());
+        let last_touch = [
+            touches.get(&i).copied(),
+            r.date(Field::LastFollowupDate),
+            start,
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|d| *d <= as_of)
+        .max();
+        let days_overdue = last_touch
+            .map(|d| (as_of - d).num_days() - gap)
+            .filter(|d| *d > 0);
+        out.push(CustomerCadence {
+            customer: r
+                .text(Field::CustomerName)
+                .or_else(|| r.text(Field::CustomerId))
+                .unwrap_or_default()
+                .to_string(),
+            owner: r
+                .text(Field::Owner)
+                .filter(|s| !s.is_empty())
+                .unwrap_or(UNASSIGNED)
+                .to_string(),
+            grade,
+            state: if maintenance { "maintenance" } else { "active" },
+            last_touch,
+            gap,
+            days_overdue,
+        });
+    }
+    out
+}
+
+/// Tracked / overdue / compliance per value of a key.
+pub fn compliance_by(
+    rows: &[CustomerCadence],
+    key: fn(&CustomerCadence) -> String,
+) -> PolarsResult<BTreeMap<String, Compliance>> {
+    let df = DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new("k".into(), rows.iter().map(key).collect::<Vec<String>>()),
+            Column::new(
+                "overdue".into(),
+                rows.iter()
+                    .map(|r| r.days_overdue.is_some())
+                    .collect::<Vec<bool>>(),
+            ),
+        ],
+    )?;
+    let g = df
+        .lazy()
+        .group_by([col("k")])
+        .agg([
+            len().cast(DataType::Int64).alias("tracked"),
+            col("overdue").cast(DataType::Int64).sum().alias("overdue"),
+        ])
+        .collect()?;
+    let mut out = BTreeMap::new();
+    for i in 0..g.height() {
+        let (tracked, overdue) = (int_at(&g, "tracked", i)?, int_at(&g, "overdue", i)?);
+        out.insert(
+            str_at(&g, "k", i)?,
+            Compliance {
+                tracked: tracked as usize,
+                overdue: overdue as usize,
+                compliance: ratio((tracked - overdue) as f64, tracked as f64),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The cadence section of the summary.
+pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
+    let total = compliance_by(rows, |_| String::new())?
+        .remove("")
+        .unwrap_or_default();
+    let mut overdue_list: Vec<OverdueRow> = rows
+        .iter()
+        .filter_map(|r| {
+            Some(OverdueRow {
+                customer: r.customer.clone(),
+                owner: r.owner.clone(),
+                grade: r.grade.to_string(),
+                state: r.state.to_string(),
+                last_touch: r.last_touch?.format("%Y-%m-%d").to_string(),
+                allowed_gap: r.gap,
+                days_overdue: r.days_overdue?,
+            })
+        })
+        .collect();
+    overdue_list.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then_with(|| a.customer.cmp(&b.customer))
+    });
+    Ok(Cadence {
+        tracked: total.tracked,
+        overdue: total.overdue,
+        compliance: ratio((total.tracked - total.overdue) as f64, total.tracked as f64),
+        undated: rows.iter().filter(|r| r.last_touch.is_none()).count(),
+        by_grade: compliance_by(rows, |r| r.grade.to_string())?,
+        by_state: compliance_by(rows, |r| r.state.to_string())?,
+        overdue_list,
+    })
+}

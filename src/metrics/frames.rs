@@ -1,0 +1,184 @@
+//! Polars frames built from the dataset: one row per opportunity, with the
+//! columns every funnel-like metric groups and sums. Building the frame is
+//! the only place that knows how `Opportunity` maps to columns.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crm_core::normalize::stage::Pipeline;
+use crm_core::opportunity::Opportunity;
+
+use super::period::{month_key, Period};
+
+/// Column names of the opportunity frame.
+pub mod opp {
+    /// Owner key.
+    pub const OWNER: &str = "owner";
+    /// Source key.
+    pub const SOURCE: &str = "source";
+    /// Industry section key.
+    pub const INDUSTRY: &str = "industry";
+    /// Grade key.
+    pub const GRADE: &str = "grade";
+    /// Start month key (`未知` when no start date).
+    pub const START_MONTH: &str = "start_month";
+    /// Furthest funnel order (null when the stage is unknown).
+    pub const FURTHEST: &str = "furthest";
+    /// Current funnel order (null for lost or unknown).
+    pub const CURRENT: &str = "current";
+    /// Won flag.
+    pub const WON: &str = "won";
+    /// Lost flag.
+    pub const LOST: &str = "lost";
+    /// Known-stage flag.
+    pub const KNOWN: &str = "known";
+    /// Deal amount in cents (0 when missing).
+    pub const AMOUNT: &str = "amount";
+    /// Cycle days of a won deal (null when not computable or negative).
+    pub const CYCLE: &str = "cycle";
+}
+
+/// Days since 1970-01-01, the integer form dates take in frames.
+pub fn day_number(d: NaiveDate) -> i64 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN)).num_days()
+}
+
+/// The opportunity frame, restricted to the period's cohort when given.
+pub fn opportunity_frame(
+    opps: &[Opportunity],
+    pipeline: &Pipeline,
+    period: Option<&Period>,
+) -> PolarsResult<DataFrame> {
+    let won = pipeline.won();
+    let lost = pipeline.lost();
+    let rows: Vec<&Opportunity> = opps
+        .iter()
+        .filter(|o| period.is_none_or(|p| o.start.is_some_and(|s| p.contains(s))))
+        .collect();
+    let s = |f: fn(&Opportunity) -> String| rows.iter().map(|o| f(o)).collect::<Vec<String>>();
+    let order = |i: Option<usize>| i.and_then(|i| pipeline.order(i)).map(|o| o as i64);
+    let cycle = |o: &Opportunity| match (o.current == Some(won), o.start, o.signed) {
+        (true, Some(start), Some(signed)) => Some((signed - start).num_days()).filter(|d| *d >= 0),
+        _ => None,
+    };
+    let columns = vec![
+        Column::new(opp::OWNER.into(), s(|o| o.owner.clone())),
+        Column::new(opp::SOURCE.into(), s(|o| o.source.clone())),
+        Column::new(opp::INDUSTRY.into(), s(|o| o.industry.clone())),
+        Column::new(opp::GRADE.into(), s(|o| o.grade.clone())),
+        Column::new(
+            opp::START_MONTH.into(),
+            s(|o| {
+                o.start
+                    .map(month_key)
+                    .unwrap_or_else(|| crm_core::opportunity::UNKNOWN_KEY.into())
+            }),
+        ),
+        Column::new(
+            opp::FURTHEST.into(),
+            rows.iter()
+                .map(|o| o.furthest.map(|f| f as i64))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            opp::CURRENT.into(),
+            rows.iter().map(|o| order(o.current)).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            opp::WON.into(),
+            rows.iter()
+                .map(|o| o.current == Some(won))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            opp::LOST.into(),
+            rows.iter()
+                .map(|o| o.current.is_some() && o.current == lost)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            opp::KNOWN.into(),
+            rows.iter()
+                .map(|o| o.furthest.is_some())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            opp::AMOUNT.into(),
+            rows.iter()
+                .map(|o| o.amount.unwrap_or(0))
+                .collect::<Vec<i64>>(),
+        ),
+        Column::new(
+            opp::CYCLE.into(),
+            rows.iter().map(|o| cycle(o)).collect::<Vec<Option<i64>>>(),
+        ),
+    ];
+    DataFrame::new(rows.len(), columns)
+}
+
+/// Reads an integer column cell (nulls and missing as 0).
+pub fn int_at(df: &DataFrame, name: &str, i: usize) -> PolarsResult<i64> {
+    let c = df.column(name)?.cast(&DataType::Int64)?;
+    Ok(c.i64()?.get(i).unwrap_or(0))
+}
+
+/// Reads a float column cell (null stays `None`).
+pub fn float_at(df: &DataFrame, name: &str, i: usize) -> PolarsResult<Option<f64>> {
+    let c = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(c.f64()?.get(i))
+}
+
+/// Reads a string column cell.
+pub fn str_at(df: &DataFrame, name: &str, i: usize) -> PolarsResult<String> {
+    Ok(df
+        .column(name)?
+        .str()?
+        .get(i)
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// `a / b`, or `None` when `b` is 0 (metrics.md: a rate with a zero denominator is null).
+pub fn ratio(a: f64, b: f64) -> Option<f64> {
+    (b != 0.0).then(|| a / b)
+}
+
+/// Cents to currency units.
+pub fn yuan(cents: i64) -> f64 {
+    cents as f64 / 100.0
+}
+
+/// Groups `keys` and returns, per key in key order, the row count and the
+/// sum of `values` (cents or any integer). The generic small group-by that
+/// monthly, per-rep and per-grade figures share.
+pub fn count_sum_by(
+    keys: Vec<String>,
+    values: Vec<i64>,
+) -> PolarsResult<Vec<(String, usize, i64)>> {
+    let n = keys.len();
+    let df = DataFrame::new(
+        n,
+        vec![
+            Column::new("k".into(), keys),
+            Column::new("v".into(), values),
+        ],
+    )?;
+    let g = df
+        .lazy()
+        .group_by([col("k")])
+        .agg([
+            len().cast(DataType::Int64).alias("n"),
+            col("v").sum().alias("s"),
+        ])
+        .sort(["k"], SortMultipleOptions::default())
+        .collect()?;
+    (0..g.height())
+        .map(|i| {
+            Ok((
+                str_at(&g, "k", i)?,
+                int_at(&g, "n", i)? as usize,
+                int_at(&g, "s", i)?,
+            ))
+        })
+        .collect()
+}

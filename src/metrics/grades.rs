@@ -1,0 +1,84 @@
+//! ABC grading from amounts (metrics.md §5): the won amount of the 365 days
+//! up to the as-of date per customer, the computed grade, and the customers
+//! whose declared grade differs.
+
+use chrono::{Duration, NaiveDate};
+use polars::prelude::PolarsResult;
+
+use crm_core::config::Grading;
+use crm_core::dedup::Customer;
+use crm_core::normalize::stage::Pipeline;
+use crm_core::opportunity::Opportunity;
+use crm_core::schema::Field;
+
+use super::frames::{count_sum_by, yuan};
+use crate::report::summary::{GradeMismatch, Grades};
+
+/// Declared vs computed grades.
+pub fn grades(
+    customers: &[Customer],
+    opps: &[Opportunity],
+    pipeline: &Pipeline,
+    grading: &Grading,
+    as_of: NaiveDate,
+) -> PolarsResult<Grades> {
+    let from = as_of - Duration::days(364);
+    let won = pipeline.won();
+    let signed: Vec<&Opportunity> = opps
+        .iter()
+        .filter(|o| {
+            o.current == Some(won)
+                && o.signed.is_some_and(|d| from <= d && d <= as_of)
+                && o.customer.is_some()
+        })
+        .collect();
+    let annual = count_sum_by(
+        signed
+            .iter()
+            .map(|o| format!("{:012}", o.customer.unwrap_or(0)))
+            .collect(),
+        signed.iter().map(|o| o.amount.unwrap_or(0)).collect(),
+    )?;
+    let mut out = Grades::default();
+    for g in ["A", "B", "C"] {
+        out.declared.insert(g.to_string(), 0);
+        out.computed.insert(g.to_string(), 0);
+    }
+    for c in customers {
+        if let Some(g) = c.record.grade() {
+            *out.declared.entry(g.to_string()).or_default() += 1;
+        }
+    }
+    let mut mismatches: Vec<GradeMismatch> = Vec::new();
+    for (key, _, cents) in annual {
+        let Ok(i) = key.parse::<usize>() else {
+            continue;
+        };
+        let Some(c) = customers.get(i) else { continue };
+        let amount = yuan(cents);
+        let computed = if amount >= grading.a {
+            'A'
+        } else if amount >= grading.b {
+            'B'
+        } else {
+            'C'
+        };
+        *out.computed.entry(computed.to_string()).or_default() += 1;
+        if let Some(declared) = c.record.grade().filter(|d| *d != computed) {
+            mismatches.push(GradeMismatch {
+                customer: c
+                    .record
+                    .text(Field::CustomerName)
+                    .unwrap_or_default()
+                    .to_string(),
+                declared: declared.to_string(),
+                computed: computed.to_string(),
+                annual_amount: amount,
+            });
+        }
+    }
+    mismatches.sort_by(|a, b| a.customer.cmp(&b.customer));
+    out.mismatches = mismatches.len();
+    out.mismatch_list = mismatches;
+    Ok(out)
+}

@@ -1,0 +1,140 @@
+//! Metrics (metrics.md): one file per section, each a small function over
+//! polars frames or the linked dataset. `compute` runs them all and returns
+//! the summary; nothing here reads files or prints.
+
+pub mod cadence;
+pub mod collections;
+pub mod cycle;
+pub mod definitions;
+pub mod forecast;
+pub mod frames;
+pub mod funnel;
+pub mod grades;
+pub mod monthly;
+pub mod needs;
+pub mod period;
+pub mod reps;
+pub mod satisfaction;
+pub mod stats;
+pub mod targets;
+pub mod todos;
+pub mod weekly;
+
+use chrono::NaiveDate;
+use polars::prelude::PolarsResult;
+use std::collections::BTreeMap;
+
+use crm_core::config::Config;
+use crm_core::dataset::Dataset;
+use crm_core::findings::Finding;
+use crm_core::normalize::stage::Pipeline;
+use crm_core::opportunity::Opportunity;
+
+use crate::report::summary::{Customers, Quality, Summary, Tool};
+use period::Period;
+
+/// What a metrics run needs.
+pub struct MetricsInput<'a> {
+    /// The linked dataset.
+    pub ds: &'a Dataset,
+    /// Opportunities as of the as-of date.
+    pub opps: &'a [Opportunity],
+    /// Stage table.
+    pub pipeline: &'a Pipeline,
+    /// Configuration.
+    pub config: &'a Config,
+    /// As-of date.
+    pub as_of: NaiveDate,
+    /// Report period.
+    pub period: Option<&'a Period>,
+}
+
+/// Computes every section of the summary.
+pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
+    let ds = x.ds;
+    let frame = frames::opportunity_frame(x.opps, x.pipeline, x.period)?;
+    let no_start_date = match x.period {
+        Some(_) => x.opps.iter().filter(|o| o.start.is_none()).count(),
+        None => 0,
+    };
+    let funnel = funnel::funnel(&frame, x.pipeline, no_start_date)?;
+    let cycle = cycle::cycle(&frame)?;
+    let cadence_rows = cadence::customer_cadence(ds, x.opps, x.pipeline, x.config, x.as_of);
+    let reps = reps::reps(&reps::RepInputs {
+        ds,
+        opps: x.opps,
+        pipeline: x.pipeline,
+        by_owner: &funnel.by_owner,
+        cycle_by_owner: &cycle.by_owner,
+        cadence: &cadence_rows,
+        as_of: x.as_of,
+        period: x.period,
+    })?;
+    let cohort: Vec<crm_core::dedup::Customer> = match x.period {
+        None => ds.customers.clone(),
+        Some(p) => {
+            let starts: std::collections::HashSet<usize> = x
+                .opps
+                .iter()
+                .filter(|o| o.start.is_some_and(|s| p.contains(s)))
+                .filter_map(|o| o.customer)
+                .collect();
+            ds.customers
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| starts.contains(i))
+                .map(|(_, c)| c.clone())
+                .collect()
+        }
+    };
+    Ok(Summary {
+        tool: Tool {
+            name: "crm-report".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        as_of: x.as_of.format("%Y-%m-%d").to_string(),
+        period: x.period.map(|p| p.label.clone()),
+        inputs: ds.inputs.clone(),
+        rows: ds.rows,
+        customers: Customers {
+            total: ds.customers.len(),
+            duplicates_merged: ds.customers.iter().map(|c| c.merged.len()).sum(),
+        },
+        activity: monthly::activity(ds, x.opps, x.pipeline, x.as_of, x.period),
+        cycle_days: cycle,
+        top_needs: needs::top_needs(&cohort, &x.config.needs),
+        need_keywords: Vec::new(),
+        cadence: cadence::cadence(&cadence_rows)?,
+        grades: grades::grades(
+            &ds.customers,
+            x.opps,
+            x.pipeline,
+            &x.config.grading,
+            x.as_of,
+        )?,
+        reps,
+        teams: Vec::new(),
+        satisfaction: satisfaction::satisfaction(ds),
+        complaints: satisfaction::complaints(ds),
+        monthly: monthly::monthly(ds, x.opps, x.pipeline, x.as_of)?,
+        forecast: forecast::forecast(x.opps, x.pipeline, &x.config.forecast, x.as_of)?,
+        targets: targets::targets(ds, x.opps, x.pipeline, x.as_of, x.period)?,
+        todos: todos::todos(ds, x.as_of)?,
+        weekly_activity: weekly::weekly_activity(ds, x.as_of)?,
+        collections: collections::collections(ds, x.opps, x.pipeline, x.as_of)?,
+        quality: quality(&ds.findings),
+        funnel,
+    })
+}
+
+/// Findings counted per code.
+pub fn quality(findings: &[Finding]) -> Quality {
+    let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
+    for f in findings {
+        *by_code.entry(f.code.code().to_string()).or_default() += 1;
+    }
+    Quality {
+        issues: findings.len(),
+        by_code,
+    }
+}

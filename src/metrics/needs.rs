@@ -1,0 +1,70 @@
+//! Top needs (metrics.md §3): need phrases per customer, split on the listed
+//! separators, counted once per customer, ranked by count then text.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crm_core::dedup::Customer;
+use crm_core::schema::Field;
+
+use crate::report::summary::NeedCount;
+
+/// Separators between need phrases (a space is not one).
+const SEPARATORS: &[char] = &['、', ',', '，', ';', '；', '/', '／', '|', '\n'];
+/// Characters trimmed from the two ends of a phrase.
+const TRIM: &[char] = &[
+    ' ', '"', '\'', '“', '”', '‘', '’', '「', '」', '『', '』', '(', ')', '（', '）', '[', ']',
+    '【', '】', '《', '》', '<', '>',
+];
+
+/// The phrases of one customer: `need_tags` if filled, else `need_core` and `need_secondary`.
+pub fn phrases(c: &Customer) -> Vec<String> {
+    let r = &c.record;
+    let texts: Vec<&str> = match r.text(Field::NeedTags) {
+        Some(t) if !t.is_empty() => vec![t],
+        _ => [Field::NeedCore, Field::NeedSecondary]
+            .iter()
+            .filter_map(|f| r.text(*f))
+            .collect(),
+    };
+    texts
+        .iter()
+        .flat_map(|t| t.split(SEPARATORS))
+        .map(|p| p.trim_matches(TRIM).to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Counts distinct customers per need (synonyms applied, ASCII case folded),
+/// showing the form first seen; ranked by count descending, then text.
+pub fn top_needs(customers: &[Customer], synonyms: &BTreeMap<String, String>) -> Vec<NeedCount> {
+    let folded_synonyms: HashMap<String, &String> = synonyms
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v))
+        .collect();
+    let mut shown: HashMap<String, String> = HashMap::new();
+    let mut who: HashMap<String, HashSet<usize>> = HashMap::new();
+    for (i, c) in customers.iter().enumerate() {
+        for p in phrases(c) {
+            let p = folded_synonyms
+                .get(&p.to_ascii_lowercase())
+                .map(|s| s.to_string())
+                .unwrap_or(p);
+            let key = p.to_ascii_lowercase();
+            shown.entry(key.clone()).or_insert(p);
+            who.entry(key).or_default().insert(i);
+        }
+    }
+    let mut out: Vec<NeedCount> = who
+        .into_iter()
+        .map(|(k, set)| NeedCount {
+            need: shown.remove(&k).unwrap_or(k),
+            customers: set.len(),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.customers
+            .cmp(&a.customers)
+            .then_with(|| a.need.cmp(&b.need))
+    });
+    out
+}

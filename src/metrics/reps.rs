@@ -1,0 +1,175 @@
+//! Per sales rep (metrics.md §6): customers owned, funnel counts, won
+//! amount, follow-ups, cycle median, cadence and data completeness, one row
+//! per owner (roster reps with no records listed with zeros).
+
+use chrono::NaiveDate;
+use polars::prelude::PolarsResult;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crm_core::dataset::Dataset;
+use crm_core::normalize::stage::Pipeline;
+use crm_core::opportunity::{Opportunity, UNASSIGNED};
+use crm_core::schema::Field;
+use crm_core::tables::is_filled;
+
+use super::cadence::CustomerCadence;
+use super::frames::{count_sum_by, ratio, yuan};
+use super::period::Period;
+use crate::report::summary::{CycleGroup, FunnelBreakdown, RepRow};
+
+/// The ten fields whose fill rate is a rep's completeness.
+pub const COMPLETENESS_FIELDS: [Field; 10] = [
+    Field::CustomerName,
+    Field::Industry,
+    Field::Source,
+    Field::ContactName,
+    Field::ContactTitle,
+    Field::Phone,
+    Field::NeedCore,
+    Field::Budget,
+    Field::Grade,
+    Field::Stage,
+];
+
+/// Owner key of a record's owner text.
+fn owner_of(text: Option<&str>) -> String {
+    text.filter(|s| !s.is_empty())
+        .unwrap_or(UNASSIGNED)
+        .to_string()
+}
+
+/// Everything the per-rep table is assembled from.
+pub struct RepInputs<'a> {
+    /// The dataset.
+    pub ds: &'a Dataset,
+    /// All opportunities as of the as-of date.
+    pub opps: &'a [Opportunity],
+    /// Stage table.
+    pub pipeline: &'a Pipeline,
+    /// Funnel by owner (the period's cohort).
+    pub by_owner: &'a [FunnelBreakdown],
+    /// Cycle by owner.
+    pub cycle_by_owner: &'a [CycleGroup],
+    /// Cadence of tracked customers.
+    pub cadence: &'a [CustomerCadence],
+    /// As-of date.
+    pub as_of: NaiveDate,
+    /// Report period.
+    pub period: Option<&'a Period>,
+}
+
+/// The per-rep rows, by won amount descending, then owner.
+pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
+    let ds = x.ds;
+    let customer_owner: Vec<String> = ds
+        .customers
+        .iter()
+        .map(|c| owner_of(c.record.text(Field::Owner)))
+        .collect();
+    let customers = count_sum_by(customer_owner.clone(), vec![0; customer_owner.len()])?;
+    let completeness = count_sum_by(
+        customer_owner.clone(),
+        ds.customers
+            .iter()
+            .map(|c| {
+                COMPLETENESS_FIELDS
+                    .iter()
+                    .filter(|f| is_filled(c.record.values.get(f)))
+                    .count() as i64
+            })
+            .collect(),
+    )?;
+    let inside = |d: NaiveDate| d <= x.as_of && x.period.is_none_or(|p| p.contains(d));
+    let followup_owner: Vec<String> = ds
+        .followups
+        .iter()
+        .filter(|f| f.record.date(Field::FollowupDate).is_some_and(inside))
+        .map(
+            |f| match f.record.text(Field::Owner).filter(|s| !s.is_empty()) {
+                Some(o) => o.to_string(),
+                None => f
+                    .customer
+                    .map(|c| customer_owner[c].clone())
+                    .unwrap_or_else(|| UNASSIGNED.into()),
+            },
+        )
+        .collect();
+    let followups = count_sum_by(followup_owner.clone(), vec![0; followup_owner.len()])?;
+    let won = x.pipeline.won();
+    let signed: Vec<&Opportunity> = x
+        .opps
+        .iter()
+        .filter(|o| o.current == Some(won) && o.signed.is_some_and(inside))
+        .collect();
+    let activity_won = count_sum_by(
+        signed.iter().map(|o| o.owner.clone()).collect(),
+        signed.iter().map(|o| o.amount.unwrap_or(0)).collect(),
+    )?;
+    let mut owners: BTreeSet<String> = BTreeSet::new();
+    owners.extend(customers.iter().map(|r| r.0.clone()));
+    owners.extend(followups.iter().map(|r| r.0.clone()));
+    owners.extend(x.by_owner.iter().map(|r| r.key.clone()));
+    owners.extend(
+        ds.roster
+            .iter()
+            .filter_map(|r| r.text(Field::Owner))
+            .map(str::to_string),
+    );
+    let find = |v: &[(String, usize, i64)], o: &str| {
+        v.iter()
+            .find(|r| r.0 == o)
+            .map(|r| (r.1, r.2))
+            .unwrap_or((0, 0))
+    };
+    let mut cadence: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for c in x.cadence {
+        let e = cadence.entry(c.owner.as_str()).or_default();
+        e.0 += 1;
+        e.1 += usize::from(c.days_overdue.is_some());
+    }
+    let mut out = Vec::new();
+    for owner in owners {
+        let funnel = x.by_owner.iter().find(|r| r.key == owner);
+        let (n_customers, _) = find(&customers, &owner);
+        let (_, filled) = find(&completeness, &owner);
+        let (n_followups, _) = find(&followups, &owner);
+        let (won, won_cents) = if x.period.is_some() {
+            let (n, s) = find(&activity_won, &owner);
+            (n, yuan(s))
+        } else {
+            funnel.map(|f| (f.won, f.won_amount)).unwrap_or((0, 0.0))
+        };
+        let lost = funnel.map_or(0, |f| f.lost);
+        let (tracked, overdue) = cadence.get(owner.as_str()).copied().unwrap_or((0, 0));
+        out.push(RepRow {
+            customers: n_customers,
+            opportunities: funnel.map_or(0, |f| f.opportunities),
+            won,
+            lost,
+            open: funnel.map_or(0, |f| f.open),
+            won_amount: won_cents,
+            win_rate: funnel.and_then(|f| f.win_rate),
+            followups: n_followups,
+            followups_per_customer: ratio(n_followups as f64, n_customers as f64),
+            cycle_median_days: x
+                .cycle_by_owner
+                .iter()
+                .find(|c| c.key == owner)
+                .and_then(|c| c.median),
+            tracked,
+            overdue,
+            cadence_compliance: ratio((tracked - overdue) as f64, tracked as f64),
+            completeness: ratio(
+                filled as f64,
+                (n_customers * COMPLETENESS_FIELDS.len()) as f64,
+            ),
+            owner,
+        });
+    }
+    out.sort_by(|a, b| {
+        b.won_amount
+            .total_cmp(&a.won_amount)
+            .then_with(|| a.owner.cmp(&b.owner))
+    });
+    Ok(out)
+}

@@ -1,0 +1,122 @@
+//! To-dos (metrics.md §10): follow-up rows that set a next action with a due
+//! date. One is overdue when its due date is before the as-of date and no
+//! follow-up of the same customer is dated after the to-do's own row and on
+//! or before the as-of date (a later contact closes it). Follow-up rows dated
+//! after the as-of date have not happened and set no to-do; an undated to-do
+//! row has nothing provably after it, so only its due date decides.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use std::collections::HashMap;
+
+use crm_core::dataset::Dataset;
+use crm_core::schema::Field;
+
+use super::frames::{int_at, str_at};
+use super::weekly::{followup_customer, followup_customer_key, followup_owner};
+use crate::report::summary::{TodoOwner, TodoRow, Todos};
+
+/// One to-do, resolved.
+#[derive(Debug, Clone)]
+struct Todo {
+    owner: String,
+    overdue: Option<TodoRow>,
+}
+
+/// The `todos` section as of the as-of date.
+pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
+    // Latest follow-up per customer on or before the as-of date.
+    let mut latest: HashMap<String, NaiveDate> = HashMap::new();
+    for f in &ds.followups {
+        if let Some(d) = f.record.date(Field::FollowupDate).filter(|d| *d <= as_of) {
+            latest
+                .entry(followup_customer_key(f))
+                .and_modify(|e| *e = (*e).max(d))
+                .or_insert(d);
+        }
+    }
+    let mut list: Vec<Todo> = Vec::new();
+    for f in &ds.followups {
+        let r = &f.record;
+        let (Some(action), Some(due)) = (
+            r.text(Field::NextAction).filter(|s| !s.is_empty()),
+            r.date(Field::DueDate),
+        ) else {
+            continue;
+        };
+        let row_date = r.date(Field::FollowupDate);
+        if row_date.is_some_and(|d| d > as_of) {
+            continue;
+        }
+        let closed = row_date.is_some_and(|rd| {
+            latest
+                .get(&followup_customer_key(f))
+                .is_some_and(|l| *l > rd)
+        });
+        let owner = followup_owner(ds, f);
+        let overdue = (due < as_of && !closed).then(|| TodoRow {
+            customer: followup_customer(ds, f),
+            owner: owner.clone(),
+            next_action: action.to_string(),
+            due_date: due.format("%Y-%m-%d").to_string(),
+            days_overdue: (as_of - due).num_days(),
+            followup_date: row_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        });
+        list.push(Todo { owner, overdue });
+    }
+    let by_owner = by_owner(&list)?;
+    let mut overdue_list: Vec<TodoRow> = list.into_iter().filter_map(|t| t.overdue).collect();
+    overdue_list.sort_by(|a, b| (&a.due_date, &a.customer).cmp(&(&b.due_date, &b.customer)));
+    Ok(Todos {
+        total: by_owner.iter().map(|o| o.total).sum(),
+        overdue: overdue_list.len(),
+        overdue_list,
+        by_owner,
+    })
+}
+
+/// To-dos and overdue ones per owner: most overdue first, then most to-dos,
+/// then owner.
+fn by_owner(list: &[Todo]) -> PolarsResult<Vec<TodoOwner>> {
+    let df = DataFrame::new(
+        list.len(),
+        vec![
+            Column::new(
+                "owner".into(),
+                list.iter()
+                    .map(|t| t.owner.clone())
+                    .collect::<Vec<String>>(),
+            ),
+            Column::new(
+                "overdue".into(),
+                list.iter()
+                    .map(|t| i64::from(t.overdue.is_some()))
+                    .collect::<Vec<i64>>(),
+            ),
+        ],
+    )?;
+    let g = df
+        .lazy()
+        .group_by([col("owner")])
+        .agg([
+            len().cast(DataType::Int64).alias("total"),
+            col("overdue").sum().alias("overdue"),
+        ])
+        .collect()?;
+    let mut out = (0..g.height())
+        .map(|i| {
+            Ok(TodoOwner {
+                owner: str_at(&g, "owner", i)?,
+                total: int_at(&g, "total", i)? as usize,
+                overdue: int_at(&g, "overdue", i)? as usize,
+            })
+        })
+        .collect::<PolarsResult<Vec<TodoOwner>>>()?;
+    out.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then(b.total.cmp(&a.total))
+            .then_with(|| a.owner.cmp(&b.owner))
+    });
+    Ok(out)
+}

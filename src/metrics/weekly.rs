@@ -1,0 +1,145 @@
+//! Weekly activity (metrics.md §10): follow-ups per ISO week (`2024-W23`),
+//! rep and method, for the eight ISO weeks up to and including the as-of
+//! date's week. Follow-ups after the as-of date have not happened and are
+//! left out; so are zero counts. Also the follow-up helpers the to-do list
+//! shares: who a follow-up belongs to and which customer it is about.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use polars::prelude::*;
+
+use crm_core::dataset::{Dataset, Linked};
+use crm_core::dedup::record_key;
+use crm_core::opportunity::UNASSIGNED;
+use crm_core::schema::Field;
+
+use super::frames::{int_at, str_at};
+use crate::report::summary::WeekRow;
+
+/// ISO weeks shown, the as-of week included.
+pub const WEEKS: i64 = 8;
+/// Method key of a follow-up with no method.
+pub const OTHER_METHOD: &str = "其他";
+
+/// `2024-W23`: the ISO year and week of a date (2024-12-30 is `2025-W01`).
+pub fn iso_week_key(d: NaiveDate) -> String {
+    let w = d.iso_week();
+    format!("{:04}-W{:02}", w.year(), w.week())
+}
+
+/// The first day (a Monday) of the window of `WEEKS` ISO weeks ending with
+/// the as-of date's week.
+pub fn window_start(as_of: NaiveDate) -> NaiveDate {
+    let monday = as_of - Duration::days(i64::from(as_of.weekday().num_days_from_monday()));
+    monday - Duration::weeks(WEEKS - 1)
+}
+
+/// The rep of a follow-up: its own owner, else its customer's, else `未分配`.
+pub fn followup_owner(ds: &Dataset, f: &Linked) -> String {
+    let own = f.record.text(Field::Owner).filter(|s| !s.is_empty());
+    let customer = || {
+        f.customer
+            .and_then(|c| ds.customers[c].record.text(Field::Owner))
+            .filter(|s| !s.is_empty())
+    };
+    own.or_else(customer).unwrap_or(UNASSIGNED).to_string()
+}
+
+/// The customer name shown for a follow-up: its customer's, else its own
+/// name or id.
+pub fn followup_customer(ds: &Dataset, f: &Linked) -> String {
+    let name = |r: &crm_core::model::Record| {
+        r.text(Field::CustomerName)
+            .or_else(|| r.text(Field::CustomerId))
+            .map(str::to_string)
+    };
+    f.customer
+        .and_then(|c| name(&ds.customers[c].record))
+        .or_else(|| name(&f.record))
+        .unwrap_or_default()
+}
+
+/// The key that groups follow-ups of one customer: the linked customer,
+/// else the dedup key of the name (or id).
+pub fn followup_customer_key(f: &Linked) -> String {
+    match f.customer {
+        Some(c) => format!("#{c}"),
+        None => format!("key:{}", record_key(&f.record).unwrap_or_default()),
+    }
+}
+
+/// The `weekly_activity` rows, by week, owner, method.
+pub fn weekly_activity(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Vec<WeekRow>> {
+    let start = window_start(as_of);
+    let (mut weeks, mut owners, mut methods) = (Vec::new(), Vec::new(), Vec::new());
+    for f in &ds.followups {
+        let Some(d) = f.record.date(Field::FollowupDate) else {
+            continue;
+        };
+        if d < start || d > as_of {
+            continue;
+        }
+        weeks.push(iso_week_key(d));
+        owners.push(followup_owner(ds, f));
+        methods.push(
+            f.record
+                .text(Field::Method)
+                .filter(|s| !s.is_empty())
+                .unwrap_or(OTHER_METHOD)
+                .to_string(),
+        );
+    }
+    let df = DataFrame::new(
+        weeks.len(),
+        vec![
+            Column::new("week".into(), weeks),
+            Column::new("owner".into(), owners),
+            Column::new("method".into(), methods),
+        ],
+    )?;
+    let g = df
+        .lazy()
+        .group_by([col("week"), col("owner"), col("method")])
+        .agg([len().cast(DataType::Int64).alias("n")])
+        .collect()?;
+    let mut out = (0..g.height())
+        .map(|i| {
+            Ok(WeekRow {
+                week: str_at(&g, "week", i)?,
+                owner: str_at(&g, "owner", i)?,
+                method: str_at(&g, "method", i)?,
+                count: int_at(&g, "n", i)? as usize,
+            })
+        })
+        .collect::<PolarsResult<Vec<WeekRow>>>()?;
+    // Keys compare by code point (metrics.md §11): Rust's string order.
+    out.sort_by(|a, b| (&a.week, &a.owner, &a.method).cmp(&(&b.week, &b.owner, &b.method)));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn iso_weeks_across_the_year_end() {
+        assert_eq!(iso_week_key(d(2024, 12, 29)), "2024-W52");
+        assert_eq!(iso_week_key(d(2024, 12, 30)), "2025-W01");
+        assert_eq!(iso_week_key(d(2025, 1, 5)), "2025-W01");
+        assert_eq!(iso_week_key(d(2021, 1, 3)), "2020-W53");
+        assert_eq!(iso_week_key(d(2024, 6, 5)), "2024-W23");
+    }
+
+    #[test]
+    fn window_is_eight_weeks_from_a_monday() {
+        // 2025-01-02 is a Thursday of 2025-W01; its Monday is 2024-12-30;
+        // seven weeks earlier is Monday 2024-11-11 (2024-W46).
+        assert_eq!(window_start(d(2025, 1, 2)), d(2024, 11, 11));
+        assert_eq!(iso_week_key(window_start(d(2025, 1, 2))), "2024-W46");
+        // A Monday as-of date starts its own week.
+        assert_eq!(window_start(d(2024, 6, 3)), d(2024, 4, 15));
+    }
+}

@@ -1,0 +1,167 @@
+//! The shared front half of every command: expand the inputs, read each
+//! file, build the canonical tables, deduplicate and link, decide the as-of
+//! date, and resolve opportunities. Returns data; never prints except the
+//! one-line warning for an input that could not be read.
+
+use chrono::{Local, NaiveDate};
+use std::path::Path;
+
+use crm_core::config::Config;
+use crm_core::dataset::Dataset;
+use crm_core::ingest::read::{collect_inputs, read_file, ReadOptions};
+use crm_core::model::TableKind;
+use crm_core::normalize::stage::Pipeline;
+use crm_core::opportunity::{build_opportunities, Opportunity};
+use crm_core::tables::{LoadOptions, Tables};
+
+use crate::cli::InputArgs;
+use crate::error::AppError;
+use crate::metrics::period::Period;
+
+/// Everything a command needs after reading.
+pub struct Loaded {
+    /// The linked dataset, findings included.
+    pub ds: Dataset,
+    /// Opportunities as of the as-of date.
+    pub opps: Vec<Opportunity>,
+    /// The as-of date.
+    pub as_of: NaiveDate,
+    /// The configuration used.
+    pub config: Config,
+    /// The stage table.
+    pub pipeline: Pipeline,
+}
+
+/// Parses a `YYYY-MM-DD` flag.
+pub fn parse_day(flag: &str, s: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Usage(format!("{flag} expects a date as YYYY-MM-DD, got `{s}`")))
+}
+
+/// True when `--sheet` is not given or names the sheet.
+pub fn sheet_selected(wanted: &[String], sheet: &str) -> bool {
+    wanted.is_empty() || wanted.iter().any(|w| w.trim() == sheet.trim())
+}
+
+/// Parses an `--encoding` label.
+pub fn parse_encoding(
+    label: Option<&str>,
+) -> Result<Option<&'static encoding_rs::Encoding>, AppError> {
+    label
+        .map(|l| {
+            encoding_rs::Encoding::for_label(l.trim().as_bytes())
+                .ok_or_else(|| AppError::Usage(format!("--encoding: unknown encoding `{l}`")))
+        })
+        .transpose()
+}
+
+/// Parses `--kind FILE=KIND` values.
+pub fn kind_overrides(values: &[String]) -> Result<Vec<(String, TableKind)>, AppError> {
+    values
+        .iter()
+        .map(|v| {
+            let (file, kind) = v
+                .rsplit_once('=')
+                .ok_or_else(|| AppError::Usage(format!("--kind expects FILE=KIND, got `{v}`")))?;
+            let kind = TableKind::parse(kind.trim())
+                .ok_or_else(|| AppError::Usage(format!("--kind: unknown kind `{kind}` (customers, followups, combined, opportunities, roster, targets, complaints)")))?;
+            Ok((file.to_string(), kind))
+        })
+        .collect()
+}
+
+/// The kind forced for a file: by its path as given or by its file name.
+pub fn forced_kind(overrides: &[(String, TableKind)], path: &Path) -> Option<TableKind> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    overrides
+        .iter()
+        .find(|(f, _)| Path::new(f) == path || *f == name)
+        .map(|(_, k)| *k)
+}
+
+/// Reads and links every input.
+pub fn load(
+    args: &InputArgs,
+    as_of: Option<NaiveDate>,
+    period: Option<&Period>,
+) -> Result<Loaded, AppError> {
+    let config = Config::load(args.config.as_deref())?;
+    let pipeline = Pipeline::default();
+    let encoding = parse_encoding(args.encoding.as_deref())?;
+    let overrides = kind_overrides(&args.kind)?;
+    let today = Local::now().date_naive();
+    let fixed_as_of = as_of.or(period.map(|p| p.to));
+    let default_year = chrono::Datelike::year(&fixed_as_of.unwrap_or(today));
+    let read_opts = ReadOptions {
+        encoding,
+        ..ReadOptions::default()
+    };
+    let mut tables = Tables::default();
+    for entry in collect_inputs(&args.inputs) {
+        let (path, result) = match entry {
+            Ok(path) => {
+                let r = read_file(&path, &read_opts);
+                (path, r)
+            }
+            Err((path, e)) => (path, Err(e)),
+        };
+        let shown = path.display().to_string();
+        match result {
+            Ok(sheets) => {
+                let opts = LoadOptions {
+                    config: &config,
+                    pipeline: &pipeline,
+                    default_year,
+                    kind: forced_kind(&overrides, &path),
+                };
+                for sheet in &sheets {
+                    if sheet_selected(&args.sheet, &sheet.sheet) {
+                        tables.add_sheet(sheet, &opts);
+                    } else {
+                        tables.add_skipped(sheet, "excluded by --sheet");
+                    }
+                }
+            }
+            Err(e) => {
+                if args.strict {
+                    return Err(AppError::Strict(format!("{shown}: {e}")));
+                }
+                eprintln!("warning: skipped {shown}: {e}");
+                tables.add_file_error(&shown, &e.to_string());
+            }
+        }
+    }
+    let rows = tables.rows;
+    if rows.read != rows.accepted + rows.rejected + rows.skipped {
+        return Err(AppError::NothingRead(format!(
+            "internal error: rows read {} ≠ accepted {} + rejected {} + skipped {}; please report this bug",
+            rows.read, rows.accepted, rows.rejected, rows.skipped
+        )));
+    }
+    let mut ds = Dataset::build(tables);
+    if ds.customers.is_empty() && ds.followups.is_empty() && ds.opportunities.is_empty() {
+        let sheets = ds.inputs.len();
+        return Err(AppError::NothingRead(format!(
+            "{sheets} sheet(s) looked at, none held a customer, follow-up or opportunity table; run `crm-report inspect` on the files to see what was recognised"
+        )));
+    }
+    let as_of = fixed_as_of
+        .or_else(|| ds.infer_as_of(today, pipeline.won()))
+        .unwrap_or(today);
+    ds.flag_future_dates(as_of, pipeline.won());
+    let mut deal_findings = Vec::new();
+    let opps = build_opportunities(&ds, &pipeline, as_of, &mut deal_findings);
+    ds.findings.extend(deal_findings);
+    ds.findings
+        .sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
+    Ok(Loaded {
+        ds,
+        opps,
+        as_of,
+        config,
+        pipeline,
+    })
+}

@@ -1,0 +1,274 @@
+//! A small hand-made summary and findings for the writers' tests, with the
+//! awkward cases on purpose: a null rate, a zero-denominator breakdown,
+//! markup and a formula-like text in data, the `未分配` placeholder.
+
+use std::collections::BTreeMap;
+
+use crm_core::findings::{Code, Finding, Severity};
+use crm_core::tables::{InputInfo, RowCounts};
+
+use super::summary::*;
+
+/// Text that must come out escaped in HTML and as plain text in Excel.
+pub const EVIL: &str = "<script>alert(1)</script>";
+
+fn breakdown(
+    key: &str,
+    opportunities: usize,
+    won: usize,
+    lost: usize,
+    amount: f64,
+) -> FunnelBreakdown {
+    let closed = won + lost;
+    FunnelBreakdown {
+        key: key.into(),
+        opportunities,
+        won,
+        lost,
+        open: opportunities - closed,
+        win_rate: (closed > 0).then(|| won as f64 / closed as f64),
+        overall_conversion: (opportunities > 0).then(|| won as f64 / opportunities as f64),
+        won_amount: amount,
+    }
+}
+
+fn stage(code: &str, label: &str, current: usize, reached: usize, conv: Option<f64>) -> StageRow {
+    StageRow {
+        code: code.into(),
+        label: label.into(),
+        current,
+        reached,
+        conversion_to_next: conv,
+    }
+}
+
+fn rep(owner: &str, won: usize, amount: f64, rate: Option<f64>) -> RepRow {
+    RepRow {
+        owner: owner.into(),
+        customers: 4,
+        opportunities: 4,
+        won,
+        lost: 1,
+        open: 3 - won.min(3),
+        won_amount: amount,
+        win_rate: rate,
+        followups: 9,
+        followups_per_customer: Some(2.25),
+        cycle_median_days: Some(41.5),
+        tracked: 3,
+        overdue: 1,
+        cadence_compliance: Some(2.0 / 3.0),
+        completeness: Some(0.85),
+    }
+}
+
+/// The test summary: 8 opportunities, 3 won for ¥1,234,567.89 in all.
+pub fn fixture() -> Summary {
+    let compliance = |tracked, overdue| Compliance {
+        tracked,
+        overdue,
+        compliance: (tracked > 0).then(|| (tracked - overdue) as f64 / tracked as f64),
+    };
+    Summary {
+        tool: Tool {
+            name: "crm-report".into(),
+            version: "0.1.0".into(),
+        },
+        as_of: "2024-06-30".into(),
+        period: None,
+        inputs: vec![InputInfo {
+            file: "客户台账.xlsx".into(),
+            sheet: "客户".into(),
+            kind: "customers".into(),
+            header_row: Some(3),
+            encoding: None,
+            rows: 12,
+            error: None,
+            note: None,
+            columns: Vec::new(),
+        }],
+        rows: RowCounts {
+            read: 12,
+            accepted: 11,
+            rejected: 1,
+            skipped: 0,
+            blank: 2,
+        },
+        customers: Customers {
+            total: 8,
+            duplicates_merged: 2,
+        },
+        funnel: Funnel {
+            stages: vec![
+                stage("lead", "线索", 1, 8, Some(0.75)),
+                stage("qualify", "需求分析", 1, 6, Some(4.0 / 6.0)),
+                stage("proposal", "方案沟通", 0, 4, Some(0.75)),
+                stage("negotiation", "商务谈判", 0, 3, Some(1.0)),
+                stage("won", "成交", 3, 3, None),
+            ],
+            won: 3,
+            lost: 3,
+            open: 2,
+            unknown_stage: 1,
+            no_start_date: 0,
+            win_rate: Some(0.5),
+            overall_conversion: Some(0.375),
+            won_amount: 1_234_567.89,
+            lost_amount: 50_000.0,
+            open_amount: 80_000.0,
+            avg_won_amount: Some(411_522.63),
+            by_source: vec![
+                breakdown("展会", 5, 2, 1, 1_000_000.0),
+                breakdown(EVIL, 3, 1, 2, 234_567.89),
+            ],
+            by_industry: vec![breakdown("制造业", 8, 3, 3, 1_234_567.89)],
+            by_owner: vec![
+                breakdown("张伟", 5, 2, 2, 1_000_000.0),
+                breakdown("未分配", 3, 1, 1, 234_567.89),
+            ],
+            by_grade: vec![
+                breakdown("A", 6, 3, 1, 1_234_567.89),
+                breakdown("未知", 2, 0, 0, 0.0),
+            ],
+            by_start_month: vec![breakdown("2024-05", 8, 3, 3, 1_234_567.89)],
+        },
+        activity: Activity {
+            signed: 3,
+            signed_amount: 1_234_567.89,
+            followups: 20,
+        },
+        cycle_days: Cycle {
+            n: 3,
+            mean: Some(40.0),
+            median: Some(38.0),
+            p90: Some(52.4),
+            min: Some(26),
+            max: Some(56),
+            values: vec![26, 38, 56],
+            by_owner: vec![CycleGroup {
+                key: "张伟".into(),
+                n: 2,
+                mean: Some(32.0),
+                median: Some(32.0),
+                p90: Some(36.8),
+            }],
+            by_source: vec![CycleGroup {
+                key: "展会".into(),
+                n: 0,
+                mean: None,
+                median: None,
+                p90: None,
+            }],
+            by_industry: Vec::new(),
+            by_grade: Vec::new(),
+        },
+        top_needs: vec![
+            NeedCount {
+                need: "CRM 系统".into(),
+                customers: 5,
+            },
+            NeedCount {
+                need: EVIL.into(),
+                customers: 3,
+            },
+            NeedCount {
+                need: "=1+1".into(),
+                customers: 2,
+            },
+            NeedCount {
+                need: "数据分析".into(),
+                customers: 1,
+            },
+        ],
+        need_keywords: Vec::new(),
+        cadence: Cadence {
+            tracked: 6,
+            overdue: 2,
+            compliance: Some(4.0 / 6.0),
+            undated: 1,
+            by_grade: BTreeMap::from([
+                ("A".to_string(), compliance(2, 1)),
+                ("C".to_string(), compliance(4, 1)),
+            ]),
+            by_state: BTreeMap::from([
+                ("active".to_string(), compliance(5, 2)),
+                ("maintenance".to_string(), compliance(1, 0)),
+            ]),
+            overdue_list: vec![OverdueRow {
+                customer: "杭州某某科技有限公司".into(),
+                owner: "张伟".into(),
+                grade: "A".into(),
+                state: "active".into(),
+                last_touch: "2024-06-01".into(),
+                allowed_gap: 7,
+                days_overdue: 22,
+            }],
+        },
+        grades: Grades::default(),
+        reps: vec![
+            rep("张伟", 2, 1_000_000.0, Some(0.5)),
+            rep("未分配", 0, 0.0, None),
+        ],
+        teams: Vec::new(),
+        satisfaction: Satisfaction::default(),
+        complaints: Complaints::default(),
+        monthly: vec![
+            MonthRow {
+                month: "2024-05".into(),
+                new_opportunities: 8,
+                followups: 12,
+                won: 1,
+                won_amount: 234_567.89,
+            },
+            MonthRow {
+                month: "2024-06".into(),
+                new_opportunities: 0,
+                followups: 8,
+                won: 2,
+                won_amount: 1_000_000.0,
+            },
+        ],
+        forecast: Forecast::default(),
+        targets: Vec::new(),
+        todos: Todos::default(),
+        weekly_activity: Vec::new(),
+        collections: Collections::default(),
+        quality: Quality {
+            issues: 2,
+            by_code: BTreeMap::from([
+                ("unparseable_date".to_string(), 1),
+                ("missing_customer_name".to_string(), 1),
+            ]),
+        },
+    }
+}
+
+/// Two findings, one carrying markup and a formula-like value.
+pub fn findings() -> Vec<Finding> {
+    let finding = |code: Code, severity: Severity, row: usize, column: &str, value: &str| Finding {
+        code,
+        severity,
+        file: "客户台账.xlsx".into(),
+        sheet: "客户".into(),
+        row,
+        column: column.into(),
+        value: value.into(),
+        detail: String::new(),
+    };
+    vec![
+        finding(
+            Code::UnparseableDate,
+            Severity::Warning,
+            5,
+            "首次接触",
+            "=HYPERLINK(\"x\")",
+        ),
+        finding(
+            Code::MissingCustomerName,
+            Severity::Error,
+            7,
+            "客户名称",
+            EVIL,
+        ),
+    ]
+}

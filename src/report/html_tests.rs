@@ -1,0 +1,130 @@
+//! Tests of the HTML report over the hand-made fixture.
+
+use super::*;
+use crate::report::fixture::{findings, fixture, EVIL};
+use crate::report::i18n::LABELS;
+
+fn render(lang: Lang) -> String {
+    render_html(&fixture(), &findings(), lang).unwrap()
+}
+
+fn assert_no_template_leftovers(html: &str) {
+    assert!(!html.contains("{{") && !html.contains("{%") && !html.contains("}}"));
+    for (key, _, _) in LABELS {
+        assert!(
+            !html.contains(&format!(">{key}<")),
+            "untranslated key {key}"
+        );
+    }
+    for prefix in ["section.", "col.", "table.", "chart.", "note.", "report."] {
+        assert!(
+            !html.contains(&format!(">{prefix}")),
+            "untranslated {prefix}…"
+        );
+    }
+}
+
+#[test]
+fn renders_chinese_report() {
+    let html = render(Lang::Zh);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains(r#"<html lang="zh-CN">"#));
+    for label in [
+        "客户销售管理报告",
+        "销售漏斗",
+        "转化分析",
+        "成交周期",
+        "热门需求",
+        "销售绩效",
+        "跟进合规",
+        "月度趋势",
+        "数据质量",
+        "指标说明",
+        "赢单率",
+    ] {
+        assert!(html.contains(label), "missing {label}");
+    }
+    // Figures: won amount with separators and ¥, rates with one decimal, null as —.
+    assert!(html.contains("¥1,234,568"));
+    assert!(html.contains("50.0%"));
+    assert!(html.contains("37.5%"));
+    assert!(html.contains("—"));
+    assert!(html.contains("2024-06-30"));
+    // Definitions as tooltips, finding texts from i18n.
+    assert!(html.contains(r#"title="赢单 ÷（赢单 + 输单）"#));
+    assert!(html.contains("日期无法识别"));
+    assert!(html.contains("改为 YYYY-MM-DD 格式"));
+    assert!(html.contains("另有 1 个商机阶段未知"));
+    assert_no_template_leftovers(&html);
+}
+
+#[test]
+fn renders_english_report() {
+    let html = render(Lang::En);
+    assert!(html.contains(r#"<html lang="en">"#));
+    for label in [
+        "Sales management report",
+        "Funnel",
+        "Win rate",
+        "Needs analysis",
+        "Unassigned",
+        "Unreadable date",
+        "Definitions",
+    ] {
+        assert!(html.contains(label), "missing {label}");
+    }
+    assert!(html.contains("¥1,234,568") && html.contains("50.0%"));
+    assert!(!html.contains("销售漏斗"));
+    assert_no_template_leftovers(&html);
+}
+
+#[test]
+fn escapes_data_everywhere() {
+    for lang in [Lang::Zh, Lang::En] {
+        let html = render(lang);
+        assert!(
+            !html.contains(EVIL) && !html.contains("<script>alert"),
+            "raw markup from data"
+        );
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;"));
+        // Exactly one script element: the sorter.
+        assert_eq!(html.matches("<script").count(), 1);
+    }
+}
+
+#[test]
+fn is_self_contained() {
+    let html = render(Lang::Zh);
+    assert!(html.contains(r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">"#));
+    for external in ["http://", "https://", "src=", "<link", "@import", "url("] {
+        assert!(!html.contains(external), "external reference {external}");
+    }
+    assert!(html.contains(
+        r#""Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif"#
+    ));
+    assert!(html.contains("@page { size: A4"));
+    // One chart per section that has one.
+    assert_eq!(html.matches("<svg").count(), 6);
+}
+
+#[test]
+fn unknown_label_key_is_an_error() {
+    let env = environment(Lang::Zh).unwrap();
+    assert!(env.render_str("{{ t('no.such.key') }}", ()).is_err());
+    assert!(env.render_str("{{ missing }}", ()).is_err());
+}
+
+#[test]
+fn renders_an_empty_summary() {
+    let mut s = fixture();
+    s.funnel.stages.clear();
+    s.funnel.by_source.clear();
+    s.top_needs.clear();
+    s.reps.clear();
+    s.monthly.clear();
+    s.cycle_days.values.clear();
+    s.funnel.win_rate = None;
+    let html = render_html(&s, &[], Lang::En).unwrap();
+    assert!(html.contains("(no data)"));
+    assert_eq!(html.matches("<svg").count(), 0);
+}

@@ -1,0 +1,108 @@
+//! Tests of the workbook writer over the hand-made fixture. Reading the
+//! cells back (calamine) is left to the integration tests; here: the file
+//! is a zip, deterministic, atomic, and holds what the sheets promise.
+
+use super::*;
+use crate::output::temp_path;
+use crate::report::fixture::{findings, fixture};
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("crm-report-xlsx-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn writes_identical_bytes_twice() {
+    let dir = temp_dir("determinism");
+    let (a, b) = (dir.join("a.xlsx"), dir.join("b.xlsx"));
+    write_xlsx(&fixture(), &findings(), Lang::Zh, &a).unwrap();
+    write_xlsx(&fixture(), &findings(), Lang::Zh, &b).unwrap();
+    let (x, y) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert_eq!(&x[..4], b"PK\x03\x04");
+    assert!(x == y, "two runs differ");
+    assert!(!temp_path(&a).exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn writes_every_sheet_and_chart() {
+    for lang in [Lang::Zh, Lang::En] {
+        let bytes = workbook_bytes(&fixture(), &findings(), lang).unwrap();
+        let entries = zip_names(&bytes);
+        // Overview + 9 sections.
+        assert_eq!(
+            entries
+                .iter()
+                .filter(|n| n.starts_with("xl/worksheets/sheet"))
+                .count(),
+            10
+        );
+        // Funnel, conversion, cycle, needs, reps, monthly.
+        assert_eq!(
+            entries
+                .iter()
+                .filter(|n| n.starts_with("xl/charts/chart"))
+                .count(),
+            6
+        );
+        assert!(entries.iter().any(|n| n.starts_with("xl/tables/table")));
+    }
+}
+
+#[test]
+fn empty_tables_still_write() {
+    let mut s = fixture();
+    s.reps.clear();
+    s.top_needs.clear();
+    s.monthly.clear();
+    s.cadence.overdue_list.clear();
+    let bytes = workbook_bytes(&s, &[], Lang::En).unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+}
+
+#[test]
+fn caps_the_findings_list() {
+    let one = findings().remove(0);
+    let many = vec![one; FINDINGS_CAP + 3];
+    let sections = crate::report::sections::sections(&fixture(), &many, Lang::Zh, FINDINGS_CAP);
+    let quality = sections.iter().find(|s| s.id == "quality").unwrap();
+    assert_eq!(
+        quality
+            .tables
+            .iter()
+            .find(|t| t.id == "quality.findings")
+            .unwrap()
+            .rows
+            .len(),
+        FINDINGS_CAP
+    );
+    assert!(quality
+        .notes
+        .iter()
+        .any(|n| n.contains("100,000") && n.contains("100,003")));
+}
+
+#[test]
+fn clips_text_to_the_cell_limit() {
+    let long = "长".repeat(MAX_CELL_CHARS + 5);
+    assert_eq!(clip(&long).chars().count(), MAX_CELL_CHARS);
+    assert_eq!(clip("=1+1"), "=1+1");
+}
+
+/// File names of the zip's central directory (stored by rust_xlsxwriter
+/// uncompressed in the directory records).
+fn zip_names(bytes: &[u8]) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i + 46 <= bytes.len() {
+        if bytes[i..i + 4] == *b"PK\x01\x02" {
+            let len = u16::from_le_bytes([bytes[i + 28], bytes[i + 29]]) as usize;
+            names.push(String::from_utf8_lossy(&bytes[i + 46..i + 46 + len]).into_owned());
+            i += 46 + len;
+        } else {
+            i += 1;
+        }
+    }
+    names
+}

@@ -1,0 +1,268 @@
+//! `crm-report report` end to end on the hand-computed fixture of
+//! `fixtures.rs`, as-of 2024-06-30.
+
+use serde_json::Value;
+
+use crate::fixtures::{write_customers, write_followups_gbk};
+use crate::workdir::Workdir;
+
+/// Writes the fixture into `in/` and runs the report into `out/`.
+fn report(wd: &Workdir, extra: &[&str]) -> Value {
+    std::fs::create_dir_all(wd.join("in")).unwrap();
+    write_customers(&wd.join("in/客户信息表.xlsx"));
+    write_followups_gbk(&wd.join("in/跟进记录.csv"));
+    let mut args = vec![
+        "report",
+        "in",
+        "-o",
+        "out",
+        "--as-of",
+        "2024-06-30",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    wd.run_ok(&args);
+    wd.json("out/summary.json")
+}
+
+fn close(v: &Value, expected: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
+    assert!(
+        (got - expected).abs() < 1e-9,
+        "got {got}, expected {expected}"
+    );
+}
+
+#[test]
+fn rows_are_conserved_and_inputs_listed() {
+    let wd = Workdir::new();
+    let s = report(&wd, &[]);
+    // Customers sheet: 10 data rows + 合计 (skipped); one row has no name (rejected).
+    // Follow-ups: 9 rows, all accepted (the orphan is a warning).
+    assert_eq!(s["rows"]["read"], 20);
+    assert_eq!(s["rows"]["accepted"], 18);
+    assert_eq!(s["rows"]["rejected"], 1);
+    assert_eq!(s["rows"]["skipped"], 1);
+    let inputs = s["inputs"].as_array().unwrap();
+    let gbk = inputs.iter().find(|i| i["kind"] == "followups").unwrap();
+    assert_eq!(gbk["encoding"], "GB18030");
+    let cust = inputs.iter().find(|i| i["kind"] == "customers").unwrap();
+    assert_eq!(cust["header_row"], 2);
+    // 甲科技（杭州）有限公司 merges into 甲科技有限公司.
+    assert_eq!(s["customers"]["total"], 8);
+    assert_eq!(s["customers"]["duplicates_merged"], 1);
+    for f in ["report.xlsx", "report.html", "summary.json"] {
+        assert!(wd.join("out").join(f).is_file(), "{f} written");
+    }
+}
+
+#[test]
+fn funnel_reached_conversion_and_win_rate() {
+    let wd = Workdir::new();
+    let s = report(&wd, &[]);
+    let f = &s["funnel"];
+    // Furthest orders: 甲5 乙5 辛5 丙4 丁3 己1 庚2; 戊 is lost at 方案沟通 (3) but its
+    // follow-up history reached 商务谈判 (4), so its furthest is 4.
+    let reached: Vec<i64> = f["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reached"].as_i64().unwrap())
+        .collect();
+    assert_eq!(reached, vec![8, 7, 6, 5, 3]);
+    let current: Vec<i64> = f["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["current"].as_i64().unwrap())
+        .collect();
+    assert_eq!(current, vec![1, 1, 1, 1, 3]);
+    close(&f["stages"][0]["conversion_to_next"], 7.0 / 8.0);
+    close(&f["stages"][1]["conversion_to_next"], 6.0 / 7.0);
+    close(&f["stages"][2]["conversion_to_next"], 5.0 / 6.0);
+    close(&f["stages"][3]["conversion_to_next"], 3.0 / 5.0);
+    assert!(f["stages"][4]["conversion_to_next"].is_null());
+    assert_eq!(
+        (f["won"].as_i64(), f["lost"].as_i64(), f["open"].as_i64()),
+        (Some(3), Some(1), Some(4))
+    );
+    close(&f["win_rate"], 3.0 / 4.0);
+    close(&f["overall_conversion"], 3.0 / 8.0);
+    // 100000 + 30万 + 50000
+    close(&f["won_amount"], 450_000.0);
+    let by_source = f["by_source"].as_array().unwrap();
+    // 展会: 甲 丙 戊 庚 = 4 opportunities, 1 won, 1 lost.
+    assert_eq!(by_source[0]["key"], "展会");
+    assert_eq!(by_source[0]["opportunities"], 4);
+    close(&by_source[0]["win_rate"], 0.5);
+}
+
+#[test]
+fn cycle_median_and_p90() {
+    let wd = Workdir::new();
+    let s = report(&wd, &[]);
+    let c = &s["cycle_days"];
+    // 甲 2024-01-10 → 2024-03-10 = 60 days; 乙 02-01 → 02-21 = 20; 辛 05-20 → 06-10 = 21.
+    assert_eq!(c["n"], 3);
+    close(&c["median"], 21.0);
+    // p90: position 0.9 × 2 = 1.8 → 21 + 0.8 × (60 − 21) = 52.2
+    close(&c["p90"], 52.2);
+    close(&c["mean"], 101.0 / 3.0);
+    assert_eq!((c["min"].as_i64(), c["max"].as_i64()), (Some(20), Some(60)));
+}
+
+#[test]
+fn top_needs_in_order() {
+    let wd = Workdir::new();
+    let s = report(&wd, &[]);
+    let needs: Vec<(String, i64)> = s["top_needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["need"].as_str().unwrap().to_string(),
+                n["customers"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    // CRM系统: 甲 丙 丁 辛; 数据分析: 甲 乙 戊; 移动办公: 丁 庚. The duplicate's 报表 is
+    // not used: the merge keeps 甲's own needs.
+    assert_eq!(
+        needs,
+        vec![
+            ("CRM系统".into(), 4),
+            ("数据分析".into(), 3),
+            ("移动办公".into(), 2)
+        ]
+    );
+}
+
+#[test]
+fn cadence_overdue_and_compliance() {
+    let wd = Workdir::new();
+    let s = report(&wd, &[]);
+    let c = &s["cadence"];
+    // Tracked: all but 戊 (lost) = 7. Overdue: 己 (C, 81 days since start, gap 30 → 51),
+    // 乙 (maintenance, 121 days, gap 90 → 31), 丁 (B, 20 days, gap 14 → 6).
+    // 庚 (B, exactly 14 days) is not overdue.
+    assert_eq!(c["tracked"], 7);
+    assert_eq!(c["overdue"], 3);
+    close(&c["compliance"], 4.0 / 7.0);
+    let list: Vec<(String, i64)> = c["overdue_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["customer"].as_str().unwrap().to_string(),
+                r["days_overdue"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        list,
+        vec![
+            ("己教育有限公司".into(), 51),
+            ("乙制造有限公司".into(), 31),
+            ("丁物流有限公司".into(), 6)
+        ]
+    );
+    assert_eq!(c["by_grade"]["B"]["tracked"], 3);
+    assert_eq!(c["by_grade"]["B"]["overdue"], 2);
+}
+
+#[test]
+fn one_reps_row() {
+    let wd = Workdir::new();
+    let s = report(&wd, &[]);
+    let reps = s["reps"].as_array().unwrap();
+    assert_eq!(reps[0]["owner"], "王磊", "highest won amount first");
+    let r = &reps[0];
+    // Owns 甲 乙 戊; 甲 and 乙 won (100000 + 300000), 戊 lost.
+    assert_eq!(
+        (
+            r["customers"].as_i64(),
+            r["won"].as_i64(),
+            r["lost"].as_i64()
+        ),
+        (Some(3), Some(2), Some(1))
+    );
+    close(&r["won_amount"], 400_000.0);
+    close(&r["win_rate"], 2.0 / 3.0);
+    // Follow-ups by 王磊: 甲, 乙, 戊 and the variant spelling of 甲.
+    assert_eq!(r["followups"], 4);
+    close(&r["followups_per_customer"], 4.0 / 3.0);
+    // Cycles 60 and 20 → median 40.
+    close(&r["cycle_median_days"], 40.0);
+    assert_eq!(
+        (r["tracked"].as_i64(), r["overdue"].as_i64()),
+        (Some(2), Some(1))
+    );
+    // Six of the ten completeness fields are filled on each of the three customers.
+    close(&r["completeness"], 0.6);
+}
+
+#[test]
+fn findings_carry_their_place() {
+    let wd = Workdir::new();
+    let s = report(&wd, &[]);
+    let q = &s["quality"]["by_code"];
+    assert_eq!(q["missing_customer_name"], 1);
+    assert_eq!(q["summary_row"], 1);
+    assert_eq!(q["duplicate_customer"], 1);
+    assert_eq!(q["orphan_followup"], 1);
+}
+
+#[test]
+fn period_restricts_the_cohort() {
+    let wd = Workdir::new();
+    let s = report(&wd, &["--period", "2024-Q2"]);
+    // Started in Q2: 戊 (04-01), 己 (04-10), 庚 (05-01), 辛 (05-20).
+    assert_eq!(s["period"], "2024-Q2");
+    let reached: Vec<i64> = s["funnel"]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reached"].as_i64().unwrap())
+        .collect();
+    assert_eq!(reached, vec![4, 3, 2, 2, 1]);
+    // Signed in Q2: only 辛 (06-10).
+    assert_eq!(s["activity"]["signed"], 1);
+    close(&s["activity"]["signed_amount"], 50_000.0);
+}
+
+#[test]
+fn unreadable_input_is_listed_and_the_run_goes_on() {
+    let wd = Workdir::new();
+    std::fs::create_dir_all(wd.join("in")).unwrap();
+    std::fs::write(wd.join("in/broken.xlsx"), b"this is not a zip").unwrap();
+    let s = report(&wd, &[]);
+    let broken = s["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "error")
+        .unwrap();
+    assert!(broken["file"].as_str().unwrap().ends_with("broken.xlsx"));
+    assert!(broken["error"].as_str().is_some());
+    let out = wd.run(&["report", "in", "-o", "out2", "--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn nothing_usable_and_usage_errors() {
+    let wd = Workdir::new();
+    std::fs::write(wd.join("notes.csv"), "hello,world\n1,2\n").unwrap();
+    assert_eq!(
+        wd.run(&["report", "notes.csv", "-o", "out"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        wd.run(&["report", "notes.csv", "--as-of", "June"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(wd.run(&["report"]).status.code(), Some(2));
+}
