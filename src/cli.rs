@@ -10,7 +10,7 @@ use std::path::PathBuf;
     name = "crm-report",
     version,
     about = "Turns a sales team's customer spreadsheets (xlsx/xls/ods/csv, Chinese or English) into trustworthy management reports.",
-    after_help = "Examples:\n  crm-report report sample_data/ -o out/\n  crm-report report 客户信息表.xlsx 跟进记录.csv -o out/ --period 2026-Q3\n  crm-report clean 老客户台账.xlsx -o cleaned.xlsx\n  crm-report inspect sample_data/\n  crm-report validate sample_data/ --fail-on warning\n  crm-report sample -o sample_data/ --customers 300\n\nExit codes: 0 reports written; 1 nothing usable read or an output not written; 2 usage error; 3 validation errors found (validate)."
+    after_help = "Examples:\n  crm-report report sample_data/ -o out/\n  crm-report report 客户信息表.xlsx 跟进记录.csv -o out/ --period 2026-Q3\n  crm-report clean 老客户台账.xlsx -o cleaned.xlsx\n  crm-report inspect sample_data/\n  crm-report init-config\n  crm-report validate sample_data/ --fail-on warning\n  crm-report sample -o sample_data/ --customers 300\n\nExit codes: 0 reports written; 1 nothing usable read or an output not written; 2 usage error; 3 validation errors found (validate)."
 )]
 pub struct Cli {
     /// The job to run.
@@ -22,16 +22,52 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read the inputs, clean them, compute every metric, write report.xlsx, report.html and summary.json.
+    #[command(long_about = REPORT_HELP)]
     Report(ReportArgs),
     /// Write the inputs cleaned into the team's standard form (xlsx, or one CSV per table) with the issues list.
     Clean(CleanArgs),
     /// Show what was understood of each file and sheet: encoding, kind, header row, column mapping, samples.
+    #[command(long_about = INSPECT_HELP)]
     Inspect(InspectArgs),
     /// Check the inputs against the team's standard form: findings by code; exit 3 when errors are found.
     Validate(ValidateArgs),
     /// Write a realistic, messy sample data set (deterministic) for demos and benchmarks.
     Sample(SampleArgs),
+    /// Write a commented crm-report.toml with every setting at its default, to edit.
+    #[command(long_about = INIT_CONFIG_HELP)]
+    InitConfig(InitConfigArgs),
 }
+
+/// `report --help`: what it does, then examples.
+const REPORT_HELP: &str = "Read the inputs, clean them, compute every metric, write report.xlsx, report.html and summary.json.
+
+Examples:
+  crm-report report sample_data/ -o out/
+  crm-report report 客户信息表.xlsx 跟进记录.csv -o out/ --period 2026-Q3
+  crm-report report data/ -o out/ --as-of 2026-10-31 --lang en
+  crm-report report data/ -o out/ --from 2026-01-01 --to 2026-06-30
+  crm-report report exports/ -o out/ --config team.toml --kind deals.csv=opportunities
+  crm-report report data/ -o out/ --json | jq .funnel.win_rate";
+
+/// `inspect --help`: what it does, then examples.
+const INSPECT_HELP: &str = "Show what was understood of each file and sheet: encoding, table kind, header row, column → field mapping, sample values, and the config profiles applied. Run it first when a figure looks wrong, and before writing a profile.
+
+Examples:
+  crm-report inspect sample_data/
+  crm-report inspect 客户信息表.xlsx --json
+  crm-report inspect 商机导出.xlsx --sheet 商机 --kind 商机导出.xlsx=opportunities
+  crm-report inspect exports/ --config team.toml      (shows which [[profile]] applied)";
+
+/// `init-config --help`: what it does, then examples.
+const INIT_CONFIG_HELP: &str = "Write a config file that lists every setting at its default value, with comments and commented examples of column synonyms, need synonyms and file profiles ([[profile]]: sheet, kind, header row and columns by file-name pattern). Edit it, then run any command: ./crm-report.toml is read by default, another path with --config.
+
+Examples:
+  crm-report init-config                        (writes ./crm-report.toml)
+  crm-report init-config team.toml --force      (overwrites team.toml)
+  crm-report report data/ -o out/ --config team.toml";
+
+/// What `report --help` and `inspect --help` end with (the examples open them).
+const INPUT_NOTES: &str = "Inputs: files or directories (read recursively). Settings: ./crm-report.toml or --config FILE (write one with `crm-report init-config`); its [[profile]] tables set the sheet, table kind, header row and column names per file-name pattern; --kind and --sheet win over a profile.";
 
 /// Flags shared by every command that reads inputs.
 #[derive(Debug, Args)]
@@ -68,7 +104,8 @@ pub enum LangArg {
 /// `report`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  crm-report report sample_data/ -o out/\n  crm-report report data/ -o out/ --as-of 2026-10-31 --lang en\n  crm-report report data/ -o out/ --period 2026-10      (month; also 2026-Q4, 2026)\n  crm-report report data/ -o out/ --from 2026-01-01 --to 2026-06-30\n  crm-report report data/ -o out/ --json | jq .funnel.win_rate"
+    after_help = "Examples:\n  crm-report report sample_data/ -o out/\n  crm-report report data/ -o out/ --as-of 2026-10-31 --lang en\n  crm-report report data/ -o out/ --period 2026-10      (month; also 2026-Q4, 2026)\n  crm-report report data/ -o out/ --period 2026-Q3 --compare-previous\n  crm-report report data/ -o out/ --from 2026-01-01 --to 2026-06-30\n  crm-report report data/ -o out/ --json | jq .funnel.win_rate",
+    after_long_help = INPUT_NOTES
 )]
 pub struct ReportArgs {
     /// Inputs and reading flags.
@@ -92,12 +129,24 @@ pub struct ReportArgs {
     /// Report language.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: LangArg,
+    /// Add the previous period's headline figures and the change (month over month, quarter over quarter…); needs a period.
+    #[arg(long)]
+    pub compare_previous: bool,
     /// Print summary.json to stdout instead of the terminal summary.
     #[arg(long)]
     pub json: bool,
     /// No terminal summary.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print the time spent per stage (read, normalize, metrics, write) on stderr.
+    #[arg(long)]
+    pub timings: bool,
+    /// Also write one HTML and one xlsx review per sales rep into OUT/reps/.
+    #[arg(long)]
+    pub by_owner: bool,
+    /// Show contact names and phones as written (reports mask them by default: 张*, 138****5678).
+    #[arg(long)]
+    pub no_mask: bool,
 }
 
 /// `clean`.
@@ -126,7 +175,8 @@ pub struct CleanArgs {
 /// `inspect`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  crm-report inspect sample_data/\n  crm-report inspect 客户信息表.xlsx --json"
+    after_help = "Examples:\n  crm-report inspect sample_data/\n  crm-report inspect 客户信息表.xlsx --json",
+    after_long_help = INPUT_NOTES
 )]
 pub struct InspectArgs {
     /// Inputs and reading flags.
@@ -202,4 +252,19 @@ pub struct SampleArgs {
     /// The date the data runs up to (YYYY-MM-DD).
     #[arg(long, default_value = "2026-10-31")]
     pub as_of: String,
+}
+
+/// `init-config`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  crm-report init-config\n  crm-report init-config team.toml --force",
+    after_long_help = "Exit codes: 0 written; 1 the file could not be written; 2 the file exists (pass --force)."
+)]
+pub struct InitConfigArgs {
+    /// Where to write the config.
+    #[arg(default_value = "crm-report.toml", value_name = "PATH")]
+    pub path: PathBuf,
+    /// Overwrite the file when it exists.
+    #[arg(long)]
+    pub force: bool,
 }

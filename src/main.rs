@@ -21,6 +21,7 @@ fn main() {
         cli::Command::Inspect(args) => cmd::inspect::run(args),
         cli::Command::Sample(args) => cmd::sample::run(args),
         cli::Command::Validate(args) => cmd::validate::run(args),
+        cli::Command::InitConfig(args) => cmd::init_config::run(args),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

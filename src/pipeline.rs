@@ -5,18 +5,53 @@
 
 use chrono::{Local, NaiveDate};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
-use crm_core::config::Config;
+use crm_core::config::{Config, Profile};
 use crm_core::dataset::Dataset;
 use crm_core::ingest::read::{collect_inputs, read_file, ReadOptions};
 use crm_core::model::TableKind;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::{build_opportunities, Opportunity};
-use crm_core::tables::{LoadOptions, Tables};
+use crm_core::tables::{LoadOptions, SheetOverrides, Tables};
 
 use crate::cli::InputArgs;
 use crate::error::AppError;
 use crate::metrics::period::Period;
+
+/// Wall time spent in each stage of a run, for `--timings`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Reading files into raw sheets.
+    pub read: Duration,
+    /// Header detection, cell normalization and row building.
+    pub normalize: Duration,
+    /// Deduplication, linking, as-of date and opportunities.
+    pub link: Duration,
+    /// Computing the metrics.
+    pub metrics: Duration,
+    /// Writing the reports.
+    pub write: Duration,
+}
+
+impl Timings {
+    /// One line per stage and the total, as printed by `--timings`.
+    pub fn render(&self) -> String {
+        let stages = [
+            ("read", self.read),
+            ("normalize", self.normalize),
+            ("link", self.link),
+            ("metrics", self.metrics),
+            ("write", self.write),
+        ];
+        let total: Duration = stages.iter().map(|(_, d)| *d).sum();
+        let mut out = String::from("timings:\n");
+        for (name, d) in stages.iter().chain([("total", total)].iter()) {
+            out.push_str(&format!("  {name:<10} {:>8.3} s\n", d.as_secs_f64()));
+        }
+        out
+    }
+}
 
 /// Everything a command needs after reading.
 pub struct Loaded {
@@ -30,6 +65,8 @@ pub struct Loaded {
     pub config: Config,
     /// The stage table.
     pub pipeline: Pipeline,
+    /// Time spent reading, normalizing and linking.
+    pub timings: Timings,
 }
 
 /// Parses a `YYYY-MM-DD` flag.
@@ -82,6 +119,66 @@ pub fn forced_kind(overrides: &[(String, TableKind)], path: &Path) -> Option<Tab
         .map(|(_, k)| *k)
 }
 
+/// How one sheet is read, as the command line and the config's profiles decide.
+#[derive(Debug, Clone, Default)]
+pub struct SheetPlan {
+    /// Why the sheet is not read; `None` when it is.
+    pub excluded: Option<String>,
+    /// The forced table kind (`--kind` wins over a profile's).
+    pub kind: Option<TableKind>,
+    /// The header row and column overrides of the profiles.
+    pub overrides: SheetOverrides,
+    /// The `match` patterns of the profiles that apply to the sheet.
+    pub profiles: Vec<String>,
+}
+
+/// Decides how one sheet of a file is read. `profiles` are the config's
+/// profiles matching the file ([`Config::profiles_for`]), `forced` its
+/// `--kind`. Which sheets: those named by `--sheet` when it is given, else
+/// those named by the file's profiles when any names one, else all. Every
+/// profile that matches the file and names no sheet or this one applies:
+/// the first to set the kind or the header row sets it, and the column
+/// overrides of all of them are tried in config order. `--kind` wins.
+pub fn plan_sheet(
+    profiles: &[&Profile],
+    wanted: &[String],
+    forced: Option<TableKind>,
+    sheet: &str,
+) -> SheetPlan {
+    let mut plan = SheetPlan::default();
+    if !wanted.is_empty() {
+        if !sheet_selected(wanted, sheet) {
+            plan.excluded = Some("excluded by --sheet".into());
+        }
+    } else {
+        let naming: Vec<&str> = profiles
+            .iter()
+            .filter(|p| p.sheet.is_some())
+            .map(|p| p.pattern.as_str())
+            .collect();
+        if !naming.is_empty()
+            && !profiles
+                .iter()
+                .any(|p| p.sheet.is_some() && p.matches_sheet(sheet))
+        {
+            plan.excluded = Some(format!(
+                "excluded by profile `{}`, which reads another sheet of this file",
+                naming.join("`, `")
+            ));
+        }
+    }
+    let applying: Vec<&Profile> = profiles
+        .iter()
+        .copied()
+        .filter(|p| p.matches_sheet(sheet))
+        .collect();
+    plan.kind = forced.or_else(|| applying.iter().find_map(|p| p.table_kind()));
+    plan.overrides.header_row = applying.iter().find_map(|p| p.header_row);
+    plan.overrides.columns = applying.iter().flat_map(|p| p.column_overrides()).collect();
+    plan.profiles = applying.iter().map(|p| p.pattern.clone()).collect();
+    plan
+}
+
 /// Reads and links every input.
 pub fn load(
     args: &InputArgs,
@@ -100,10 +197,13 @@ pub fn load(
         ..ReadOptions::default()
     };
     let mut tables = Tables::default();
+    let mut timings = Timings::default();
     for entry in collect_inputs(&args.inputs) {
         let (path, result) = match entry {
             Ok(path) => {
+                let started = Instant::now();
                 let r = read_file(&path, &read_opts);
+                timings.read += started.elapsed();
                 (path, r)
             }
             Err((path, e)) => (path, Err(e)),
@@ -111,19 +211,24 @@ pub fn load(
         let shown = path.display().to_string();
         match result {
             Ok(sheets) => {
-                let opts = LoadOptions {
-                    config: &config,
-                    pipeline: &pipeline,
-                    default_year,
-                    kind: forced_kind(&overrides, &path),
-                };
-                for sheet in &sheets {
-                    if sheet_selected(&args.sheet, &sheet.sheet) {
-                        tables.add_sheet(sheet, &opts);
-                    } else {
-                        tables.add_skipped(sheet, "excluded by --sheet");
+                let started = Instant::now();
+                let profiles = config.profiles_for(&path);
+                let forced = forced_kind(&overrides, &path);
+                for sheet in sheets {
+                    let plan = plan_sheet(&profiles, &args.sheet, forced, &sheet.sheet);
+                    if let Some(why) = &plan.excluded {
+                        tables.add_skipped(&sheet, why);
+                        continue;
                     }
+                    let opts = LoadOptions {
+                        config: &config,
+                        pipeline: &pipeline,
+                        default_year,
+                        kind: plan.kind,
+                    };
+                    tables.add_sheet_owned(sheet, &opts, &plan.overrides);
                 }
+                timings.normalize += started.elapsed();
             }
             Err(e) => {
                 if args.strict {
@@ -141,6 +246,7 @@ pub fn load(
             rows.read, rows.accepted, rows.rejected, rows.skipped
         )));
     }
+    let started = Instant::now();
     let mut ds = Dataset::build(tables);
     if ds.customers.is_empty() && ds.followups.is_empty() && ds.opportunities.is_empty() {
         let sheets = ds.inputs.len();
@@ -157,11 +263,13 @@ pub fn load(
     ds.findings.extend(deal_findings);
     ds.findings
         .sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
+    timings.link = started.elapsed();
     Ok(Loaded {
         ds,
         opps,
         as_of,
         config,
         pipeline,
+        timings,
     })
 }

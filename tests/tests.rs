@@ -3,6 +3,10 @@
 
 mod fixtures;
 mod forward_fixtures;
+mod ingest_fixtures;
 mod test_forward;
+mod test_inspect;
+mod test_metrics;
 mod test_report;
+mod test_reports;
 mod workdir;

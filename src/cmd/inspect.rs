@@ -7,15 +7,16 @@ use std::io::Write;
 use std::path::Path;
 
 use crm_core::config::Config;
+use crm_core::ingest::header::is_summary_row;
 use crm_core::ingest::read::{collect_inputs, read_file, ReadOptions};
 use crm_core::model::{Cell, RawSheet};
 use crm_core::normalize::contact::mask_id_numbers;
 use crm_core::normalize::stage::Pipeline;
-use crm_core::tables::{recognise, LoadOptions};
+use crm_core::tables::{recognise_with, LoadOptions, SheetOverrides};
 
 use crate::cli::InspectArgs;
 use crate::error::AppError;
-use crate::pipeline::{forced_kind, kind_overrides, parse_encoding, sheet_selected};
+use crate::pipeline::{forced_kind, kind_overrides, parse_encoding, plan_sheet};
 
 /// How many sample values are shown per column.
 const SAMPLES: usize = 5;
@@ -50,6 +51,8 @@ pub struct SheetReport {
     pub rows: usize,
     /// Why skipped, or the read error.
     pub note: Option<String>,
+    /// The `match` patterns of the config profiles applied to the sheet.
+    pub profiles: Vec<String>,
     /// The columns.
     pub columns: Vec<ColumnReport>,
 }
@@ -74,18 +77,34 @@ pub fn run(args: &InspectArgs) -> Result<(), AppError> {
         };
         match result {
             Ok(sheets) => {
-                let opts = LoadOptions {
-                    config: &config,
-                    pipeline: &pipeline,
-                    default_year: 2000,
-                    kind: forced_kind(&overrides, &path),
-                };
-                reports.extend(
-                    sheets
-                        .iter()
-                        .filter(|s| sheet_selected(&args.input.sheet, &s.sheet))
-                        .map(|s| describe(s, &opts)),
-                );
+                let profiles = config.profiles_for(&path);
+                let forced = forced_kind(&overrides, &path);
+                for sheet in &sheets {
+                    let plan = plan_sheet(&profiles, &args.input.sheet, forced, &sheet.sheet);
+                    if let Some(why) = plan.excluded {
+                        reports.push(SheetReport {
+                            file: sheet.file.clone(),
+                            sheet: sheet.sheet.clone(),
+                            encoding: sheet.encoding.clone(),
+                            kind: "skipped".into(),
+                            header_row: None,
+                            rows: 0,
+                            note: Some(why),
+                            profiles: plan.profiles,
+                            columns: Vec::new(),
+                        });
+                        continue;
+                    }
+                    let opts = LoadOptions {
+                        config: &config,
+                        pipeline: &pipeline,
+                        default_year: 2000,
+                        kind: plan.kind,
+                    };
+                    let mut report = describe(sheet, &opts, &plan.overrides);
+                    report.profiles = plan.profiles;
+                    reports.push(report);
+                }
             }
             Err(e) => {
                 if args.input.strict {
@@ -99,6 +118,7 @@ pub fn run(args: &InspectArgs) -> Result<(), AppError> {
                     header_row: None,
                     rows: 0,
                     note: Some(e.to_string()),
+                    profiles: Vec::new(),
                     columns: Vec::new(),
                 })
             }
@@ -119,8 +139,8 @@ pub fn run(args: &InspectArgs) -> Result<(), AppError> {
 }
 
 /// Describes one sheet.
-fn describe(sheet: &RawSheet, opts: &LoadOptions) -> SheetReport {
-    let r = recognise(sheet, opts);
+fn describe(sheet: &RawSheet, opts: &LoadOptions, overrides: &SheetOverrides) -> SheetReport {
+    let r = recognise_with(sheet, opts, overrides);
     let data_start = r.info.header_row.unwrap_or(0);
     let data: Vec<&Vec<Cell>> = sheet
         .rows
@@ -135,7 +155,8 @@ fn describe(sheet: &RawSheet, opts: &LoadOptions) -> SheetReport {
         .enumerate()
         .map(|(c, (header, field))| {
             let mut samples: Vec<String> = Vec::new();
-            for row in &data {
+            // Subtotal and notes rows are left out of the table: not samples.
+            for row in data.iter().filter(|row| !is_summary_row(row)) {
                 let Some(cell) = row.get(c).filter(|cell| !cell.is_blank()) else {
                     continue;
                 };
@@ -164,6 +185,7 @@ fn describe(sheet: &RawSheet, opts: &LoadOptions) -> SheetReport {
         header_row: r.info.header_row,
         rows: if r.table.is_some() { data.len() } else { 0 },
         note: r.info.note,
+        profiles: Vec::new(),
         columns,
     }
 }
@@ -205,6 +227,9 @@ fn print_reports(out: &mut impl Write, reports: &[SheetReport]) -> std::io::Resu
         match r.header_row {
             Some(h) => writeln!(out, ", header row {h}, {} data rows", r.rows)?,
             None => writeln!(out)?,
+        }
+        if !r.profiles.is_empty() {
+            writeln!(out, "    profile: {}", r.profiles.join(", "))?;
         }
         if let Some(note) = &r.note {
             writeln!(out, "    skipped: {note}")?;

@@ -2,6 +2,7 @@
 //! writes or prints the result.
 
 pub mod clean;
+pub mod init_config;
 pub mod inspect;
 pub mod report;
 pub mod sample;

@@ -3,16 +3,20 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::time::Instant;
 
 use crate::cli::{LangArg, ReportArgs};
 use crate::error::AppError;
+use crate::metrics::compare::{compare, previous};
 use crate::metrics::period::Period;
 use crate::metrics::{compute, MetricsInput};
 use crate::output::write_atomic;
-use crate::pipeline::{load, parse_day};
+use crate::pipeline::{load, parse_day, Loaded};
+use crm_core::opportunity::build_opportunities;
 use crate::report::i18n::Lang;
-use crate::report::summary::Summary;
-use crate::report::{html, xlsx};
+use crate::report::summary::{Compare, Summary};
+use crate::report::privacy::Privacy;
+use crate::report::{html, reps, xlsx};
 
 /// File names written into the output directory.
 pub const SUMMARY_FILE: &str = "summary.json";
@@ -43,7 +47,14 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
         )),
     };
     let loaded = load(&args.input, as_of, period.as_ref())?;
-    let summary = compute(&MetricsInput {
+    let mut timings = loaded.timings;
+    let started = Instant::now();
+    if args.compare_previous && period.is_none() {
+        return Err(AppError::Usage(
+            "--compare-previous needs a period: --period 2026-10 (or a quarter, a year, --from/--to)".into(),
+        ));
+    }
+    let mut summary = compute(&MetricsInput {
         ds: &loaded.ds,
         opps: &loaded.opps,
         pipeline: &loaded.pipeline,
@@ -51,6 +62,11 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
         as_of: loaded.as_of,
         period: period.as_ref(),
     })?;
+    if let Some(p) = period.as_ref().filter(|_| args.compare_previous) {
+        summary.compare = compare_previous(&loaded, p, &summary)?;
+    }
+    timings.metrics = started.elapsed();
+    let started = Instant::now();
     let lang = match args.lang {
         LangArg::Zh => Lang::Zh,
         LangArg::En => Lang::En,
@@ -61,12 +77,25 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
     let path = dir.join(SUMMARY_FILE);
     write_atomic(&path, json.as_bytes()).map_err(|e| AppError::output(&path, e))?;
     let path = dir.join(XLSX_FILE);
-    xlsx::write_xlsx(&summary, &loaded.ds.findings, lang, &path)
+    let privacy = if args.no_mask {
+        Privacy::Show
+    } else {
+        Privacy::Mask
+    };
+    xlsx::write_xlsx(&summary, &loaded.ds.findings, lang, privacy, &path)
         .map_err(|e| AppError::output(&path, e))?;
     let path = dir.join(HTML_FILE);
-    let page = html::render_html(&summary, &loaded.ds.findings, lang)
+    let page = html::render_html(&summary, &loaded.ds.findings, lang, privacy)
         .map_err(|e| AppError::output(&path, e))?;
     write_atomic(&path, page.as_bytes()).map_err(|e| AppError::output(&path, e))?;
+    if args.by_owner {
+        reps::write_rep_reports(&summary, lang, privacy, &dir.join(reps::REPS_DIR))
+            .map_err(|e| AppError::output(&e.path, e.message))?;
+    }
+    timings.write = started.elapsed();
+    if args.timings {
+        eprint!("{}", timings.render());
+    }
     let mut out = std::io::stdout().lock();
     let printed = if args.json {
         writeln!(out, "{json}")
@@ -79,6 +108,24 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map_err(|e| AppError::output(Path::new("<stdout>"), e)),
     }
+}
+
+/// The previous period's headline figures beside this period's: the same
+/// metrics computed as of the previous period's last day.
+fn compare_previous(loaded: &Loaded, period: &Period, current: &Summary) -> Result<Option<Compare>, AppError> {
+    let Some(prev) = previous(period) else { return Ok(None) };
+    // Deal findings were raised for the real as-of date already.
+    let mut ignored = Vec::new();
+    let opps = build_opportunities(&loaded.ds, &loaded.pipeline, prev.to, &mut ignored);
+    let before = compute(&MetricsInput {
+        ds: &loaded.ds,
+        opps: &opps,
+        pipeline: &loaded.pipeline,
+        config: &loaded.config,
+        as_of: prev.to,
+        period: Some(&prev),
+    })?;
+    Ok(Some(compare(current, &before, &prev)))
 }
 
 /// The summary as pretty JSON with a trailing newline.

@@ -67,6 +67,13 @@ pub fn customer_cadence(
         }
     }
     let earliest = crm_core::opportunity::earliest_followups(ds, as_of);
+    // A customer with no date of its own starts when its first opportunity does.
+    let mut opp_start: HashMap<usize, NaiveDate> = HashMap::new();
+    for o in opps {
+        if let (Some(c), Some(s)) = (o.customer, o.start) {
+            opp_start.entry(c).and_modify(|e| *e = (*e).min(s)).or_insert(s);
+        }
+    }
     let mut out = Vec::new();
     for (i, c) in ds.customers.iter().enumerate() {
         let (all_lost, any_won, any_open) = state.get(&i).copied().unwrap_or((false, false, true));
@@ -88,7 +95,8 @@ pub fn customer_cadence(
         let start = r
             .date(Field::FirstContactDate)
             .or_else(|| r.date(Field::CreatedDate))
-            .or_else(|| earliest.get(&i).copied());
+            .or_else(|| earliest.get(&i).copied())
+            .or_else(|| opp_start.get(&i).copied());
         let last_touch = [
             touches.get(&i).copied(),
             r.date(Field::LastFollowupDate),

@@ -275,6 +275,9 @@ mod tests {
             amount: None,
             probability,
             collected: None,
+            lost_reason: None,
+            lost_at: None,
+            history: Vec::new(),
         };
         let defaults = [Some(0.1), None];
         assert_eq!(probability(&o(Some(0), Some(0.8)), &defaults), 0.8);

@@ -4,19 +4,26 @@
 
 pub mod cadence;
 pub mod collections;
+pub mod compare;
 pub mod cycle;
 pub mod definitions;
 pub mod forecast;
 pub mod frames;
 pub mod funnel;
 pub mod grades;
+pub mod keywords;
+pub mod lost;
 pub mod monthly;
 pub mod needs;
 pub mod period;
+#[cfg(test)]
+mod properties;
 pub mod reps;
 pub mod satisfaction;
+pub mod stages;
 pub mod stats;
 pub mod targets;
+pub mod teams;
 pub mod todos;
 pub mod weekly;
 
@@ -70,8 +77,10 @@ pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
         as_of: x.as_of,
         period: x.period,
     })?;
-    let cohort: Vec<crm_core::dedup::Customer> = match x.period {
-        None => ds.customers.clone(),
+    // Without a period the cohort is every customer: borrowed, not cloned.
+    let cohort_of_period: Vec<crm_core::dedup::Customer>;
+    let cohort: &[crm_core::dedup::Customer] = match x.period {
+        None => &ds.customers,
         Some(p) => {
             let starts: std::collections::HashSet<usize> = x
                 .opps
@@ -79,12 +88,15 @@ pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
                 .filter(|o| o.start.is_some_and(|s| p.contains(s)))
                 .filter_map(|o| o.customer)
                 .collect();
-            ds.customers
+            let collected = ds
+                .customers
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| starts.contains(i))
                 .map(|(_, c)| c.clone())
-                .collect()
+                .collect();
+            cohort_of_period = collected;
+            &cohort_of_period
         }
     };
     Ok(Summary {
@@ -102,8 +114,8 @@ pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
         },
         activity: monthly::activity(ds, x.opps, x.pipeline, x.as_of, x.period),
         cycle_days: cycle,
-        top_needs: needs::top_needs(&cohort, &x.config.needs),
-        need_keywords: Vec::new(),
+        top_needs: needs::top_needs(cohort, &x.config.needs),
+        need_keywords: keywords::need_keywords(cohort),
         cadence: cadence::cadence(&cadence_rows)?,
         grades: grades::grades(
             &ds.customers,
@@ -112,8 +124,8 @@ pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
             &x.config.grading,
             x.as_of,
         )?,
+        teams: teams::teams(ds, &reps, &frame)?,
         reps,
-        teams: Vec::new(),
         satisfaction: satisfaction::satisfaction(ds),
         complaints: satisfaction::complaints(ds),
         monthly: monthly::monthly(ds, x.opps, x.pipeline, x.as_of)?,
@@ -123,6 +135,9 @@ pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
         weekly_activity: weekly::weekly_activity(ds, x.as_of)?,
         collections: collections::collections(ds, x.opps, x.pipeline, x.as_of)?,
         quality: quality(&ds.findings),
+        lost_analysis: lost::lost_analysis(x.opps, x.pipeline, x.period)?,
+        time_in_stage: stages::time_in_stage(x.opps, x.pipeline, &x.config.stall, x.as_of)?,
+        compare: None,
         funnel,
     })
 }

@@ -85,14 +85,8 @@ pub fn elapsed_share(p: &TargetPeriod, as_of: NaiveDate) -> Option<f64> {
 /// Reps of each team, from the roster (owner + team rows).
 fn team_members(ds: &Dataset) -> HashMap<String, BTreeSet<String>> {
     let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
-    for r in &ds.roster {
-        if let (Some(owner), Some(team)) = (r.text(Field::Owner), r.text(Field::Team)) {
-            if !owner.is_empty() && !team.is_empty() {
-                out.entry(team.to_string())
-                    .or_default()
-                    .insert(owner.to_string());
-            }
-        }
+    for (owner, team) in super::teams::roster_teams(ds) {
+        out.entry(team).or_default().insert(owner);
     }
     out
 }

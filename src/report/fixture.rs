@@ -8,6 +8,9 @@ use crm_core::findings::{Code, Finding, Severity};
 use crm_core::tables::{InputInfo, RowCounts};
 
 use super::summary::*;
+use forward::{forecast, grades, targets, todos};
+
+mod forward;
 
 /// Text that must come out escaped in HTML and as plain text in Excel.
 pub const EVIL: &str = "<script>alert(1)</script>";
@@ -204,14 +207,29 @@ pub fn fixture() -> Summary {
                 days_overdue: 22,
             }],
         },
-        grades: Grades::default(),
+        grades: grades(),
         reps: vec![
             rep("张伟", 2, 1_000_000.0, Some(0.5)),
             rep("未分配", 0, 0.0, None),
         ],
         teams: Vec::new(),
-        satisfaction: Satisfaction::default(),
-        complaints: Complaints::default(),
+        satisfaction: Satisfaction {
+            n: 10,
+            mean: Some(4.2),
+            distribution: (1..=5)
+                .map(|k: usize| (k.to_string(), [0, 1, 1, 3, 5][k - 1]))
+                .collect(),
+            satisfied_share: Some(0.8),
+            repurchase_share: Some(0.5),
+            referral_share: None,
+        },
+        complaints: Complaints {
+            n: 2,
+            median_response_hours: Some(1.5),
+            response_sla_share: Some(0.5),
+            resolution_sla_share: Some(1.0),
+            open: 0,
+        },
         monthly: vec![
             MonthRow {
                 month: "2024-05".into(),
@@ -228,11 +246,26 @@ pub fn fixture() -> Summary {
                 won_amount: 1_000_000.0,
             },
         ],
-        forecast: Forecast::default(),
-        targets: Vec::new(),
-        todos: Todos::default(),
-        weekly_activity: Vec::new(),
-        collections: Collections::default(),
+        forecast: forecast(),
+        targets: targets(),
+        todos: todos(),
+        weekly_activity: vec![
+            week("2024-W25", "张伟", "电话", 3),
+            week("2024-W26", "张伟", "微信", 1),
+            week("2024-W26", "未分配", "拜访", 2),
+        ],
+        collections: Collections {
+            signed_amount: 1_234_567.89,
+            collected_amount: 1_000_000.0,
+            rate: Some(1_000_000.0 / 1_234_567.89),
+            by_owner: vec![CollectionRow {
+                key: "张伟".into(),
+                deals: 2,
+                signed_amount: 1_000_000.0,
+                collected_amount: 1_000_000.0,
+                rate: Some(1.0),
+            }],
+        },
         quality: Quality {
             issues: 2,
             by_code: BTreeMap::from([
@@ -240,6 +273,48 @@ pub fn fixture() -> Summary {
                 ("missing_customer_name".to_string(), 1),
             ]),
         },
+        lost_analysis: LostAnalysis {
+            by_reason: vec![lost("价格", 2, 50_000.0), lost(EVIL, 1, 0.0)],
+            by_stage: vec![lost("proposal", 2, 50_000.0), lost("未知", 1, 0.0)],
+            by_owner: vec![lost("张伟", 3, 50_000.0)],
+        },
+        time_in_stage: TimeInStage {
+            with_history: 4,
+            stages: vec![StageStay {
+                code: "qualify".into(),
+                label: "需求分析".into(),
+                n: 4,
+                latest_median: Some(12.0),
+                latest_mean: Some(15.5),
+                cumulative_median: Some(14.0),
+                cumulative_mean: None,
+            }],
+            stalled: vec![StalledRow {
+                customer: "杭州某某科技有限公司".into(),
+                owner: "张伟".into(),
+                stage: "qualify".into(),
+                days_in_stage: 45,
+                threshold: 30,
+            }],
+        },
+        compare: None,
+    }
+}
+
+fn lost(key: &str, n: usize, amount: f64) -> LostRow {
+    LostRow {
+        key: key.into(),
+        lost: n,
+        lost_amount: amount,
+    }
+}
+
+fn week(week: &str, owner: &str, method: &str, count: usize) -> WeekRow {
+    WeekRow {
+        week: week.into(),
+        owner: owner.into(),
+        method: method.into(),
+        count,
     }
 }
 

@@ -6,17 +6,21 @@
 //! `svg.rs`, which escape their own text. Labels come from `i18n` through
 //! the template function `t`.
 
+mod charts;
+mod colors;
+
 use minijinja::value::Serde;
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
 
 use crm_core::findings::Finding;
 
-use super::i18n::{data_value, lookup, stage_label, t, Lang};
-use super::sections::{kpis, sections};
+use super::i18n::{lookup, t, Lang};
+use super::privacy::{self, Privacy};
+use super::sections::{kpis, overview, sections};
 use super::summary::Summary;
-use super::svg::{self, Bar};
-use super::view::{histogram, Section, Table, Val};
+use super::view::{Kpi, Section, Table, Val};
+pub(super) use charts::{heatmap_chart, rep_target_chart, Chart};
 
 /// Name of the page skeleton template.
 pub const BASE: &str = "base.html";
@@ -48,22 +52,21 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 /// Findings listed in the page (the workbook lists up to 100,000).
 pub const HTML_FINDINGS_CAP: usize = 1_000;
-/// Bars of the top-needs chart.
-const CHART_NEEDS: usize = 10;
 
 /// The whole page.
 #[derive(Serialize)]
 struct Page {
     lang: &'static str,
-    title: &'static str,
+    title: String,
     meta: Vec<Meta>,
     kpis: Vec<Card>,
+    overview: SectionView,
     sections: Vec<SectionView>,
 }
 
 /// One line of the header (`As of: 2024-06-30`).
 #[derive(Serialize)]
-struct Meta {
+pub(super) struct Meta {
     label: &'static str,
     value: String,
 }
@@ -75,6 +78,7 @@ struct Card {
     label: &'static str,
     value: String,
     definition: &'static str,
+    note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -87,12 +91,6 @@ struct SectionView {
 }
 
 #[derive(Serialize)]
-struct Chart {
-    title: &'static str,
-    svg: String,
-}
-
-#[derive(Serialize)]
 struct TableView {
     id: &'static str,
     title: &'static str,
@@ -102,7 +100,7 @@ struct TableView {
 
 #[derive(Serialize)]
 struct Header {
-    label: &'static str,
+    label: String,
     definition: Option<&'static str>,
     numeric: bool,
 }
@@ -120,27 +118,81 @@ struct Cell {
     sort: Option<String>,
     numeric: bool,
     alert: bool,
+    /// Inline style of a colour scale or data bar.
+    style: Option<String>,
 }
 
-/// Renders the report page in `lang`.
-pub fn render_html(summary: &Summary, findings: &[Finding], lang: Lang) -> Result<String, Error> {
+/// What a page shows: the report's, or one rep's (`reps.rs`).
+pub(super) struct PageInput {
+    /// Page title and heading.
+    pub title: String,
+    /// Header lines.
+    pub meta: Vec<Meta>,
+    /// The cards.
+    pub kpis: Vec<Kpi>,
+    /// Shown under the cards (its `overview.kpis` table is the cards').
+    pub overview: Section,
+    /// The sections, each with its charts.
+    pub sections: Vec<(Section, Vec<Chart>)>,
+}
+
+/// Renders the report page in `lang`, contacts and phones masked unless
+/// `privacy` says to show them.
+pub fn render_html(
+    summary: &Summary,
+    findings: &[Finding],
+    lang: Lang,
+    privacy: Privacy,
+) -> Result<String, Error> {
+    let (s, f) = privacy::apply(summary, findings, privacy);
+    let total_findings = f.len();
+    let all = sections(&s, &f, lang, HTML_FINDINGS_CAP)
+        .into_iter()
+        .map(|mut section| {
+            if section.id == "quality" && total_findings > HTML_FINDINGS_CAP {
+                section.notes.push(t(lang, "note.see_workbook").to_string());
+            }
+            let charts = charts::charts(&s, lang, &section);
+            (section, charts)
+        })
+        .collect();
+    render_page(
+        lang,
+        PageInput {
+            title: t(lang, "report.title").to_string(),
+            meta: meta(&s, lang),
+            kpis: kpis(&s, lang),
+            overview: overview(&s, lang),
+            sections: all,
+        },
+    )
+}
+
+/// Renders a page of the report's layout.
+pub(super) fn render_page(lang: Lang, input: PageInput) -> Result<String, Error> {
     let env = environment(lang)?;
+    let mut overview = section_view(input.overview, Vec::new());
+    overview.tables.retain(|t| t.id != "overview.kpis");
     let page = Page {
         lang: lang.html_tag(),
-        title: t(lang, "report.title"),
-        meta: meta(summary, lang),
-        kpis: kpis(summary, lang)
+        title: input.title,
+        meta: input.meta,
+        kpis: input
+            .kpis
             .into_iter()
             .map(|k| Card {
                 key: k.key,
                 label: k.label,
                 value: k.value.display(),
                 definition: k.definition,
+                note: k.note,
             })
             .collect(),
-        sections: sections(summary, findings, lang, HTML_FINDINGS_CAP)
+        overview,
+        sections: input
+            .sections
             .into_iter()
-            .map(|s| section_view(summary, findings.len(), lang, s))
+            .map(|(section, charts)| section_view(section, charts))
             .collect(),
     };
     env.get_template(REPORT)?.render(Serde(&page))
@@ -164,7 +216,8 @@ fn environment(lang: Lang) -> Result<Environment<'static>, Error> {
     Ok(env)
 }
 
-fn meta(s: &Summary, lang: Lang) -> Vec<Meta> {
+/// As-of date, period and tool.
+pub(super) fn meta(s: &Summary, lang: Lang) -> Vec<Meta> {
     vec![
         Meta {
             label: t(lang, "report.as_of"),
@@ -184,16 +237,16 @@ fn meta(s: &Summary, lang: Lang) -> Vec<Meta> {
     ]
 }
 
-fn section_view(s: &Summary, total_findings: usize, lang: Lang, section: Section) -> SectionView {
-    let charts = charts(s, lang, &section);
-    let mut notes = section.notes;
-    if section.id == "quality" && total_findings > HTML_FINDINGS_CAP {
-        notes.push(t(lang, "note.see_workbook").to_string());
-    }
+/// A header line of the page.
+pub(super) fn meta_item(label: &'static str, value: String) -> Meta {
+    Meta { label, value }
+}
+
+fn section_view(section: Section, charts: Vec<Chart>) -> SectionView {
     SectionView {
         id: section.id,
         title: section.title,
-        notes,
+        notes: section.notes,
         charts,
         tables: section.tables.iter().map(table_view).collect(),
     }
@@ -209,6 +262,7 @@ fn table_view(table: &Table) -> TableView {
             .peekable();
         values.peek().is_some() && values.all(|v| v.number().is_some())
     };
+    let styles = colors::styles(table);
     TableView {
         id: table.id,
         title: table.title,
@@ -217,7 +271,7 @@ fn table_view(table: &Table) -> TableView {
             .iter()
             .enumerate()
             .map(|(i, c)| Header {
-                label: c.label,
+                label: c.label.clone(),
                 definition: c.definition,
                 numeric: numeric(i),
             })
@@ -225,142 +279,24 @@ fn table_view(table: &Table) -> TableView {
         rows: table
             .rows
             .iter()
+            .zip(styles)
             .enumerate()
-            .map(|(i, r)| Row {
+            .map(|(i, (r, row_styles))| Row {
                 marked: i < table.marked,
                 cells: r
                     .iter()
                     .zip(&table.columns)
-                    .map(|(v, c)| Cell {
+                    .zip(row_styles)
+                    .map(|((v, c), style)| Cell {
                         text: v.display(),
                         sort: v.number().map(|x| x.to_string()),
                         numeric: v.number().is_some() || *v == Val::Null,
-                        alert: c.alert,
+                        alert: c.emphasis == super::view::Emphasis::Alert,
+                        style,
                     })
                     .collect(),
             })
             .collect(),
-    }
-}
-
-/// The charts of a section, drawn from the summary (labels translated).
-fn charts(s: &Summary, lang: Lang, section: &Section) -> Vec<Chart> {
-    let f = &s.funnel;
-    let chart = |title: &'static str, svg: String| Chart {
-        title: t(lang, title),
-        svg,
-    };
-    let rate = |x: Option<f64>| Bar {
-        label: String::new(),
-        value: x.unwrap_or(0.0),
-        text: Val::rate(x).display(),
-    };
-    match section.id {
-        "funnel" if !f.stages.is_empty() => {
-            let bars: Vec<Bar> = f
-                .stages
-                .iter()
-                .map(|st| Bar {
-                    label: stage_label(lang, &st.code, &st.label),
-                    value: st.reached as f64,
-                    text: Val::int(st.reached).display(),
-                })
-                .collect();
-            let conv: Vec<String> = f
-                .stages
-                .iter()
-                .map(|st| rate(st.conversion_to_next).text)
-                .collect();
-            vec![chart(
-                "chart.reached",
-                svg::funnel(t(lang, "chart.reached"), &bars, &conv),
-            )]
-        }
-        "conversion" if !f.by_source.is_empty() => {
-            let bars: Vec<Bar> = f
-                .by_source
-                .iter()
-                .map(|r| Bar {
-                    label: data_value(lang, &r.key),
-                    ..rate(r.win_rate)
-                })
-                .collect();
-            vec![chart(
-                "chart.win_rate_by_source",
-                svg::hbars(t(lang, "chart.win_rate_by_source"), &bars, 0),
-            )]
-        }
-        "cycle" if !s.cycle_days.values.is_empty() => {
-            let bars: Vec<Bar> = histogram(&s.cycle_days.values)
-                .into_iter()
-                .map(|b| Bar {
-                    value: b.count as f64,
-                    text: b.count.to_string(),
-                    label: b.label,
-                })
-                .collect();
-            vec![chart(
-                "chart.cycle_histogram",
-                svg::columns(t(lang, "chart.cycle_histogram"), &bars),
-            )]
-        }
-        "needs" if !s.top_needs.is_empty() => {
-            let bars: Vec<Bar> = s
-                .top_needs
-                .iter()
-                .take(CHART_NEEDS)
-                .map(|n| Bar {
-                    label: n.need.clone(),
-                    value: n.customers as f64,
-                    text: n.customers.to_string(),
-                })
-                .collect();
-            vec![chart(
-                "chart.top_needs",
-                svg::hbars(t(lang, "chart.top_needs"), &bars, 3),
-            )]
-        }
-        "reps" if !s.reps.is_empty() => {
-            let bars: Vec<Bar> = s
-                .reps
-                .iter()
-                .map(|r| Bar {
-                    label: data_value(lang, &r.owner),
-                    value: r.won_amount,
-                    text: Val::money(Some(r.won_amount)).display(),
-                })
-                .collect();
-            vec![chart(
-                "chart.rep_won_amount",
-                svg::hbars(t(lang, "chart.rep_won_amount"), &bars, 0),
-            )]
-        }
-        "monthly" if !s.monthly.is_empty() => {
-            let amounts: Vec<Bar> = s
-                .monthly
-                .iter()
-                .map(|m| Bar {
-                    label: m.month.clone(),
-                    value: m.won_amount,
-                    text: Val::money(Some(m.won_amount)).display(),
-                })
-                .collect();
-            let new: Vec<Bar> = s
-                .monthly
-                .iter()
-                .map(|m| Bar {
-                    label: m.month.clone(),
-                    value: m.new_opportunities as f64,
-                    text: m.new_opportunities.to_string(),
-                })
-                .collect();
-            let legend = (t(lang, "col.won_amount"), t(lang, "col.new_opportunities"));
-            vec![chart(
-                "chart.monthly",
-                svg::columns_line(t(lang, "chart.monthly"), &amounts, &new, legend),
-            )]
-        }
-        _ => Vec::new(),
     }
 }
 

@@ -3,9 +3,10 @@
 use super::*;
 use crate::report::fixture::{findings, fixture, EVIL};
 use crate::report::i18n::LABELS;
+use crate::report::privacy::Privacy;
 
 fn render(lang: Lang) -> String {
-    render_html(&fixture(), &findings(), lang).unwrap()
+    render_html(&fixture(), &findings(), lang, Privacy::Mask).unwrap()
 }
 
 fn assert_no_template_leftovers(html: &str) {
@@ -103,8 +104,9 @@ fn is_self_contained() {
         r#""Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif"#
     ));
     assert!(html.contains("@page { size: A4"));
-    // One chart per section that has one.
-    assert_eq!(html.matches("<svg").count(), 6);
+    // Funnel, conversion, cycle, needs, reps, grades, satisfaction,
+    // pipeline, two target periods, to-dos, weekly heatmap, monthly.
+    assert_eq!(html.matches("<svg").count(), 13);
 }
 
 #[test]
@@ -124,7 +126,13 @@ fn renders_an_empty_summary() {
     s.monthly.clear();
     s.cycle_days.values.clear();
     s.funnel.win_rate = None;
-    let html = render_html(&s, &[], Lang::En).unwrap();
+    s.grades = Default::default();
+    s.satisfaction = Default::default();
+    s.forecast = Default::default();
+    s.targets.clear();
+    s.todos = Default::default();
+    s.weekly_activity.clear();
+    let html = render_html(&s, &[], Lang::En, Privacy::Mask).unwrap();
     assert!(html.contains("(no data)"));
     assert_eq!(html.matches("<svg").count(), 0);
 }

@@ -4,55 +4,35 @@
 //! `metrics::definitions`; values are copied, never computed.
 
 mod activity;
+mod customers;
+mod forward;
+mod lost;
+mod overview;
 mod quality;
+mod weekly;
 
 use crm_core::findings::Finding;
 
 use super::i18n::{data_value, fill, stage_label, t, Lang};
 use super::summary::{FunnelBreakdown, Summary};
-use super::view::{Column, Kpi, Section, Table, Val};
-use crate::metrics::definitions::{definition, metric_name};
+use super::view::{Column, Emphasis, Section, Table, Val};
+use crate::metrics::definitions::definition;
 use activity::{cadence, cycle, monthly, needs, reps};
+use customers::{grades, satisfaction};
+use forward::forecast;
+pub use overview::{kpis, overview};
 use quality::{glossary, quality};
+use weekly::{todos, weekly};
+
+pub(in crate::report) use activity::{cycle_groups, overdue_table};
+pub(in crate::report) use forward::{slipped_table, targets_table};
+pub(in crate::report) use lost::stalled_table;
+pub(in crate::report) use weekly::{overdue_todos_table, weekly_tables, weeks};
 
 /// How many needs the needs table lists.
 pub const TOP_NEEDS: usize = 20;
 /// How many needs are marked as the top ones.
 const MARKED_NEEDS: usize = 3;
-
-/// The headline figures of the Overview sheet and the HTML cards.
-pub fn kpis(s: &Summary, lang: Lang) -> Vec<Kpi> {
-    let f = &s.funnel;
-    let figures = [
-        ("rows_read", Val::int(s.rows.read)),
-        ("rows_accepted", Val::int(s.rows.accepted)),
-        ("rows_rejected", Val::int(s.rows.rejected)),
-        ("customers", Val::int(s.customers.total)),
-        ("duplicates_merged", Val::int(s.customers.duplicates_merged)),
-        ("opportunities", Val::int(f.won + f.lost + f.open)),
-        ("won", Val::int(f.won)),
-        ("lost", Val::int(f.lost)),
-        ("open", Val::int(f.open)),
-        ("win_rate", Val::rate(f.win_rate)),
-        ("overall_conversion", Val::rate(f.overall_conversion)),
-        ("won_amount", Val::money(Some(f.won_amount))),
-        ("avg_won_amount", Val::money(f.avg_won_amount)),
-        ("cycle_median", Val::decimal(s.cycle_days.median)),
-        ("cycle_p90", Val::decimal(s.cycle_days.p90)),
-        ("cadence_compliance", Val::rate(s.cadence.compliance)),
-        ("overdue_customers", Val::int(s.cadence.overdue)),
-        ("issues", Val::int(s.quality.issues)),
-    ];
-    figures
-        .into_iter()
-        .map(|(key, value)| Kpi {
-            key,
-            label: metric_name(lang, key),
-            value,
-            definition: definition(lang, key),
-        })
-        .collect()
-}
 
 /// Every section after the overview, in sheet order, ending with the
 /// definitions. At most `findings_cap` findings are listed.
@@ -69,49 +49,36 @@ pub fn sections(
         needs(s, lang),
         reps(s, lang),
         cadence(s, lang),
+        grades(s, lang),
+        satisfaction(s, lang),
+        forecast(s, lang),
+        todos(s, lang),
+        weekly(s, lang),
         monthly(s, lang),
         quality(s, findings, lang, findings_cap),
         glossary(lang),
     ]
 }
 
-/// The overview as a table: metric, value, definition.
-pub fn overview_table(kpis: &[Kpi], lang: Lang) -> Table {
-    Table {
-        id: "overview.kpis",
-        title: t(lang, "table.kpis"),
-        columns: vec![
-            plain(lang, "col.metric"),
-            plain(lang, "col.value"),
-            plain(lang, "col.definition"),
-        ],
-        rows: kpis
-            .iter()
-            .map(|k| vec![Val::text(k.label), k.value.clone(), Val::text(k.definition)])
-            .collect(),
-        marked: 0,
-    }
-}
-
 /// A column with no definition.
-fn plain(lang: Lang, label: &'static str) -> Column {
+pub(super) fn plain(lang: Lang, label: &'static str) -> Column {
     Column {
-        label: t(lang, label),
+        label: t(lang, label).to_string(),
         definition: None,
-        alert: false,
+        emphasis: Emphasis::None,
     }
 }
 
 /// A column whose header carries the definition of `metric`.
-fn defined(lang: Lang, label: &'static str, metric: &str) -> Column {
+pub(super) fn defined(lang: Lang, label: &'static str, metric: &str) -> Column {
     Column {
-        label: t(lang, label),
+        label: t(lang, label).to_string(),
         definition: Some(definition(lang, metric)),
-        alert: false,
+        emphasis: Emphasis::None,
     }
 }
 
-fn table(
+pub(super) fn table(
     id: &'static str,
     title: &'static str,
     columns: Vec<Column>,
@@ -126,14 +93,26 @@ fn table(
     }
 }
 
-fn section(lang: Lang, id: &'static str, notes: Vec<String>, tables: Vec<Table>) -> Section {
+/// A section titled by its id (one title, one sheet name per id).
+pub(super) fn section(
+    lang: Lang,
+    id: &'static str,
+    notes: Vec<String>,
+    tables: Vec<Table>,
+) -> Section {
     let title = match id {
+        "overview" => "section.overview",
         "funnel" => "section.funnel",
         "conversion" => "section.conversion",
         "cycle" => "section.cycle",
         "needs" => "section.needs",
         "reps" => "section.reps",
         "cadence" => "section.cadence",
+        "grades" => "section.grades",
+        "satisfaction" => "section.satisfaction",
+        "forecast" => "section.forecast",
+        "todos" => "section.todos",
+        "weekly" => "section.weekly",
         "monthly" => "section.monthly",
         "quality" => "section.quality",
         _ => "section.definitions",
@@ -146,7 +125,7 @@ fn section(lang: Lang, id: &'static str, notes: Vec<String>, tables: Vec<Table>)
     }
 }
 
-fn count_note(lang: Lang, key: &'static str, n: usize) -> Option<String> {
+pub(super) fn count_note(lang: Lang, key: &'static str, n: usize) -> Option<String> {
     (n > 0).then(|| fill(t(lang, key), &[("n", n.to_string())]))
 }
 
@@ -159,7 +138,7 @@ fn funnel(s: &Summary, lang: Lang) -> Section {
             plain(lang, "col.stage"),
             defined(lang, "col.current", "current"),
             defined(lang, "col.reached", "reached"),
-            defined(lang, "col.conversion_to_next", "conversion_to_next"),
+            defined(lang, "col.conversion_to_next", "conversion_to_next").with(Emphasis::RateScale),
         ],
         f.stages
             .iter()
@@ -198,15 +177,18 @@ fn funnel(s: &Summary, lang: Lang) -> Section {
         count_note(lang, "note.unknown_stage", f.unknown_stage),
         count_note(lang, "note.no_start_date", f.no_start_date),
     ];
+    let mut tables = vec![stages, outcomes];
+    tables.extend(lost::lost_tables(s, lang));
     section(
         lang,
         "funnel",
         notes.into_iter().flatten().collect(),
-        vec![stages, outcomes],
+        tables,
     )
 }
 
-fn breakdown(
+/// A funnel breakdown table (by source, industry, grade, owner, month).
+pub(super) fn breakdown(
     lang: Lang,
     id: &'static str,
     title: &'static str,
@@ -222,8 +204,8 @@ fn breakdown(
             defined(lang, "col.won", "won"),
             defined(lang, "col.lost", "lost"),
             defined(lang, "col.open", "open"),
-            defined(lang, "col.win_rate", "win_rate"),
-            defined(lang, "col.overall_conversion", "overall_conversion"),
+            defined(lang, "col.win_rate", "win_rate").with(Emphasis::RateScale),
+            defined(lang, "col.overall_conversion", "overall_conversion").with(Emphasis::RateScale),
             defined(lang, "col.won_amount", "won_amount"),
         ],
         rows.iter()

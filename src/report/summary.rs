@@ -60,6 +60,105 @@ pub struct Summary {
     pub collections: Collections,
     /// Data quality.
     pub quality: Quality,
+    /// Lost deals by reason, stage lost at and owner (added).
+    pub lost_analysis: LostAnalysis,
+    /// Time spent in each stage, from dated stage history (added).
+    pub time_in_stage: TimeInStage,
+    /// The previous period's headline figures (`--compare-previous`), else null (added).
+    pub compare: Option<Compare>,
+}
+
+/// One group of lost deals.
+#[derive(Debug, Clone, Serialize)]
+pub struct LostRow {
+    /// Reason, stage code or owner (`未知` when empty).
+    pub key: String,
+    /// Lost deals.
+    pub lost: usize,
+    /// Sum of their deal amounts.
+    pub lost_amount: f64,
+}
+
+/// `lost_analysis`: lost deals of the funnel's opportunities.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LostAnalysis {
+    /// By `lost_reason`.
+    pub by_reason: Vec<LostRow>,
+    /// By the stage lost at (`lost_at_stage`, stage code).
+    pub by_stage: Vec<LostRow>,
+    /// By owner.
+    pub by_owner: Vec<LostRow>,
+}
+
+/// Stay statistics of one stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageStay {
+    /// Stage code.
+    pub code: String,
+    /// Chinese label.
+    pub label: String,
+    /// Opportunities with a stay in this stage.
+    pub n: usize,
+    /// Median of the latest stay, days.
+    pub latest_median: Option<f64>,
+    /// Mean of the latest stay, days.
+    pub latest_mean: Option<f64>,
+    /// Median of the cumulative stay (re-entries added), days.
+    pub cumulative_median: Option<f64>,
+    /// Mean of the cumulative stay, days.
+    pub cumulative_mean: Option<f64>,
+}
+
+/// An open opportunity stalled in its current stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct StalledRow {
+    /// Customer name.
+    pub customer: String,
+    /// Owner.
+    pub owner: String,
+    /// Current stage code.
+    pub stage: String,
+    /// Days in the current stay up to the as-of date.
+    pub days_in_stage: i64,
+    /// The stage's stall threshold, days.
+    pub threshold: i64,
+}
+
+/// `time_in_stage`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TimeInStage {
+    /// Opportunities with a dated stage history.
+    pub with_history: usize,
+    /// Per stage before won, in stage order.
+    pub stages: Vec<StageStay>,
+    /// Stalled open opportunities, longest stay first, then customer.
+    pub stalled: Vec<StalledRow>,
+}
+
+/// One headline figure beside its previous-period value.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareRow {
+    /// Figure key (`won`, `win_rate`, `won_amount`…).
+    pub key: String,
+    /// This period.
+    pub current: Option<f64>,
+    /// The previous period.
+    pub previous: Option<f64>,
+    /// current − previous.
+    pub change: Option<f64>,
+    /// (current − previous) / previous, for counts and amounts; null for rates.
+    pub change_ratio: Option<f64>,
+}
+
+/// `compare`: month over month, quarter over quarter, year over year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Compare {
+    /// The previous period's label.
+    pub previous_period: String,
+    /// Its as-of date (its last day).
+    pub previous_as_of: String,
+    /// The headline figures.
+    pub figures: Vec<CompareRow>,
 }
 
 /// `tool`.

@@ -1,11 +1,18 @@
 //! Inline SVG charts for the HTML report: horizontal bars, a funnel, columns
-//! and columns with a line. Each function returns one `<svg>` element whose
+//! and columns with a line; grouped and target bars (`svg/grouped.rs`) and
+//! a heatmap (`svg/heatmap.rs`). Each function returns one `<svg>` element whose
 //! every text from data is escaped here (the template inserts it as safe),
 //! with a `<title>` per mark for a tooltip. No external reference: no
 //! namespace URL, no fonts, no images. Layout is computed in a fixed
 //! 640-unit-wide viewBox that scales to the page.
 
 use std::fmt::Write;
+
+mod grouped;
+mod heatmap;
+
+pub use grouped::{grouped_hbars, target_bars, Series, TargetBar, LIGHT};
+pub use heatmap::{heat_color, heatmap, Grid};
 
 /// One mark: a label, the value that sizes it and the text shown for it.
 #[derive(Debug, Clone)]

@@ -17,6 +17,8 @@ pub enum Val {
     Rate(f64),
     /// A number shown with one decimal (days, ratios).
     Decimal(f64),
+    /// A weight or score shown with two decimals.
+    Score(f64),
     /// No value (a zero denominator, a statistic of nothing): `—`.
     Null,
 }
@@ -67,6 +69,7 @@ impl Val {
             }
             Val::Rate(x) => format!("{:.1}%", clean_zero(x * 100.0)),
             Val::Decimal(x) => format!("{:.1}", clean_zero(*x)),
+            Val::Score(x) => format!("{x:.2}"),
             Val::Null => DASH.to_string(),
         }
     }
@@ -75,7 +78,7 @@ impl Val {
     pub fn number(&self) -> Option<f64> {
         match self {
             Val::Int(n) => Some(*n as f64),
-            Val::Money(x) | Val::Rate(x) | Val::Decimal(x) => Some(*x),
+            Val::Money(x) | Val::Rate(x) | Val::Decimal(x) | Val::Score(x) => Some(*x),
             Val::Text(_) | Val::Null => None,
         }
     }
@@ -104,15 +107,38 @@ fn group_thousands(digits: &str, negative: bool) -> String {
     out
 }
 
+/// How a column's values stand out, the same way in both writers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emphasis {
+    /// Plain values.
+    None,
+    /// Values that call for action (days overdue): red.
+    Alert,
+    /// A data bar proportional to the value (amounts per rep).
+    Bar,
+    /// A red–yellow–green colour scale, low to high (conversion rates).
+    RateScale,
+    /// A white-to-blue colour scale (activity counts of a heatmap).
+    HeatScale,
+}
+
 /// One column of a table.
 #[derive(Debug, Clone)]
 pub struct Column {
-    /// Header label.
-    pub label: &'static str,
+    /// Header label (a week such as `2024-W23` for a pivoted table).
+    pub label: String,
     /// The metric's definition, shown as a tooltip / note.
     pub definition: Option<&'static str>,
-    /// Values that call for action (days overdue): red.
-    pub alert: bool,
+    /// How the values stand out.
+    pub emphasis: Emphasis,
+}
+
+impl Column {
+    /// The same column with another emphasis.
+    pub fn with(mut self, emphasis: Emphasis) -> Column {
+        self.emphasis = emphasis;
+        self
+    }
 }
 
 /// A titled table.
@@ -154,6 +180,9 @@ pub struct Kpi {
     pub value: Val,
     /// Definition.
     pub definition: &'static str,
+    /// A comparison shown under the value (the previous period's change, a
+    /// rep's team median).
+    pub note: Option<String>,
 }
 
 /// One bucket of the cycle histogram: `[low, low + width)` days.
@@ -207,6 +236,51 @@ pub fn histogram(values: &[i64]) -> Vec<Bucket> {
         .collect()
 }
 
+/// Target periods charted at most.
+pub const TARGET_CHARTS: usize = 3;
+
+/// Whether a target period (`2024`, `2024-Q2`, `2024-06`) holds the day
+/// (`YYYY-MM-DD`).
+pub fn period_holds(period: &str, day: &str) -> bool {
+    let (Some(year), Some(month)) = (day.get(..4), day.get(5..7)) else {
+        return false;
+    };
+    match period.split_once('-') {
+        None => period == year,
+        Some((y, q)) if q.starts_with('Q') => {
+            let quarter = month.parse::<u32>().map_or(0, |m| m.div_ceil(3));
+            y == year && q[1..].parse::<u32>().ok() == Some(quarter)
+        }
+        Some(_) => day.get(..7) == Some(period),
+    }
+}
+
+/// The target periods to chart, as (period, first row, rows) over runs of
+/// equal periods in `periods` (the targets' rows, sorted by period): the
+/// periods holding the as-of date, else the last ones; at most
+/// `TARGET_CHARTS`.
+pub fn target_chart_groups(periods: &[&str], as_of: &str) -> Vec<(String, usize, usize)> {
+    let mut groups: Vec<(String, usize, usize)> = Vec::new();
+    for (i, p) in periods.iter().enumerate() {
+        match groups.last_mut() {
+            Some((last, _, n)) if last == p => *n += 1,
+            _ => groups.push((p.to_string(), i, 1)),
+        }
+    }
+    let holding: Vec<(String, usize, usize)> = groups
+        .iter()
+        .filter(|g| period_holds(&g.0, as_of))
+        .take(TARGET_CHARTS)
+        .cloned()
+        .collect();
+    if holding.is_empty() {
+        let skip = groups.len().saturating_sub(TARGET_CHARTS);
+        groups.into_iter().skip(skip).collect()
+    } else {
+        holding
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,8 +295,32 @@ mod tests {
         assert_eq!(Val::Rate(0.12345).display(), "12.3%");
         assert_eq!(Val::Rate(1.0).display(), "100.0%");
         assert_eq!(Val::Decimal(-0.01).display(), "0.0");
+        assert_eq!(Val::Score(1.23456).display(), "1.23");
         assert_eq!(Val::rate(None).display(), "—");
         assert_eq!(Val::rate(Some(f64::NAN)), Val::Null);
+    }
+
+    #[test]
+    fn target_periods_hold_the_as_of_date() {
+        assert!(period_holds("2024", "2024-06-30"));
+        assert!(period_holds("2024-Q2", "2024-06-30"));
+        assert!(!period_holds("2024-Q3", "2024-06-30"));
+        assert!(period_holds("2024-06", "2024-06-30"));
+        assert!(!period_holds("2024-05", "2024-06-30"));
+        assert!(!period_holds("2023", "2024-06-30"));
+        let periods = ["2024", "2024", "2024-Q1", "2024-Q2", "2024-Q2", "2024-06"];
+        let groups = target_chart_groups(&periods, "2024-06-30");
+        assert_eq!(
+            groups,
+            [
+                ("2024".to_string(), 0, 2),
+                ("2024-Q2".to_string(), 3, 2),
+                ("2024-06".to_string(), 5, 1)
+            ]
+        );
+        let past = target_chart_groups(&periods, "2025-01-31");
+        assert_eq!(past.len(), 3);
+        assert_eq!(past[0].0, "2024-Q1");
     }
 
     #[test]

@@ -4,35 +4,42 @@
 //! frozen header row and a landscape, fit-to-width print setup. Charts are
 //! native Excel charts over the sheet's own cells (`xlsx/charts.rs`).
 //! Text is always written with `write_string`, so a value starting with `=`
-//! stays text. The file is deterministic (fixed creation date: the as-of
-//! date) and written atomically (`output::write_atomic`).
+//! stays text. Definitions ride on the header cells as notes (Excel's hover
+//! tooltip); conditional formats follow each column's emphasis
+//! (`xlsx/conditional.rs`). The file is deterministic (fixed creation date:
+//! the as-of date) and written atomically (`output::write_atomic`). The
+//! per-rep workbooks (`reps.rs`) go through the same `book_bytes`.
 
+mod cells;
 mod charts;
+mod conditional;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Table as XlTable,
-    TableColumn, TableStyle, Workbook, Worksheet, XlsxError,
+    DocProperties, ExcelDateTime, Table as XlTable, TableColumn, TableStyle, Workbook, Worksheet,
+    XlsxError,
 };
 
 use crm_core::findings::Finding;
 
 use super::i18n::{t, Lang};
-use super::sections::{kpis, overview_table, sections};
+use super::privacy::{self, Privacy};
+use super::sections::{overview, sections};
 use super::summary::Summary;
 use super::svg::text_units;
-use super::view::{Section, Table, Val, DASH};
+use super::view::{Emphasis, Section, Table, Val};
 use crate::output::write_atomic;
+use cells::{clip, definition_note, write_value, Formats, Widths, KIND_TEXT};
 
 /// Findings listed in the workbook; beyond this a note row says so.
 pub const FINDINGS_CAP: usize = 100_000;
 /// Excel's limit on the characters of one cell.
-const MAX_CELL_CHARS: usize = 32_767;
+pub(super) const MAX_CELL_CHARS: usize = 32_767;
 /// Column widths, in character units.
-const MIN_WIDTH: usize = 6;
-const MAX_WIDTH: usize = 60;
+pub(super) const MIN_WIDTH: usize = 6;
+pub(super) const MAX_WIDTH: usize = 60;
 /// Units of wrapped text per line (a little under `MAX_WIDTH`: words wrap
 /// before the edge), the default row height in points, and the most lines
 /// a row is grown to.
@@ -49,9 +56,10 @@ pub fn write_xlsx(
     summary: &Summary,
     findings: &[Finding],
     lang: Lang,
+    privacy: Privacy,
     path: &Path,
 ) -> Result<(), XlsxError> {
-    let bytes = workbook_bytes(summary, findings, lang)?;
+    let bytes = workbook_bytes(summary, findings, lang, privacy)?;
     write_atomic(path, &bytes)?;
     Ok(())
 }
@@ -61,39 +69,62 @@ pub fn workbook_bytes(
     summary: &Summary,
     findings: &[Finding],
     lang: Lang,
+    privacy: Privacy,
+) -> Result<Vec<u8>, XlsxError> {
+    let (summary, findings) = privacy::apply(summary, findings, privacy);
+    let mut all = vec![overview(&summary, lang)];
+    all.extend(sections(&summary, &findings, lang, FINDINGS_CAP));
+    let book = Book {
+        title: t(lang, "report.title").to_string(),
+        meta: meta_line(&summary, lang),
+        summary: &summary,
+    };
+    book_bytes(&book, &all, lang)
+}
+
+/// What a workbook says about itself besides its sections.
+pub(super) struct Book<'a> {
+    /// Document title.
+    pub title: String,
+    /// The line under every sheet's title (as-of date, period, tool).
+    pub meta: String,
+    /// The run (as-of date, tool), for the properties and charts.
+    pub summary: &'a Summary,
+}
+
+/// A workbook of `sections`, one sheet each, in order.
+pub(super) fn book_bytes(
+    book: &Book,
+    sections: &[Section],
+    lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
-    workbook.set_properties(&properties(summary, lang)?);
+    workbook.set_properties(&properties(book)?);
     let formats = Formats::new(lang);
-    let overview = Section {
-        id: "overview",
-        title: t(lang, "section.overview"),
-        notes: Vec::new(),
-        tables: vec![overview_table(&kpis(summary, lang), lang)],
-    };
-    let meta = meta_line(summary, lang);
-    for section in std::iter::once(overview).chain(sections(summary, findings, lang, FINDINGS_CAP))
-    {
+    for section in sections {
         let sheet = workbook.add_worksheet();
         sheet.set_name(section.title)?;
-        let layout = write_section(sheet, &formats, &section, &meta)?;
-        charts::add(sheet, &section, &layout, lang)?;
+        let layout = write_section(sheet, &formats, section, &book.meta)?;
+        conditional::add(sheet, section, &layout)?;
+        charts::add(sheet, section, &layout, &book.summary.as_of, lang)?;
     }
     workbook.save_to_buffer()
 }
 
 /// Title, as-of date, creation date: nothing from the clock.
-fn properties(summary: &Summary, lang: Lang) -> Result<DocProperties, XlsxError> {
-    let created = ExcelDateTime::parse_from_str(&summary.as_of)
-        .or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1))?;
+fn properties(book: &Book) -> Result<DocProperties, XlsxError> {
+    let s = book.summary;
+    let created =
+        ExcelDateTime::parse_from_str(&s.as_of).or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1))?;
     Ok(DocProperties::new()
-        .set_title(t(lang, "report.title"))
-        .set_author(&summary.tool.name)
-        .set_comment(format!("{} {}", t(lang, "report.as_of"), summary.as_of))
+        .set_title(&book.title)
+        .set_author(&s.tool.name)
+        .set_comment(&book.meta)
         .set_creation_datetime(&created))
 }
 
-fn meta_line(s: &Summary, lang: Lang) -> String {
+/// As-of date, period and tool, on one line.
+pub(super) fn meta_line(s: &Summary, lang: Lang) -> String {
     let period = s
         .period
         .clone()
@@ -109,67 +140,6 @@ fn meta_line(s: &Summary, lang: Lang) -> String {
         s.tool.version
     )
 }
-
-/// The formats of every cell kind, made once per workbook.
-struct Formats {
-    /// What an empty table shows in its one row.
-    no_data: &'static str,
-    title: Format,
-    subtitle: Format,
-    note: Format,
-    header: Format,
-    /// Plain text too long for its column.
-    wrap: Format,
-    /// Indexed by `KIND_*`, then plain / bold (marked row) / red (alert).
-    values: [[Format; 3]; 6],
-}
-
-impl Formats {
-    fn new(lang: Lang) -> Formats {
-        let base = Format::new()
-            .set_align(FormatAlign::Top)
-            .set_border(FormatBorder::Thin)
-            .set_border_color(Color::RGB(0xD9DEE5));
-        let number = |f: &str| base.clone().set_num_format(f);
-        // Same order as `KIND_*`.
-        let kinds = [
-            number("0"),
-            number("¥#,##0"),
-            number("0.0%"),
-            number("0.0"),
-            base.clone(),
-            base.clone().set_align(FormatAlign::Right),
-        ];
-        Formats {
-            no_data: t(lang, "report.no_data"),
-            title: Format::new().set_bold().set_font_size(14),
-            subtitle: Format::new().set_bold().set_font_size(11),
-            note: Format::new()
-                .set_italic()
-                .set_font_color(Color::RGB(0x5F6B7A)),
-            header: Format::new()
-                .set_bold()
-                .set_background_color(Color::RGB(0xDCE6F2))
-                .set_border(FormatBorder::Thin)
-                .set_text_wrap(),
-            wrap: base.clone().set_text_wrap(),
-            values: kinds.map(|f| {
-                [
-                    f.clone(),
-                    f.clone().set_bold(),
-                    f.set_font_color(Color::RGB(0xC0392B)),
-                ]
-            }),
-        }
-    }
-}
-
-const KIND_INT: usize = 0;
-const KIND_MONEY: usize = 1;
-const KIND_RATE: usize = 2;
-const KIND_DECIMAL: usize = 3;
-const KIND_TEXT: usize = 4;
-const KIND_DASH: usize = 5;
 
 /// Where a table landed: its header row and first column, and data rows.
 #[derive(Debug, Clone, Copy)]
@@ -197,9 +167,30 @@ pub(super) struct Layout {
 /// header row a sheet can freeze is right for everything under it.
 fn side_tables(section: &Section) -> &'static [&'static str] {
     match section.id {
-        "funnel" => &["funnel.outcomes"],
-        "cycle" => &["cycle.overall", "cycle.histogram"],
+        "overview" => &["overview.compare"],
+        "funnel" => &[
+            "funnel.outcomes",
+            "funnel.lost_by_reason",
+            "funnel.lost_by_stage",
+            "funnel.lost_by_owner",
+        ],
+        "cycle" => &[
+            "cycle.overall",
+            "cycle.histogram",
+            "cycle.time_in_stage",
+            "cycle.stalled",
+        ],
+        "needs" => &["needs.keywords"],
         "cadence" => &["cadence.by_grade", "cadence.by_state"],
+        "grades" => &["grades.counts"],
+        "satisfaction" => &["satisfaction.distribution"],
+        "forecast" => &[
+            "forecast.pipeline",
+            "forecast.expected",
+            "forecast.collections",
+        ],
+        "todos" => &["todos.overall", "todos.by_owner"],
+        "weekly" => &["weekly.detail"],
         "quality" => &["quality.by_code", "quality.inputs"],
         _ => &[],
     }
@@ -245,9 +236,18 @@ fn write_section(
         .max()
         .unwrap_or(1);
     widths.apply(sheet)?;
+    // One frozen header row is only right when every table under it has
+    // the same columns; on paper, only when one table runs on.
+    let same_columns = left_tables.windows(2).all(|w| {
+        w[0].columns
+            .iter()
+            .map(|c| &c.label)
+            .eq(w[1].columns.iter().map(|c| &c.label))
+    });
     if let Some(first) = left_tables.first().map(|t| tables[t.id].header) {
-        sheet.set_freeze_panes(first + 1, 0)?;
-        // On paper, a repeated header is only right when one table runs on.
+        if same_columns {
+            sheet.set_freeze_panes(first + 1, 0)?;
+        }
         if left_tables.len() == 1 {
             sheet.set_repeat_rows(first, first)?;
         }
@@ -280,7 +280,11 @@ fn put_table(
         let mut lines = 1;
         for (j, (value, column)) in values.iter().zip(&table.columns).enumerate() {
             let c = col + j as u16;
-            let style = if column.alert { 2 } else { style };
+            let style = if column.emphasis == Emphasis::Alert {
+                2
+            } else {
+                style
+            };
             write_value(sheet, fm, r, c, value, style)?;
             let text = value.display();
             widths.see(c, &text);
@@ -302,12 +306,17 @@ fn put_table(
         .iter()
         .enumerate()
         .map(|(j, c)| {
-            widths.see(col + j as u16, c.label);
+            widths.see(col + j as u16, &c.label);
             TableColumn::new()
-                .set_header(c.label)
+                .set_header(&c.label)
                 .set_header_format(&fm.header)
         })
         .collect();
+    for (j, c) in table.columns.iter().enumerate() {
+        if let Some(def) = c.definition.filter(|d| !d.is_empty()) {
+            sheet.insert_note(header, col + j as u16, &definition_note(def))?;
+        }
+    }
     let rows = table.rows.len() as u32;
     let xl = XlTable::new()
         .set_columns(&columns)
@@ -320,65 +329,6 @@ fn put_table(
         &xl,
     )?;
     Ok(Placed { header, col, rows })
-}
-
-fn write_value(
-    sheet: &mut Worksheet,
-    fm: &Formats,
-    row: u32,
-    col: u16,
-    value: &Val,
-    style: usize,
-) -> Result<(), XlsxError> {
-    let (kind, number) = match value {
-        Val::Text(s) => {
-            let text = clip(s);
-            let format = if style == 0 && text_units(text) > MAX_WIDTH {
-                &fm.wrap
-            } else {
-                &fm.values[KIND_TEXT][style]
-            };
-            sheet.write_string_with_format(row, col, text, format)?;
-            return Ok(());
-        }
-        Val::Null => {
-            sheet.write_string_with_format(row, col, DASH, &fm.values[KIND_DASH][style])?;
-            return Ok(());
-        }
-        Val::Int(n) => (KIND_INT, *n as f64),
-        Val::Money(x) => (KIND_MONEY, *x),
-        Val::Rate(x) => (KIND_RATE, *x),
-        Val::Decimal(x) => (KIND_DECIMAL, *x),
-    };
-    sheet.write_number_with_format(row, col, number, &fm.values[kind][style])?;
-    Ok(())
-}
-
-/// Cuts text to Excel's cell limit (at a character boundary).
-fn clip(s: &str) -> &str {
-    match s.char_indices().nth(MAX_CELL_CHARS) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
-}
-
-/// The widest display text seen per column, in half-width units.
-#[derive(Default)]
-struct Widths(BTreeMap<u16, usize>);
-
-impl Widths {
-    fn see(&mut self, col: u16, text: &str) {
-        let w = text_units(text).min(MAX_WIDTH);
-        let e = self.0.entry(col).or_insert(0);
-        *e = (*e).max(w);
-    }
-
-    fn apply(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
-        for (&col, &w) in &self.0 {
-            sheet.set_column_width(col, (w + 2).clamp(MIN_WIDTH, MAX_WIDTH) as f64)?;
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use super::*;
 use crate::output::temp_path;
 use crate::report::fixture::{findings, fixture};
+use crate::report::privacy::Privacy;
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("crm-report-xlsx-{name}-{}", std::process::id()));
@@ -16,8 +17,8 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 fn writes_identical_bytes_twice() {
     let dir = temp_dir("determinism");
     let (a, b) = (dir.join("a.xlsx"), dir.join("b.xlsx"));
-    write_xlsx(&fixture(), &findings(), Lang::Zh, &a).unwrap();
-    write_xlsx(&fixture(), &findings(), Lang::Zh, &b).unwrap();
+    write_xlsx(&fixture(), &findings(), Lang::Zh, Privacy::Mask, &a).unwrap();
+    write_xlsx(&fixture(), &findings(), Lang::Zh, Privacy::Mask, &b).unwrap();
     let (x, y) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     assert_eq!(&x[..4], b"PK\x03\x04");
     assert!(x == y, "two runs differ");
@@ -28,23 +29,24 @@ fn writes_identical_bytes_twice() {
 #[test]
 fn writes_every_sheet_and_chart() {
     for lang in [Lang::Zh, Lang::En] {
-        let bytes = workbook_bytes(&fixture(), &findings(), lang).unwrap();
+        let bytes = workbook_bytes(&fixture(), &findings(), lang, Privacy::Mask).unwrap();
         let entries = zip_names(&bytes);
-        // Overview + 9 sections.
+        // Overview + 14 sections.
         assert_eq!(
             entries
                 .iter()
                 .filter(|n| n.starts_with("xl/worksheets/sheet"))
                 .count(),
-            10
+            15
         );
-        // Funnel, conversion, cycle, needs, reps, monthly.
+        // Funnel, conversion, cycle, needs, reps, grades, satisfaction,
+        // pipeline, two target periods, monthly.
         assert_eq!(
             entries
                 .iter()
                 .filter(|n| n.starts_with("xl/charts/chart"))
                 .count(),
-            6
+            11
         );
         assert!(entries.iter().any(|n| n.starts_with("xl/tables/table")));
     }
@@ -57,7 +59,7 @@ fn empty_tables_still_write() {
     s.top_needs.clear();
     s.monthly.clear();
     s.cadence.overdue_list.clear();
-    let bytes = workbook_bytes(&s, &[], Lang::En).unwrap();
+    let bytes = workbook_bytes(&s, &[], Lang::En, Privacy::Mask).unwrap();
     assert_eq!(&bytes[..2], b"PK");
 }
 

@@ -32,7 +32,7 @@ pub struct CellContext<'a> {
 }
 
 /// The outcome of normalizing one cell.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct CellResult {
     /// The canonical value; `None` when empty or not readable.
     pub value: Option<Value>,
@@ -197,7 +197,7 @@ fn text_cell(field: Field, text: String, ctx: &CellContext) -> CellResult {
         },
         FieldKind::Method => CellResult::value(Value::Text(parse_method(&text).to_string())),
         FieldKind::Industry => match map_industry(&text) {
-            Some(m) => CellResult::value(Value::Industry(m)),
+            Some(m) => CellResult::value(Value::Industry(std::sync::Arc::new(m))),
             None => CellResult::value(Value::Text(text)).and(Code::UnknownIndustry),
         },
         FieldKind::Phone => match check_phone(&text) {

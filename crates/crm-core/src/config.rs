@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::model::TableKind;
 use crate::normalize::date::DateOrder;
 use crate::schema::Field;
 
@@ -32,6 +33,36 @@ pub struct Config {
     pub pii: Pii,
     /// The forward view: stage probabilities of the weighted pipeline.
     pub forecast: Forecast,
+    /// File profiles (`[[profile]]`): how to read files whose name matches a
+    /// pattern — which sheet, which table kind, which header row, which
+    /// column means which field. Every profile matching a file applies.
+    #[serde(rename = "profile")]
+    pub profiles: Vec<Profile>,
+    /// Stall thresholds of time in stage.
+    pub stall: Stall,
+}
+
+/// When an open opportunity counts as stalled in its stage (days of the current stay).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Stall {
+    /// Threshold for every stage, days.
+    pub days: i64,
+    /// Per-stage thresholds by stage code, overriding `days`.
+    pub by_stage: BTreeMap<String, i64>,
+}
+
+impl Default for Stall {
+    fn default() -> Self {
+        Stall { days: 30, by_stage: BTreeMap::new() }
+    }
+}
+
+impl Stall {
+    /// The threshold of a stage.
+    pub fn threshold(&self, code: &str) -> i64 {
+        self.by_stage.get(code).copied().unwrap_or(self.days)
+    }
 }
 
 /// Allowed days between touches (metrics.md §4).
@@ -113,6 +144,8 @@ impl Default for Config {
             grading: Grading::default(),
             pii: Pii::default(),
             forecast: Forecast::default(),
+            profiles: Vec::new(),
+            stall: Stall::default(),
         }
     }
 }
@@ -141,6 +174,136 @@ impl Default for Pii {
     fn default() -> Self {
         Pii { flag_mobile: true }
     }
+}
+
+/// One `[[profile]]`: settings for the files whose name matches `match`.
+/// Command-line flags (`--kind`, `--sheet`) win over a profile.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// A file-name pattern: `*` any run of characters, `?` one character,
+    /// case ignored (`*商机导出*.xlsx`, `hubspot-*.csv`). A pattern holding
+    /// `/` is matched against the whole path as given, `/`-separated and
+    /// without a leading `./`.
+    #[serde(rename = "match")]
+    pub pattern: String,
+    /// Only this sheet of a matching file is read (a CSV's one sheet is
+    /// named after the file).
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// The table kind, instead of classifying the sheet (`customers`,
+    /// `followups`, `combined`, `opportunities`, `roster`, `targets`, `complaints`).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// The 1-based row that holds the column names; header detection is skipped.
+    #[serde(default)]
+    pub header_row: Option<usize>,
+    /// Header text → field id, for this file only; tried before every other synonym.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+}
+
+impl Profile {
+    /// True when the pattern matches the file: its name, or its whole path
+    /// when the pattern holds a `/`.
+    pub fn matches_file(&self, path: &Path) -> bool {
+        let pattern = self.pattern.trim();
+        if pattern.contains('/') {
+            let shown = path.display().to_string().replace('\\', "/");
+            let shown = shown.trim_start_matches("./");
+            return glob_match(pattern.trim_start_matches("./"), shown);
+        }
+        path.file_name()
+            .is_some_and(|name| glob_match(pattern, &name.to_string_lossy()))
+    }
+
+    /// True when the profile applies to this sheet (it names no sheet, or this one).
+    pub fn matches_sheet(&self, sheet: &str) -> bool {
+        self.sheet
+            .as_deref()
+            .is_none_or(|s| s.trim() == sheet.trim())
+    }
+
+    /// The forced table kind, if any (checked when the config is loaded).
+    pub fn table_kind(&self) -> Option<TableKind> {
+        self.kind
+            .as_deref()
+            .and_then(|k| TableKind::parse(k.trim()))
+    }
+
+    /// The column overrides as (header text, field) pairs.
+    pub fn column_overrides(&self) -> Vec<(String, Field)> {
+        self.columns
+            .iter()
+            .filter_map(|(header, id)| field_by_id(id).map(|f| (header.clone(), f)))
+            .collect()
+    }
+
+    /// Checks the values TOML types cannot.
+    fn check(&self) -> Result<(), String> {
+        if self.pattern.trim().is_empty() {
+            return Err(
+                "`match` is empty; give a file-name pattern such as \"*商机*.xlsx\"".into(),
+            );
+        }
+        if let Some(k) = &self.kind {
+            if self.table_kind().is_none() {
+                return Err(format!("kind `{k}` is not customers, followups, combined, opportunities, roster, targets or complaints"));
+            }
+        }
+        if self.header_row == Some(0) {
+            return Err("header_row counts from 1 (the first row of the sheet is 1)".into());
+        }
+        if let Some(s) = &self.sheet {
+            if s.trim().is_empty() {
+                return Err("sheet is empty; give a sheet name or leave the key out".into());
+            }
+        }
+        for (header, id) in &self.columns {
+            if field_by_id(id).is_none() {
+                return Err(format!("columns: \"{header}\" names unknown field `{id}`"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The field with this id (`deal_amount`), if any.
+fn field_by_id(id: &str) -> Option<Field> {
+    Field::ALL.iter().copied().find(|f| f.id() == id.trim())
+}
+
+/// Matches `text` against a file-name pattern: `*` stands for any run of
+/// characters (none included), `?` for exactly one, every other character
+/// for itself; case is ignored. The whole text must match.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
+    let t: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    let (mut pi, mut ti) = (0, 0);
+    // Where the last `*` was, and the text position it has taken up to.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                // Let the last `*` take one more character, and retry.
+                Some((sp, st)) => {
+                    star = Some((sp, st + 1));
+                    pi = sp + 1;
+                    ti = st + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
 }
 
 /// Why a config file could not be used.
@@ -197,6 +360,15 @@ impl Config {
                 return Err(format!("[columns] names unknown field `{id}`"));
             }
         }
+        for (i, profile) in self.profiles.iter().enumerate() {
+            profile.check().map_err(|e| {
+                format!(
+                    "[[profile]] #{} (match = \"{}\"): {e}",
+                    i + 1,
+                    profile.pattern
+                )
+            })?;
+        }
         for (code, p) in &self.forecast.stage_probability {
             if !(0.0..=1.0).contains(p) {
                 return Err(format!(
@@ -215,6 +387,14 @@ impl Config {
             "mdy" => Ok(DateOrder::Mdy),
             other => Err(format!("date_order `{other}` is not ymd, dmy or mdy")),
         }
+    }
+
+    /// The profiles whose pattern matches the file, in config order.
+    pub fn profiles_for(&self, path: &Path) -> Vec<&Profile> {
+        self.profiles
+            .iter()
+            .filter(|p| p.matches_file(path))
+            .collect()
     }
 
     /// Extra column synonyms as (header text, field) pairs.
@@ -259,6 +439,70 @@ mod tests {
         assert!(c.check().is_ok());
         let c: Config = toml::from_str("[forecast.stage_probability]\nlead = 10\n").unwrap();
         assert!(c.check().is_err());
+    }
+
+    #[test]
+    fn glob_patterns() {
+        assert!(glob_match("*商机导出*.xlsx", "2024年商机导出-华东.xlsx"));
+        assert!(glob_match("*商机导出*.xlsx", "商机导出.XLSX"));
+        assert!(!glob_match("*商机导出*.xlsx", "商机导出.xlsx.bak"));
+        assert!(glob_match("hubspot-*.csv", "HubSpot-deals-2024.csv"));
+        assert!(!glob_match("hubspot-*.csv", "my-hubspot-deals.csv"));
+        assert!(glob_match("deals-202?.csv", "deals-2024.csv"));
+        assert!(!glob_match("deals-202?.csv", "deals-20245.csv"));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("**a*", "bab"));
+        assert!(glob_match("a*b*c", "aXbYbZc"));
+        assert!(!glob_match("a*b*c", "aXbYcZ"));
+        assert!(glob_match("客户?.csv", "客户甲.csv"));
+        assert!(!glob_match("", "x"));
+    }
+
+    #[test]
+    fn profiles_parse_match_and_check() {
+        let text = r#"
+[[profile]]
+match = "*商机导出*.xlsx"
+sheet = "商机"
+kind = "opportunities"
+header_row = 3
+columns = { "签单金额" = "deal_amount", "跟单员" = "owner" }
+
+[[profile]]
+match = "exports/hubspot-*.csv"
+"#;
+        let c: Config = toml::from_str(text).unwrap();
+        assert!(c.check().is_ok());
+        assert_eq!(c.profiles.len(), 2);
+        let p = &c.profiles[0];
+        assert_eq!(p.table_kind(), Some(TableKind::Opportunities));
+        assert_eq!(p.header_row, Some(3));
+        assert_eq!(
+            p.column_overrides(),
+            vec![
+                ("签单金额".to_string(), Field::DealAmount),
+                ("跟单员".to_string(), Field::Owner)
+            ]
+        );
+        assert!(p.matches_sheet("商机") && !p.matches_sheet("说明"));
+        let path = Path::new("in/2024商机导出.xlsx");
+        assert_eq!(c.profiles_for(path).len(), 1);
+        assert!(c.profiles[1].matches_file(Path::new("exports/hubspot-1.csv")));
+        assert!(!c.profiles[1].matches_file(Path::new("other/hubspot-1.csv")));
+        assert!(c.profiles[1].matches_file(Path::new("./exports/hubspot-1.csv")));
+        assert!(c.profiles[1].matches_sheet("anything"));
+
+        for bad in [
+            "[[profile]]\nmatch = \"\"",
+            "[[profile]]\nmatch = \"*.csv\"\nkind = \"deals\"",
+            "[[profile]]\nmatch = \"*.csv\"\nheader_row = 0",
+            "[[profile]]\nmatch = \"*.csv\"\ncolumns = { \"x\" = \"nope\" }",
+        ] {
+            let c: Config = toml::from_str(bad).unwrap();
+            assert!(c.check().is_err(), "{bad}");
+        }
+        assert!(toml::from_str::<Config>("[[profile]]\nsheet = \"x\"").is_err());
+        assert!(toml::from_str::<Config>("[[profile]]\nmatch = \"x\"\nhedaer_row = 2").is_err());
     }
 
     #[test]

@@ -156,8 +156,8 @@ pub enum Value {
     Stage(usize),
     /// A grade `A`, `B` or `C`.
     Grade(char),
-    /// An industry mapped to GB/T 4754-2017.
-    Industry(crate::normalize::industry::IndustryMatch),
+    /// An industry mapped to GB/T 4754-2017 (shared: a column repeats a few industries).
+    Industry(std::sync::Arc<crate::normalize::industry::IndustryMatch>),
     /// A yes / no answer.
     YesNo(bool),
 }
@@ -276,7 +276,7 @@ impl Record {
     /// The industry match of the row.
     pub fn industry(&self) -> Option<&crate::normalize::industry::IndustryMatch> {
         match self.values.get(&Field::Industry) {
-            Some(Value::Industry(m)) => Some(m),
+            Some(Value::Industry(m)) => Some(m.as_ref()),
             _ => None,
         }
     }

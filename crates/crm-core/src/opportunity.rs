@@ -50,6 +50,13 @@ pub struct Opportunity {
     /// Collected amount in cents, from the same row as the deal (negative
     /// amounts and amounts collected after the as-of date left out).
     pub collected: Option<i64>,
+    /// Why a lost deal was lost.
+    pub lost_reason: Option<String>,
+    /// The stage a lost deal was lost at (index), when recorded.
+    pub lost_at: Option<usize>,
+    /// Dated stage history (follow-up rows with a stage), oldest first;
+    /// empty unless the customer has exactly one opportunity.
+    pub history: Vec<(NaiveDate, usize)>,
 }
 
 /// Builds the opportunities of a dataset as of `as_of`, raising deal findings.
@@ -84,7 +91,7 @@ pub fn build_opportunities(
             *per_customer.entry(*c).or_default() += 1;
         }
     }
-    let history = stage_history(ds, pipeline, as_of);
+    let history = stage_history(ds, as_of);
     let mut out = Vec::new();
     for (customer, own, parent) in rows {
         let pick = |f: Field| {
@@ -104,12 +111,14 @@ pub fn build_opportunities(
         }
         let (current, lost_at) = current_stage(own, pipeline);
         let single = customer.is_some_and(|c| per_customer.get(&c) == Some(&1));
-        let hist = if single {
-            customer.and_then(|c| history.get(&c).copied())
-        } else {
-            None
+        // Follow-up stages are the opportunity's history only when its
+        // customer has exactly one opportunity (metrics.md §1).
+        let hist: Vec<(NaiveDate, usize)> = match customer.filter(|_| single) {
+            Some(c) => history.get(&c).cloned().unwrap_or_default(),
+            None => Vec::new(),
         };
-        let furthest = furthest_order(pipeline, current, lost_at, hist);
+        let hist_max = hist.iter().filter_map(|(_, s)| pipeline.order(*s)).max();
+        let furthest = furthest_order(pipeline, current, lost_at, hist_max);
         let amount = own.money(Field::DealAmount).filter(|c| *c >= 0);
         // A signed date on an open deal is its expected close date; on a lost
         // one it is the date it was lost (schema.md §2). Only won deals sign.
@@ -141,6 +150,10 @@ pub fn build_opportunities(
             furthest,
             amount,
             probability: own.number(Field::Probability),
+            lost_reason: text_of(own.values.get(&Field::LostReason))
+                .filter(|_| current.is_some() && current == pipeline.lost()),
+            lost_at: lost_at.filter(|_| current.is_some() && current == pipeline.lost()),
+            history: hist,
             collected: own
                 .money(Field::CollectedAmount)
                 .filter(|c| *c >= 0)
@@ -190,21 +203,24 @@ fn furthest_order(
     Some(best.map_or(1, |b| b.min(cap)))
 }
 
-/// Highest funnel order in the stage history of each customer (follow-up
-/// rows with a stage, dated on or before the as-of date).
-fn stage_history(ds: &Dataset, pipeline: &Pipeline, as_of: NaiveDate) -> HashMap<usize, usize> {
-    let mut out: HashMap<usize, usize> = HashMap::new();
+/// The dated stage history of each customer: follow-up rows with a stage,
+/// dated on or before the as-of date, in date order (input order on a tie).
+fn stage_history(ds: &Dataset, as_of: NaiveDate) -> HashMap<usize, Vec<(NaiveDate, usize)>> {
+    let mut out: HashMap<usize, Vec<(NaiveDate, usize)>> = HashMap::new();
     for f in &ds.followups {
-        let (Some(c), Some(s)) = (f.customer, f.record.stage(Field::Stage)) else {
+        let (Some(c), Some(s), Some(d)) = (
+            f.customer,
+            f.record.stage(Field::Stage),
+            f.record.date(Field::FollowupDate),
+        ) else {
             continue;
         };
-        if f.record.date(Field::FollowupDate).is_none_or(|d| d > as_of) {
-            continue;
+        if d <= as_of {
+            out.entry(c).or_default().push((d, s));
         }
-        if let Some(order) = pipeline.order(s) {
-            let e = out.entry(c).or_default();
-            *e = (*e).max(order);
-        }
+    }
+    for h in out.values_mut() {
+        h.sort_by_key(|(d, _)| *d);
     }
     out
 }

@@ -96,7 +96,7 @@ fields! {
     LostAtStage => "lost_at_stage", "流失前阶段", Stage, ["流失阶段", "lost stage"];
     LostReason => "lost_reason", "流失原因", Text, ["丢单原因", "lost reason", "Deal - Lost reason", "Closed Lost Reason", "Loss Reason"];
     DealStatus => "deal_status", "赢单状态", DealStatus, ["赢输状态", "Deal - Status"];
-    ContactName => "contact_name", "关键对接人", Person, ["联系人", "联系人姓名", "对接人", "姓名", "contact", "contact name"];
+    ContactName => "contact_name", "关键对接人", Person, ["联系人", "联系人姓名", "对接人", "姓名", "contact", "contact name", "Contact person", "Deal - Contact person"];
     ContactTitle => "contact_title", "职位", Text, ["职务", "联系人职务", "title"];
     Phone => "phone", "联系电话", Phone, ["电话", "联系方式", "工作电话", "手机", "phone", "tel", "Phone Number", "Business Phone"];
     Email => "email", "邮箱", Email, ["电子邮箱", "企业邮箱", "email", "e-mail", "Email Address"];
@@ -154,10 +154,28 @@ pub fn match_header(header: &str, extra: &[(String, Field)]) -> Option<Field> {
             return Some(*field);
         }
     }
-    Field::ALL.iter().copied().find(|f| {
-        fold_header(f.label()) == key
-            || fold_header(f.id()) == key
-            || f.synonyms().iter().any(|s| fold_header(s) == key)
+    builtin_headers().get(&key).copied()
+}
+
+/// Every built-in header (label, id and synonyms of each field) in folded
+/// form → its field; the first field in [`Field::ALL`] order wins a shared
+/// key, as a scan in that order would. Built once: folding the ~400 texts
+/// again for every header cell made a sheet with a very wide row take
+/// minutes (hostile input `wide_rows_load_quickly_within_a_raised_limit`).
+fn builtin_headers() -> &'static std::collections::HashMap<String, Field> {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<String, Field>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = std::collections::HashMap::new();
+        for &f in Field::ALL {
+            let texts = [f.label(), f.id()]
+                .into_iter()
+                .chain(f.synonyms().iter().copied());
+            for t in texts {
+                map.entry(fold_header(t)).or_insert(f);
+            }
+        }
+        map
     })
 }
 
@@ -192,6 +210,34 @@ mod tests {
         assert_eq!(match_header("ｅｍａｉｌ", &[]), Some(Field::Email));
         assert_eq!(match_header("备注", &[]), None);
         assert_eq!(match_header("", &[]), None);
+    }
+
+    /// Headers of the Salesforce, HubSpot and Pipedrive exports of the
+    /// ingest tests (tests/ingest_fixtures.rs); `Deal - Contact person`
+    /// (Pipedrive) was the one missing.
+    #[test]
+    fn crm_export_headers_map() {
+        let cases = [
+            ("Opportunity Name", Field::OpportunityName),
+            ("Opportunity Owner", Field::Owner),
+            ("Probability (%)", Field::Probability),
+            ("Next Step", Field::NextAction),
+            ("Deal Stage", Field::Stage),
+            ("Create Date", Field::CreatedDate),
+            ("Associated Company", Field::CustomerName),
+            ("Deal - Organization", Field::CustomerName),
+            ("Deal - Contact person", Field::ContactName),
+            ("Contact person", Field::ContactName),
+            ("Deal - Won time", Field::SignedDate),
+            ("Deal - Expected close date", Field::ExpectedCloseDate),
+            ("Deal - Lost reason", Field::LostReason),
+        ];
+        for (header, field) in cases {
+            assert_eq!(match_header(header, &[]), Some(field), "{header}");
+        }
+        for extra in ["Type", "Pipeline", "Deal - Currency"] {
+            assert_eq!(match_header(extra, &[]), None, "{extra}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::cells::{cell_text, normalize_cell, CellContext};
+use crate::cells::{cell_text, normalize_cell, CellContext, CellResult};
 use crate::config::Config;
 use crate::findings::{Code, Finding};
 use crate::ingest::classify::classify;
@@ -17,7 +17,7 @@ use crate::model::{Cell, Origin, RawSheet, Record, TableKind, Value};
 use crate::normalize::contact::{find_id_number, mask_id_numbers};
 use crate::normalize::date::{order_evidence, DateOrder, OrderEvidence};
 use crate::normalize::stage::Pipeline;
-use crate::normalize::text::clean_text;
+use crate::normalize::text::{clean_text, fold_header};
 use crate::schema::{Field, FieldKind};
 
 /// One entry of `summary.json` `inputs`: a sheet (or a file that failed).
@@ -96,6 +96,26 @@ pub struct LoadOptions<'a> {
     pub kind: Option<TableKind>,
 }
 
+/// What a config profile pins for one sheet (`[[profile]]`, config.rs):
+/// the header row, and what some columns mean. The forced kind travels in
+/// [`LoadOptions::kind`]. The default pins nothing.
+#[derive(Debug, Clone, Default)]
+pub struct SheetOverrides {
+    /// The 1-based row holding the column names; header detection is skipped.
+    pub header_row: Option<usize>,
+    /// Header text → field, tried before the config's and the built-in synonyms.
+    pub columns: Vec<(String, Field)>,
+}
+
+impl SheetOverrides {
+    /// The synonyms a sheet is read with: these overrides first, then the config's.
+    pub fn synonyms(&self, config: &Config) -> Vec<(String, Field)> {
+        let mut out = self.columns.clone();
+        out.extend(config.column_synonyms());
+        out
+    }
+}
+
 /// Fields of a follow-up row in a combined sheet (besides the customer link).
 const FOLLOWUP_FIELDS: &[Field] = &[
     Field::FollowupDate,
@@ -133,12 +153,54 @@ impl Tables {
 
     /// Reads one sheet into the tables.
     pub fn add_sheet(&mut self, sheet: &RawSheet, opts: &LoadOptions) {
-        let Recognised { mut info, table } = recognise(sheet, opts);
-        let Some((header, kind)) = table else {
-            self.inputs.push(info);
+        self.add_sheet_with(sheet, opts, &SheetOverrides::default());
+    }
+
+    /// Reads one sheet into the tables, with what a profile pins for it.
+    pub fn add_sheet_with(
+        &mut self,
+        sheet: &RawSheet,
+        opts: &LoadOptions,
+        overrides: &SheetOverrides,
+    ) {
+        let Some(prepared) = self.prepare_sheet(sheet, opts, overrides) else {
             return;
         };
-        let extra = opts.config.column_synonyms();
+        let rows = sheet.rows.iter().enumerate().skip(prepared.header.row + 1);
+        self.read_rows(sheet, prepared, rows, opts);
+    }
+
+    /// [`Tables::add_sheet_with`] taking the sheet: each raw row is freed
+    /// as soon as it is read, so the raw cells and the records they become
+    /// are not both held whole (peak memory of big inputs).
+    pub fn add_sheet_owned(
+        &mut self,
+        mut sheet: RawSheet,
+        opts: &LoadOptions,
+        overrides: &SheetOverrides,
+    ) {
+        let Some(prepared) = self.prepare_sheet(&sheet, opts, overrides) else {
+            return;
+        };
+        let rows = std::mem::take(&mut sheet.rows);
+        let skip = prepared.header.row + 1;
+        self.read_rows(&sheet, prepared, rows.into_iter().enumerate().skip(skip), opts);
+    }
+
+    /// Recognises a sheet, raises its header findings and decides its date
+    /// orders; `None` (the sheet listed as skipped) when it is no table.
+    fn prepare_sheet(
+        &mut self,
+        sheet: &RawSheet,
+        opts: &LoadOptions,
+        overrides: &SheetOverrides,
+    ) -> Option<Prepared> {
+        let Recognised { info, table } = recognise_with(sheet, opts, overrides);
+        let Some((header, kind)) = table else {
+            self.inputs.push(info);
+            return None;
+        };
+        let extra = overrides.synonyms(opts.config);
         let origin_of = |row: usize| Origin {
             file: sheet.file.clone(),
             sheet: sheet.sheet.clone(),
@@ -166,8 +228,39 @@ impl Tables {
             }
         }
         let orders = self.date_orders(sheet, &header, opts, &origin_of);
+        Some(Prepared {
+            info,
+            header,
+            kind,
+            orders,
+        })
+    }
+
+    /// Turns the data rows (0-based index, row) of a prepared sheet into records.
+    fn read_rows<R: AsRef<[Cell]>>(
+        &mut self,
+        sheet: &RawSheet,
+        prepared: Prepared,
+        rows: impl Iterator<Item = (usize, R)>,
+        opts: &LoadOptions,
+    ) {
+        let Prepared {
+            mut info,
+            header,
+            kind,
+            orders,
+        } = prepared;
+        let origin_of = |row: usize| Origin {
+            file: sheet.file.clone(),
+            sheet: sheet.sheet.clone(),
+            row,
+        };
+        let mut caches: Vec<ColumnCache> = (0..header.columns.len())
+            .map(|_| ColumnCache::default())
+            .collect();
         let mut block: Option<Record> = None;
-        for (i, row) in sheet.rows.iter().enumerate().skip(header.row + 1) {
+        for (i, row) in rows {
+            let row = row.as_ref();
             if row.iter().all(Cell::is_blank) {
                 self.rows.blank += 1;
                 continue;
@@ -191,7 +284,7 @@ impl Tables {
                 orders: &orders,
                 opts,
             };
-            let record = self.read_row(row, origin, &ctx);
+            let record = self.read_row(row, origin, &ctx, &mut caches);
             let accepted = match kind {
                 TableKind::Combined => self.add_combined_row(record, &mut block),
                 _ => self.add_row(kind, record),
@@ -254,8 +347,17 @@ impl Tables {
         out
     }
 
-    /// Normalizes every mapped cell of a row into a record.
-    fn read_row(&mut self, row: &[Cell], origin: Origin, ctx: &RowContext) -> Record {
+    /// Normalizes every mapped cell of a row into a record. A text cell is
+    /// looked up in its column's cache first: columns repeat their values
+    /// (dates, owners, stages, methods, names), and each distinct text is
+    /// masked and normalized once.
+    fn read_row(
+        &mut self,
+        row: &[Cell],
+        origin: Origin,
+        ctx: &RowContext,
+        caches: &mut [ColumnCache],
+    ) -> Record {
         let mut record = Record {
             origin,
             values: BTreeMap::new(),
@@ -266,48 +368,99 @@ impl Tables {
         let width = ctx.header.columns.len().max(row.len());
         for c in 0..width {
             let cell = row.get(c).unwrap_or(&Cell::Empty);
-            let column = ctx.header.columns.get(c).cloned().unwrap_or_default();
-            let mut text = cell_text(cell);
-            if find_id_number(&text).is_some() {
-                text = mask_id_numbers(&text);
-                self.findings
-                    .push(Finding::new(Code::IdNumber, &record.origin, &column, &text));
+            let column = ctx.header.columns.get(c).map(String::as_str).unwrap_or("");
+            let mapping = ctx.header.mapping.get(c).copied().flatten();
+            let cache = match cell {
+                Cell::Text(_) => caches.get_mut(c),
+                _ => None,
+            };
+            let fresh;
+            let done = match (cell, cache) {
+                (Cell::Text(raw), Some(cache)) => match cache.lookup(raw) {
+                    Some(hit) => hit,
+                    None => {
+                        let d = self.normalize_one(c, cell, mapping, ctx);
+                        cache.insert(raw, d)
+                    }
+                },
+                _ => {
+                    fresh = self.normalize_one(c, cell, mapping, ctx);
+                    &fresh
+                }
+            };
+            if done.masked {
+                self.findings.push(Finding::new(
+                    Code::IdNumber,
+                    &record.origin,
+                    column,
+                    &done.text,
+                ));
             }
-            match ctx.header.mapping.get(c).copied().flatten() {
-                None => {
+            match (&done.outcome, mapping) {
+                (Outcome::Extra(clean), _) => {
                     if !cell.is_blank() || c < ctx.header.columns.len() {
-                        record.extras.push((column, clean_text(&text)));
+                        record.extras.push((column.to_string(), clean.clone()));
                     }
                 }
-                Some(_) if cell.is_blank() => {}
-                Some(field) => {
-                    let cell_ctx = CellContext {
-                        config: ctx.opts.config,
-                        pipeline: ctx.opts.pipeline,
-                        date_order: ctx.orders.get(&c).copied().unwrap_or(DateOrder::Ymd),
-                        default_year: ctx.opts.default_year,
-                    };
-                    let masked;
-                    let cell = if text != cell_text(cell) {
-                        masked = Cell::Text(text.clone());
-                        &masked
-                    } else {
-                        cell
-                    };
-                    let result = normalize_cell(field, cell, &cell_ctx);
-                    for (code, detail) in result.findings {
+                (Outcome::Blank, _) | (Outcome::Mapped(_), None) => {}
+                (Outcome::Mapped(result), Some(field)) => {
+                    for (code, detail) in &result.findings {
                         self.findings.push(
-                            Finding::new(code, &record.origin, &column, &text).with_detail(detail),
+                            Finding::new(*code, &record.origin, column, &done.text)
+                                .with_detail(detail.as_str()),
                         );
                     }
-                    record.originals.insert(field, text);
-                    if let Some(v) = result.value {
-                        record.values.insert(field, v);
+                    record.originals.insert(field, done.text.clone());
+                    if let Some(v) = &result.value {
+                        record.values.insert(field, v.clone());
                     }
                 }
             }
         }
         record
+    }
+
+    /// Masks and normalizes one cell of column `c`, raising nothing: the
+    /// caller raises the findings the result carries, once per row.
+    fn normalize_one(
+        &self,
+        c: usize,
+        cell: &Cell,
+        mapping: Option<Field>,
+        ctx: &RowContext,
+    ) -> Normalized {
+        let original = cell_text(cell);
+        let mut text = original.clone();
+        let mut masked = false;
+        if find_id_number(&text).is_some() {
+            text = mask_id_numbers(&text);
+            masked = true;
+        }
+        let outcome = match mapping {
+            None => Outcome::Extra(clean_text(&text)),
+            Some(_) if cell.is_blank() => Outcome::Blank,
+            Some(field) => {
+                let cell_ctx = CellContext {
+                    config: ctx.opts.config,
+                    pipeline: ctx.opts.pipeline,
+                    date_order: ctx.orders.get(&c).copied().unwrap_or(DateOrder::Ymd),
+                    default_year: ctx.opts.default_year,
+                };
+                let masked_cell;
+                let cell = if text != original {
+                    masked_cell = Cell::Text(text.clone());
+                    &masked_cell
+                } else {
+                    cell
+                };
+                Outcome::Mapped(normalize_cell(field, cell, &cell_ctx))
+            }
+        };
+        Normalized {
+            text,
+            masked,
+            outcome,
+        }
     }
 
     /// Adds a row of a single-kind table; false when it is rejected.
@@ -419,16 +572,42 @@ pub struct Recognised {
 
 /// Finds a sheet's header and classifies it (a forced kind wins).
 pub fn recognise(sheet: &RawSheet, opts: &LoadOptions) -> Recognised {
+    recognise_with(sheet, opts, &SheetOverrides::default())
+}
+
+/// [`recognise`] with what a profile pins: a pinned header row is taken as
+/// it is (no detection), and the column overrides map before any synonym.
+/// This is the one place that decides a sheet's header and kind.
+pub fn recognise_with(
+    sheet: &RawSheet,
+    opts: &LoadOptions,
+    overrides: &SheetOverrides,
+) -> Recognised {
     let mut info = recognise_info(sheet);
     if sheet.rows.iter().all(|r| r.iter().all(Cell::is_blank)) {
         info.note = Some("empty sheet".into());
         return Recognised { info, table: None };
     }
-    let extra = opts.config.column_synonyms();
-    let Some(mut header) = detect_header(&sheet.rows, &extra) else {
-        info.note =
-            Some("no header row with at least two known column names in the first 30 rows".into());
-        return Recognised { info, table: None };
+    let extra = overrides.synonyms(opts.config);
+    let found = match overrides.header_row {
+        Some(n) if n == 0 || n > sheet.rows.len() => Err(format!(
+            "header row {n} (set by a profile) is not a row of the sheet (it has {} rows)",
+            sheet.rows.len()
+        )),
+        Some(n) if sheet.rows[n - 1].iter().all(Cell::is_blank) => {
+            Err(format!("header row {n} (set by a profile) is blank"))
+        }
+        Some(n) => Ok(header_at(&sheet.rows, n - 1, &extra)),
+        None => detect_header(&sheet.rows, &extra).ok_or_else(|| {
+            "no header row with at least two known column names in the first 30 rows".to_string()
+        }),
+    };
+    let mut header = match found {
+        Ok(h) => h,
+        Err(note) => {
+            info.note = Some(note);
+            return Recognised { info, table: None };
+        }
     };
     info.header_row = Some(header.row + 1);
     info.columns = columns_of(&header);
@@ -444,6 +623,67 @@ pub fn recognise(sheet: &RawSheet, opts: &LoadOptions) -> Recognised {
     Recognised {
         info,
         table: Some((header, kind)),
+    }
+}
+
+/// The header at a row pinned by a profile (0-based `row`). Its cells name
+/// the columns; an empty cell takes the text of the cell above when that
+/// names a field (the lower row of a two-row header, under a vertical
+/// merge). Mapped as a detected header is: the first column of a field
+/// wins, later ones stay extra columns; `Status` beside another stage
+/// column is the win/loss status.
+fn header_at(rows: &[Vec<Cell>], row: usize, extra: &[(String, Field)]) -> Header {
+    let text = |c: &Cell| {
+        if c.is_blank() {
+            String::new()
+        } else {
+            clean_text(&c.display()).replace('\n', " ")
+        }
+    };
+    let mut columns: Vec<String> = rows[row].iter().map(text).collect();
+    let mut group_row = None;
+    if let Some(above) = row.checked_sub(1).and_then(|r| rows.get(r)) {
+        for (c, cell) in above.iter().enumerate() {
+            let t = text(cell);
+            if t.is_empty() || crate::schema::match_header(&t, extra).is_none() {
+                continue;
+            }
+            if columns.len() <= c {
+                columns.resize(c + 1, String::new());
+            }
+            if columns[c].is_empty() {
+                columns[c] = t;
+                group_row = Some(row - 1);
+            }
+        }
+    }
+    let mut mapping: Vec<Option<Field>> = columns
+        .iter()
+        .map(|h| crate::schema::match_header(h, extra))
+        .collect();
+    if mapping.iter().filter(|m| **m == Some(Field::Stage)).count() > 1 {
+        if let Some(i) = (0..columns.len())
+            .find(|&i| mapping[i] == Some(Field::Stage) && fold_header(&columns[i]) == "status")
+        {
+            mapping[i] = Some(Field::DealStatus);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut duplicate_columns = Vec::new();
+    for (i, m) in mapping.iter_mut().enumerate() {
+        if let Some(f) = *m {
+            if !seen.insert(f) {
+                *m = None;
+                duplicate_columns.push(i);
+            }
+        }
+    }
+    Header {
+        row,
+        group_row,
+        columns,
+        mapping,
+        duplicate_columns,
     }
 }
 
@@ -494,6 +734,83 @@ fn columns_of(header: &Header) -> Vec<(String, Option<Field>)> {
         .collect()
 }
 
+/// A recognised table sheet, ready for its rows to be read.
+struct Prepared {
+    info: InputInfo,
+    header: Header,
+    kind: TableKind,
+    orders: HashMap<usize, DateOrder>,
+}
+
+/// One cell masked and normalized: the same text always gives the same
+/// result within a column, which is what makes [`ColumnCache`] sound.
+#[derive(Debug, Clone)]
+struct Normalized {
+    /// The cell text, ID numbers masked.
+    text: String,
+    /// True when an ID number was masked (an `id_number` finding).
+    masked: bool,
+    /// What the cell gives the record.
+    outcome: Outcome,
+}
+
+/// What a cell gives its record.
+#[derive(Debug, Clone)]
+enum Outcome {
+    /// An unmapped column: its cleaned text.
+    Extra(String),
+    /// A mapped column left blank.
+    Blank,
+    /// A mapped column: its value and findings.
+    Mapped(CellResult),
+}
+
+/// Distinct text values of one column and their normalized form. Bounded:
+/// it stops growing at [`ColumnCache::CAP`] entries, and a column whose
+/// values hardly repeat (names, notes) stops being cached at all.
+#[derive(Debug, Default)]
+struct ColumnCache {
+    map: HashMap<String, Normalized>,
+    lookups: usize,
+    hits: usize,
+    off: bool,
+    /// The last result not kept, lent to the caller.
+    spare: Option<Normalized>,
+}
+
+impl ColumnCache {
+    /// Most distinct values kept per column.
+    const CAP: usize = 1 << 16;
+    /// Lookups after which a column with too few repeats stops caching.
+    const TRIAL: usize = 20_000;
+
+    fn lookup(&mut self, raw: &str) -> Option<&Normalized> {
+        if self.off {
+            return None;
+        }
+        self.lookups += 1;
+        if self.lookups == Self::TRIAL && self.hits * 4 < self.lookups {
+            self.off = true;
+            self.map = HashMap::new();
+            return None;
+        }
+        let hit = self.map.get(raw);
+        if hit.is_some() {
+            self.hits += 1;
+        }
+        hit
+    }
+
+    /// Keeps `d` for `raw` when there is room, and returns it.
+    fn insert(&mut self, raw: &str, d: Normalized) -> &Normalized {
+        if self.off || self.map.len() >= Self::CAP {
+            self.spare = Some(d);
+            return self.spare.as_ref().expect("just set");
+        }
+        self.map.entry(raw.to_string()).or_insert(d)
+    }
+}
+
 /// Per-sheet state shared by its rows.
 struct RowContext<'a> {
     header: &'a Header,
@@ -507,5 +824,115 @@ pub fn is_filled(v: Option<&Value>) -> bool {
         None => false,
         Some(Value::Text(s)) => !s.is_empty(),
         Some(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(rows: &[&[&str]]) -> RawSheet {
+        RawSheet {
+            file: "商机导出.xlsx".into(),
+            sheet: "商机".into(),
+            encoding: None,
+            rows: rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|s| {
+                            if s.is_empty() {
+                                Cell::Empty
+                            } else {
+                                Cell::Text(s.to_string())
+                            }
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// An export whose column names match no known synonym, under a title
+    /// row: detection finds no header.
+    const EXPORT: &[&[&str]] = &[
+        &["商机导出", "来源：系统", "2024年3月"],
+        &["客户全称X", "签单金额", "跟单员"],
+        &["甲公司", "30万", "王磊"],
+        &["乙公司", "12000", "李娜"],
+    ];
+
+    #[test]
+    fn a_profile_pins_header_kind_and_columns() {
+        let config = Config::default();
+        let pipeline = Pipeline::default();
+        let mut opts = LoadOptions {
+            config: &config,
+            pipeline: &pipeline,
+            default_year: 2024,
+            kind: None,
+        };
+        let s = sheet(EXPORT);
+        assert!(recognise(&s, &opts).table.is_none());
+        let overrides = SheetOverrides {
+            header_row: Some(2),
+            columns: vec![
+                ("客户全称X".into(), Field::CustomerName),
+                ("签单金额".into(), Field::DealAmount),
+                ("跟单员".into(), Field::Owner),
+            ],
+        };
+        opts.kind = Some(TableKind::Opportunities);
+        let r = recognise_with(&s, &opts, &overrides);
+        let (header, kind) = r.table.expect("a table");
+        assert_eq!(kind, TableKind::Opportunities);
+        assert_eq!(r.info.header_row, Some(2));
+        assert_eq!(
+            header.mapping,
+            vec![
+                Some(Field::CustomerName),
+                Some(Field::DealAmount),
+                Some(Field::Owner)
+            ]
+        );
+        let mut t = Tables::default();
+        t.add_sheet_with(&s, &opts, &overrides);
+        assert_eq!(t.opportunities.len(), 2);
+        assert_eq!(
+            t.opportunities[0].money(Field::DealAmount),
+            Some(30_000_000)
+        );
+        assert_eq!(t.rows.read, 2);
+    }
+
+    #[test]
+    fn a_pinned_header_joins_the_cell_above_and_reports_bad_rows() {
+        let config = Config::default();
+        let pipeline = Pipeline::default();
+        let opts = LoadOptions {
+            config: &config,
+            pipeline: &pipeline,
+            default_year: 2024,
+            kind: None,
+        };
+        let s = sheet(&[
+            &["客户基本信息", "", "跟进状态"],
+            &["企业名称", "Status", ""],
+            &["甲公司", "won", "成交"],
+        ]);
+        let pinned = |n| SheetOverrides {
+            header_row: Some(n),
+            columns: Vec::new(),
+        };
+        let r = recognise_with(&s, &opts, &pinned(2));
+        let (header, _) = r.table.expect("a table");
+        assert_eq!(header.group_row, Some(0));
+        assert_eq!(header.columns[2], "跟进状态");
+        assert_eq!(header.column_of(Field::Stage), Some(2));
+        for n in [0, 9] {
+            let r = recognise_with(&s, &opts, &pinned(n));
+            assert!(r.table.is_none());
+            assert!(r.info.note.unwrap().contains("not a row of the sheet"));
+        }
     }
 }

@@ -1,12 +1,14 @@
 //! The sections on how the team works: sales cycle, top needs, reps,
 //! follow-up cadence and the monthly trend.
 
+use super::lost::{keyword_table, stage_tables};
 use super::{count_note, defined, plain, section, table, MARKED_NEEDS, TOP_NEEDS};
 use crate::report::i18n::{data_value, state_label, t, Lang};
-use crate::report::summary::{CycleGroup, RepRow, Summary};
-use crate::report::view::{histogram, Section, Table, Val};
+use crate::report::summary::{CycleGroup, OverdueRow, RepRow, Summary};
+use crate::report::view::{histogram, Emphasis, Section, Table, Val};
 
-fn cycle_groups(
+/// A cycle statistics table by group.
+pub(in crate::report) fn cycle_groups(
     lang: Lang,
     id: &'static str,
     title: &'static str,
@@ -70,7 +72,7 @@ pub(super) fn cycle(s: &Summary, lang: Lang) -> Section {
             .map(|b| vec![Val::text(b.label), Val::int(b.count)])
             .collect(),
     );
-    let tables = vec![
+    let mut tables = vec![
         overall,
         buckets,
         cycle_groups(
@@ -102,6 +104,7 @@ pub(super) fn cycle(s: &Summary, lang: Lang) -> Section {
             &c.by_grade,
         ),
     ];
+    tables.extend(stage_tables(s, lang));
     section(lang, "cycle", Vec::new(), tables)
 }
 
@@ -129,10 +132,13 @@ pub(super) fn needs(s: &Summary, lang: Lang) -> Section {
             .collect(),
     );
     top.marked = MARKED_NEEDS.min(top.rows.len());
-    section(lang, "needs", Vec::new(), vec![top])
+    let mut tables = vec![top];
+    tables.extend(keyword_table(s, lang));
+    section(lang, "needs", Vec::new(), tables)
 }
 
-fn rep_table(
+/// The reps (or teams) table.
+pub(in crate::report) fn rep_table(
     lang: Lang,
     id: &'static str,
     title: &'static str,
@@ -149,14 +155,14 @@ fn rep_table(
             defined(lang, "col.won", "won"),
             defined(lang, "col.lost", "lost"),
             defined(lang, "col.open", "open"),
-            defined(lang, "col.won_amount", "won_amount"),
-            defined(lang, "col.win_rate", "win_rate"),
+            defined(lang, "col.won_amount", "won_amount").with(Emphasis::Bar),
+            defined(lang, "col.win_rate", "win_rate").with(Emphasis::RateScale),
             defined(lang, "col.followups", "followups"),
             defined(lang, "col.followups_per_customer", "followups_per_customer"),
             defined(lang, "col.cycle_median_days", "cycle_median"),
             defined(lang, "col.tracked", "cadence_compliance"),
             defined(lang, "col.overdue", "overdue_customers"),
-            defined(lang, "col.cadence_compliance", "cadence_compliance"),
+            defined(lang, "col.cadence_compliance", "cadence_compliance").with(Emphasis::RateScale),
             defined(lang, "col.completeness", "completeness"),
         ],
         rows.iter()
@@ -241,35 +247,6 @@ pub(super) fn cadence(s: &Summary, lang: Lang) -> Section {
             .iter()
             .map(|(k, g)| row(state_label(lang, k), g.tracked, g.overdue, g.compliance)),
     );
-    let mut days_overdue = defined(lang, "col.days_overdue", "days_overdue");
-    days_overdue.alert = true;
-    let overdue = table(
-        "cadence.overdue",
-        t(lang, "table.overdue"),
-        vec![
-            plain(lang, "col.customer"),
-            plain(lang, "col.owner"),
-            plain(lang, "col.grade"),
-            plain(lang, "col.state"),
-            defined(lang, "col.last_touch", "last_touch"),
-            defined(lang, "col.allowed_gap", "allowed_gap"),
-            days_overdue,
-        ],
-        c.overdue_list
-            .iter()
-            .map(|o| {
-                vec![
-                    Val::text(o.customer.clone()),
-                    Val::text(data_value(lang, &o.owner)),
-                    Val::text(o.grade.clone()),
-                    Val::text(state_label(lang, &o.state)),
-                    Val::text(o.last_touch.clone()),
-                    Val::Int(o.allowed_gap),
-                    Val::Int(o.days_overdue),
-                ]
-            })
-            .collect(),
-    );
     let tables = vec![
         table(
             "cadence.by_grade",
@@ -283,12 +260,42 @@ pub(super) fn cadence(s: &Summary, lang: Lang) -> Section {
             compliance_columns("col.state"),
             by_state,
         ),
-        overdue,
+        overdue_table(lang, &c.overdue_list),
     ];
     let notes = count_note(lang, "note.undated", c.undated)
         .into_iter()
         .collect();
     section(lang, "cadence", notes, tables)
+}
+
+/// The overdue customers, most overdue first.
+pub(in crate::report) fn overdue_table(lang: Lang, rows: &[OverdueRow]) -> Table {
+    table(
+        "cadence.overdue",
+        t(lang, "table.overdue"),
+        vec![
+            plain(lang, "col.customer"),
+            plain(lang, "col.owner"),
+            plain(lang, "col.grade"),
+            plain(lang, "col.state"),
+            defined(lang, "col.last_touch", "last_touch"),
+            defined(lang, "col.allowed_gap", "allowed_gap"),
+            defined(lang, "col.days_overdue", "days_overdue").with(Emphasis::Alert),
+        ],
+        rows.iter()
+            .map(|o| {
+                vec![
+                    Val::text(o.customer.clone()),
+                    Val::text(data_value(lang, &o.owner)),
+                    Val::text(o.grade.clone()),
+                    Val::text(state_label(lang, &o.state)),
+                    Val::text(o.last_touch.clone()),
+                    Val::Int(o.allowed_gap),
+                    Val::Int(o.days_overdue),
+                ]
+            })
+            .collect(),
+    )
 }
 
 /// The monthly trend.

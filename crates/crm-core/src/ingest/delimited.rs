@@ -142,7 +142,53 @@ fn blank_lines_at(bytes: &[u8], start: usize) -> usize {
 /// which the `csv` crate skips, are put back as empty rows (`Vec::new()`) so
 /// row indexes match the line a user sees in Excel. Malformed quoting never
 /// panics: an unterminated quote runs to the end of the text, as in Excel.
+/// No limit applies: see [`parse_delimited_within`] for the bounded form
+/// that `read_file` uses.
 pub fn parse_delimited(text: &str, delimiter: u8) -> Vec<Vec<Cell>> {
+    let unlimited = DelimitedLimits {
+        max_cells: usize::MAX,
+        max_columns: usize::MAX,
+        max_cell_chars: usize::MAX,
+    };
+    parse_delimited_within(text, delimiter, &unlimited).unwrap_or_default()
+}
+
+/// The limits of [`parse_delimited_within`] (taken from `ReadOptions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DelimitedLimits {
+    /// Most cells, counting one slot per row (a blank line too), like a
+    /// workbook sheet's budget.
+    pub max_cells: usize,
+    /// Most fields in one row.
+    pub max_columns: usize,
+    /// Longer fields are cut to this many characters and end with
+    /// [`super::read::TRUNCATION_MARK`].
+    pub max_cell_chars: usize,
+}
+
+/// Why [`parse_delimited_within`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DelimitedOverflow {
+    /// More than [`DelimitedLimits::max_cells`] cells.
+    Cells,
+    /// A row (1-based, as Excel numbers it) with more than
+    /// [`DelimitedLimits::max_columns`] fields.
+    Columns {
+        /// The 1-based row number.
+        row: usize,
+    },
+}
+
+/// [`parse_delimited`] within limits, checked while parsing so that memory
+/// stays bounded whatever the text (a file of commas or of blank lines would
+/// otherwise become billions of cells): too many cells or a row with too
+/// many fields stops with a [`DelimitedOverflow`]; a field longer than
+/// `max_cell_chars` is cut there and marked, without being copied whole.
+pub fn parse_delimited_within(
+    text: &str,
+    delimiter: u8,
+    limits: &DelimitedLimits,
+) -> Result<Vec<Vec<Cell>>, DelimitedOverflow> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -151,6 +197,15 @@ pub fn parse_delimited(text: &str, delimiter: u8) -> Vec<Vec<Cell>> {
     let bytes = text.as_bytes();
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut used: usize = 0;
+    let mut charge = |n: usize| {
+        used = used.saturating_add(n);
+        if used > limits.max_cells {
+            Err(DelimitedOverflow::Cells)
+        } else {
+            Ok(())
+        }
+    };
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -161,9 +216,16 @@ pub fn parse_delimited(text: &str, delimiter: u8) -> Vec<Vec<Cell>> {
         if let Some(pos) = record.position() {
             let start = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
             for _ in 0..blank_lines_at(bytes, start) {
+                charge(1)?;
                 rows.push(Vec::new());
             }
         }
+        if record.len() > limits.max_columns {
+            return Err(DelimitedOverflow::Columns {
+                row: rows.len() + 1,
+            });
+        }
+        charge(1 + record.len())?;
         rows.push(
             record
                 .iter()
@@ -171,13 +233,28 @@ pub fn parse_delimited(text: &str, delimiter: u8) -> Vec<Vec<Cell>> {
                     if f.is_empty() {
                         Cell::Empty
                     } else {
-                        Cell::Text(f.to_owned())
+                        Cell::Text(cut_field(f, limits.max_cell_chars))
                     }
                 })
                 .collect(),
         );
     }
-    rows
+    Ok(rows)
+}
+
+/// A field as owned text, cut to `max` characters plus the truncation mark
+/// when longer (the same rule as `ingest::read` applies to workbook cells).
+fn cut_field(f: &str, max: usize) -> String {
+    // Byte length bounds the character count: most fields skip the count.
+    if f.len() > max {
+        if let Some((cut, _)) = f.char_indices().nth(max) {
+            let mut s = String::with_capacity(cut + super::read::TRUNCATION_MARK.len());
+            s.push_str(&f[..cut]);
+            s.push_str(super::read::TRUNCATION_MARK);
+            return s;
+        }
+    }
+    f.to_owned()
 }
 
 #[cfg(test)]
@@ -228,5 +305,38 @@ mod tests {
         let rows = parse_delimited("a,b\"c\"d,e\n", b',');
         assert_eq!(rows[0].len(), 3);
         assert!(parse_delimited("", b',').is_empty());
+    }
+
+    #[test]
+    fn limits_stop_parsing() {
+        let limits = DelimitedLimits {
+            max_cells: 10,
+            max_columns: 3,
+            max_cell_chars: 2,
+        };
+        let rows = parse_delimited_within("abc,d\n\nx\n", b',', &limits).expect("within");
+        assert_eq!(
+            texts(&rows),
+            vec![
+                vec![
+                    format!("ab{}", super::super::read::TRUNCATION_MARK),
+                    "d".into()
+                ],
+                vec![],
+                vec!["x".into()]
+            ]
+        );
+        assert_eq!(
+            parse_delimited_within("a\nb,c,d,e\n", b',', &limits),
+            Err(DelimitedOverflow::Columns { row: 2 })
+        );
+        assert_eq!(
+            parse_delimited_within(&format!("{}x", "\n".repeat(20)), b',', &limits),
+            Err(DelimitedOverflow::Cells)
+        );
+        assert_eq!(
+            parse_delimited_within("a,b,c\n".repeat(5).as_str(), b',', &limits),
+            Err(DelimitedOverflow::Cells)
+        );
     }
 }

@@ -8,12 +8,25 @@
 //! it runs under `catch_unwind`, so a malformed file becomes a
 //! [`ReadError`], never a panic of the caller. xlsx and xlsb sheets are
 //! streamed cell by cell into sparse rows (no dense rectangle is built), and
-//! every sheet is held to [`MAX_SHEET_CELLS`], so a stray value in cell
-//! `XFD1048576` cannot exhaust memory.
+//! every sheet is held to the cell and column limits of [`ReadOptions`]
+//! (by default [`MAX_SHEET_CELLS`]), so a stray value in cell `XFD1048576`
+//! cannot exhaust memory.
+//!
+//! Before calamine sees a file, what it would do without bounds is checked
+//! here: a zip's parts must not declare more than
+//! [`ReadOptions::max_decompressed_bytes`] (the unzipper then refuses to
+//! inflate more than declared), the compressed bytes may be read only
+//! [`WORKBOOK_REREAD_FACTOR`] times over, and an OLE2 (`.xls`) file goes
+//! through [`super::cfb_guard`], which refuses looping sector chains and
+//! cell areas that calamine would allocate densely; the `content.xml` of an
+//! OpenDocument file goes through [`super::ods_guard`], which refuses
+//! repeated cells that calamine would expand past the cell limit.
 
-use std::io::Cursor;
+use std::cell::Cell as Shared;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use std::rc::Rc;
 
 use calamine::{
     open_workbook_auto_from_rs, open_workbook_from_rs, CellErrorType, Data, Dimensions,
@@ -22,7 +35,9 @@ use calamine::{
 };
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::read::ReadError;
+use super::cfb_guard::{check_cfb, CfbProblem};
+use super::ods_guard::{check_ods, OdsProblem};
+use super::read::{ReadError, ReadOptions, WORKBOOK_REREAD_FACTOR};
 use crate::model::{Cell, RawSheet};
 
 /// The signature of an OLE2 compound file (xls, or an encrypted OOXML package).
@@ -30,13 +45,45 @@ pub(crate) const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 /// The signature of a zip archive (xlsx, xlsm, xlsb, ods).
 pub(crate) const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 
-/// The most cells (row slots included) one sheet may occupy once laid out
-/// as rows (64 Mi cells, about 2 GiB); beyond it the file is refused with
-/// [`ReadError::SheetTooLarge`].
+/// The default of [`ReadOptions::max_cells`]: the most cells (row slots
+/// included) one sheet may occupy once laid out as rows (64 Mi cells, about
+/// 2 GiB); beyond it the file is refused with [`ReadError::SheetTooLarge`].
 pub const MAX_SHEET_CELLS: usize = 64 * 1024 * 1024;
 
 /// A workbook opened on an in-memory slice.
-type Book<'a> = Sheets<Cursor<&'a [u8]>>;
+type Book<'a> = Sheets<Budgeted<'a>>;
+
+/// An in-memory file that counts the bytes read from it and fails once a
+/// budget shared by all its clones is spent (see [`WORKBOOK_REREAD_FACTOR`]).
+#[derive(Clone)]
+struct Budgeted<'a> {
+    /// The file.
+    inner: Cursor<&'a [u8]>,
+    /// Bytes that may still be read, shared by every clone.
+    left: Rc<Shared<u64>>,
+}
+
+impl Read for Budgeted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let left = self.left.get();
+        if n as u64 > left {
+            self.left.set(0);
+            return Err(std::io::Error::other(BUDGET_SPENT));
+        }
+        self.left.set(left - n as u64);
+        Ok(n)
+    }
+}
+
+impl Seek for Budgeted<'_> {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
+/// The I/O error message of a spent [`Budgeted`] budget.
+const BUDGET_SPENT: &str = "read budget spent";
 
 /// Read every sheet of a workbook (xlsx, xlsm, xlsb, xls, ods — chosen by
 /// extension, case-insensitively, falling back to content sniffing when the
@@ -52,6 +99,8 @@ type Book<'a> = Sheets<Cursor<&'a [u8]>>;
 /// region whose top-left cell holds a value has it copied into every cell of
 /// the region, clipped to the area read. `file` in each sheet is
 /// `path` as displayed; `encoding` is `None`.
+/// The limits of [`ReadOptions::default`] apply (see [`super::read::read_file`]
+/// for other limits).
 pub fn read_workbook(path: &Path) -> Result<Vec<RawSheet>, ReadError> {
     let file = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| ReadError::from_io(&file, e))?;
@@ -76,6 +125,17 @@ pub(crate) fn read_workbook_bytes(
     ext: Option<&str>,
     file: &str,
 ) -> Result<Vec<RawSheet>, ReadError> {
+    read_workbook_within(bytes, ext, file, &ReadOptions::default())
+}
+
+/// [`read_workbook_bytes`] within the limits of `opts` (cells, columns,
+/// decompressed bytes; cell length is applied by the caller).
+pub(crate) fn read_workbook_within(
+    bytes: &[u8],
+    ext: Option<&str>,
+    file: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<RawSheet>, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty {
             path: file.to_owned(),
@@ -86,13 +146,100 @@ pub(crate) fn read_workbook_bytes(
             path: file.to_owned(),
         });
     }
-    match catch_unwind(AssertUnwindSafe(|| read_unguarded(bytes, ext, file))) {
+    let all_sheets_too_large = || ReadError::SheetTooLarge {
+        path: file.to_owned(),
+        sheet: "(all sheets)".to_owned(),
+        limit: opts.max_cells,
+    };
+    if bytes.starts_with(ZIP_MAGIC) {
+        check_zip(bytes, file, opts.max_decompressed_bytes)?;
+        // calamine's ods reader expands repeated columns of every table
+        // while opening the file, before its own cell cap applies.
+        check_ods(bytes, opts.max_cells).map_err(|p| match p {
+            OdsProblem::Corrupt(why) => ReadError::Corrupt {
+                path: file.to_owned(),
+                message: why.to_owned(),
+            },
+            OdsProblem::TooManyCells => all_sheets_too_large(),
+        })?;
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        // calamine's xls reader walks sector chains without a bound and lays
+        // every sheet out densely while opening the file: refuse what would
+        // make it loop or allocate without limit.
+        check_cfb(bytes, opts.max_cells).map_err(|p| match p {
+            CfbProblem::Corrupt(why) => ReadError::Corrupt {
+                path: file.to_owned(),
+                message: why.to_owned(),
+            },
+            CfbProblem::TooManyCells => all_sheets_too_large(),
+        })?;
+    }
+    // No budget while opening: a damaged file may make the unzipper search
+    // it several times, and calamine tries several formats; each attempt
+    // reads every part at most once. The budget starts once it is open.
+    let left = Rc::new(Shared::new(u64::MAX));
+    let reader = Budgeted {
+        inner: Cursor::new(bytes),
+        left: Rc::clone(&left),
+    };
+    let budget = (bytes.len() as u64).saturating_mul(WORKBOOK_REREAD_FACTOR);
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        read_unguarded(reader, ext, file, opts, || left.set(budget))
+    }));
+    if left.get() == 0 {
+        // Whatever calamine made of the failed read, the cause is this.
+        return Err(ReadError::TooMuchData {
+            path: file.to_owned(),
+            what: format!(
+                "its sheets make the reader go over the file more than {WORKBOOK_REREAD_FACTOR} times"
+            ),
+            limit: opts.max_decompressed_bytes,
+        });
+    }
+    match result {
         Ok(result) => result,
         Err(_) => Err(ReadError::Corrupt {
             path: file.to_owned(),
             message: "the workbook reader failed on malformed content".to_owned(),
         }),
     }
+}
+
+/// Refuses a zip whose parts declare more than `limit` bytes in all. The
+/// unzipper fails any part that inflates past its declared size, so the
+/// declared sizes bound what calamine can unpack. A file that is not a
+/// readable zip is left to calamine, which reports it.
+fn check_zip(bytes: &[u8], file: &str, limit: u64) -> Result<(), ReadError> {
+    let Ok(archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index_data(i) else {
+            continue;
+        };
+        total = total.saturating_add(entry.size());
+        if total > limit {
+            let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+            let what = if entry.size() > limit {
+                format!(
+                    "part {name} declares {} bytes, over the limit of {limit} bytes",
+                    entry.size()
+                )
+            } else {
+                format!(
+                    "its parts declare at least {total} bytes in all, over the limit of {limit} bytes"
+                )
+            };
+            return Err(ReadError::TooMuchData {
+                path: file.to_owned(),
+                what,
+                limit,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// True for an OLE2 file holding an `EncryptedPackage` stream: how Excel
@@ -103,8 +250,16 @@ pub(crate) fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
 }
 
 /// The body of [`read_workbook_bytes`], which runs it under `catch_unwind`.
-fn read_unguarded(bytes: &[u8], ext: Option<&str>, file: &str) -> Result<Vec<RawSheet>, ReadError> {
-    let mut book = open(bytes, ext).map_err(|e| workbook_error(file, e))?;
+/// `opened` is called once the workbook is open, before its sheets are read.
+fn read_unguarded(
+    reader: Budgeted<'_>,
+    ext: Option<&str>,
+    file: &str,
+    opts: &ReadOptions,
+    opened: impl FnOnce(),
+) -> Result<Vec<RawSheet>, ReadError> {
+    let mut book = open(reader, ext).map_err(|e| workbook_error(file, e))?;
+    opened();
     let metas: Vec<(String, SheetType)> = book
         .sheets_metadata()
         .iter()
@@ -126,11 +281,20 @@ fn read_unguarded(bytes: &[u8], ext: Option<&str>, file: &str) -> Result<Vec<Raw
             },
             other => other,
         };
-        let too_large = |_: Overflow| ReadError::SheetTooLarge {
-            path: file.to_owned(),
-            sheet: name.clone(),
+        let too_large = |o: Overflow| match o {
+            Overflow::Cells => ReadError::SheetTooLarge {
+                path: file.to_owned(),
+                sheet: name.clone(),
+                limit: opts.max_cells,
+            },
+            Overflow::Columns { row } => ReadError::TooManyColumns {
+                path: file.to_owned(),
+                sheet: name.clone(),
+                row: row + 1,
+                limit: opts.max_columns,
+            },
         };
-        let mut grid = Grid::new(MAX_SHEET_CELLS);
+        let mut grid = Grid::new(opts.max_cells, opts.max_columns);
         let merges = match &mut book {
             Sheets::Xlsx(x) => {
                 match x.worksheet_cells_reader(&name) {
@@ -195,9 +359,8 @@ fn read_unguarded(bytes: &[u8], ext: Option<&str>, file: &str) -> Result<Vec<Raw
 /// Opens the workbook with the reader its extension names, then, if that
 /// fails for any reason but a password, with calamine's content sniffing.
 /// The extension's error is the one reported when both fail.
-fn open<'a>(bytes: &'a [u8], ext: Option<&str>) -> Result<Book<'a>, calamine::Error> {
+fn open<'a>(cur: Budgeted<'a>, ext: Option<&str>) -> Result<Book<'a>, calamine::Error> {
     use calamine::Error as E;
-    let cur = Cursor::new(bytes);
     let by_ext: Option<Result<Book<'a>, E>> = match ext {
         Some("xlsx" | "xlsm" | "xltx" | "xltm" | "xlam") => Some(
             open_workbook_from_rs::<Xlsx<_>, _>(cur.clone())
@@ -263,9 +426,17 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A sheet went over [`MAX_SHEET_CELLS`].
-#[derive(Debug)]
-struct Overflow;
+/// A sheet went over its cell or column budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Overflow {
+    /// More cells than the budget.
+    Cells,
+    /// A cell past the last column allowed, in this 0-based row.
+    Columns {
+        /// The 0-based row.
+        row: usize,
+    },
+}
 
 /// A sheet's physical rows under construction, within a cell budget.
 ///
@@ -281,15 +452,24 @@ struct Grid {
     used: usize,
     /// The budget for `used`.
     limit: usize,
+    /// The most cells in one row.
+    max_columns: usize,
+    /// Cells visited by [`Grid::fill_merges`], held to `limit` too (merged
+    /// regions may overlap in a hostile file: without it, a million copies
+    /// of one large region would loop for hours without allocating).
+    merge_visits: usize,
 }
 
 impl Grid {
-    /// An empty grid with a budget of `limit` cells.
-    fn new(limit: usize) -> Grid {
+    /// An empty grid with a budget of `limit` cells and rows of at most
+    /// `max_columns` cells.
+    fn new(limit: usize, max_columns: usize) -> Grid {
         Grid {
             rows: Vec::new(),
             used: 0,
             limit,
+            max_columns,
+            merge_visits: 0,
         }
     }
 
@@ -297,7 +477,7 @@ impl Grid {
     fn charge(&mut self, n: usize) -> Result<(), Overflow> {
         self.used = self.used.saturating_add(n);
         if self.used > self.limit {
-            Err(Overflow)
+            Err(Overflow::Cells)
         } else {
             Ok(())
         }
@@ -309,6 +489,9 @@ impl Grid {
             return Ok(());
         }
         let (r, c) = (row as usize, col as usize);
+        if c >= self.max_columns {
+            return Err(Overflow::Columns { row: r });
+        }
         if r >= self.rows.len() {
             self.charge(r + 1 - self.rows.len())?;
             self.rows.resize_with(r + 1, Vec::new);
@@ -351,6 +534,11 @@ impl Grid {
             };
             let r1 = r1.min(height.saturating_sub(1));
             let c1 = c1.min(width.saturating_sub(1));
+            let area = (r1 + 1 - r0).saturating_mul(c1.saturating_add(1).saturating_sub(c0));
+            self.merge_visits = self.merge_visits.saturating_add(area);
+            if self.merge_visits > self.limit {
+                return Err(Overflow::Cells);
+            }
             for r in r0..=r1 {
                 for c in c0..=c1 {
                     // `put` charges only for cells that do not exist yet.
@@ -545,7 +733,7 @@ mod tests {
             Dimensions::new((3, 1), (40, 1)), // clipped to row 5
             Dimensions::new((0, 0), (1, 1)), // empty top-left: ignored
         ];
-        let mut grid = Grid::new(1000);
+        let mut grid = Grid::new(1000, 100);
         grid.put_range(&range).expect("budget");
         grid.fill_merges(&merges).expect("budget");
         let rows = grid.rows;
@@ -559,10 +747,10 @@ mod tests {
 
     #[test]
     fn budget_stops_far_away_cells() {
-        let mut grid = Grid::new(1000);
+        let mut grid = Grid::new(1000, 16_384);
         assert!(grid.put((0, 0), Cell::Number(1.0)).is_ok());
         assert!(grid.put((1_048_575, 16_383), Cell::Number(1.0)).is_err());
-        let mut grid = Grid::new(1000);
+        let mut grid = Grid::new(1000, 16_384);
         assert!(grid.put((0, 0), Cell::Number(1.0)).is_ok());
         assert!(grid.put((0, 900), Cell::Number(1.0)).is_ok());
         assert!(grid.put((20, 0), Cell::Number(1.0)).is_ok());

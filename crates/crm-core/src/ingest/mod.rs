@@ -1,9 +1,11 @@
 //! Ingest: files → raw sheets (cells, no interpretation). Encoding detection,
 //! delimited text, workbooks, header-row detection and table classification.
 
+mod cfb_guard;
 pub mod classify;
 pub mod delimited;
 pub mod encoding;
 pub mod excel;
 pub mod header;
+mod ods_guard;
 pub mod read;

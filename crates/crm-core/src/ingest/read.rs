@@ -10,9 +10,11 @@ use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use super::delimited::{parse_delimited, sniff_delimiter};
+use super::delimited::{
+    parse_delimited_within, sniff_delimiter, DelimitedLimits, DelimitedOverflow,
+};
 use super::encoding::decode;
-use super::excel::{read_workbook_bytes, CFB_MAGIC, ZIP_MAGIC};
+use super::excel::{read_workbook_within, CFB_MAGIC, ZIP_MAGIC};
 use crate::model::{Cell, RawSheet};
 
 /// Extensions read as delimited text (lower case).
@@ -94,13 +96,44 @@ pub enum ReadError {
         /// The path as given.
         path: String,
     },
-    /// A sheet that would occupy more than [`super::excel::MAX_SHEET_CELLS`] cells.
-    #[error("{path}: sheet '{sheet}' spans more than 64 million cells (a value far outside the table?); delete the stray cells or split the sheet")]
+    /// A sheet that would occupy more than [`ReadOptions::max_cells`] cells
+    /// (row slots included), or an `.xls` / `.ods` workbook whose sheets
+    /// together would (their reader lays out every sheet while opening).
+    #[error("{path}: sheet '{sheet}' spans more than {limit} cells (a value far outside the table?); delete the stray cells or split the sheet")]
     SheetTooLarge {
         /// The path as given.
         path: String,
-        /// The sheet's name.
+        /// The sheet's name: the file stem for a text file, `(all sheets)`
+        /// for an `.xls` / `.ods` workbook.
         sheet: String,
+        /// The limit, [`ReadOptions::max_cells`].
+        limit: usize,
+    },
+    /// A row with more than [`ReadOptions::max_columns`] cells.
+    #[error("{path}: sheet '{sheet}' row {row} has more than {limit} columns; check the delimiter, or delete the stray cells")]
+    TooManyColumns {
+        /// The path as given.
+        path: String,
+        /// The sheet's name (the file stem for a text file).
+        sheet: String,
+        /// The 1-based row number.
+        row: usize,
+        /// The limit, [`ReadOptions::max_columns`].
+        limit: usize,
+    },
+    /// A workbook whose parts unpack to more than
+    /// [`ReadOptions::max_decompressed_bytes`], or that makes the reader go
+    /// over its content again and again (a "zip bomb").
+    #[error("{path}: the workbook would unpack to too much data ({what}); it may be a zip bomb: open it in Excel or WPS and save it again, or split it")]
+    TooMuchData {
+        /// The path as given.
+        path: String,
+        /// What was too much, with the numbers, e.g. `part
+        /// xl/worksheets/sheet1.xml declares 5368709120 bytes, over the limit
+        /// of 4294967296 bytes`.
+        what: String,
+        /// The limit, [`ReadOptions::max_decompressed_bytes`].
+        limit: u64,
     },
     /// A directory nested deeper than [`MAX_DIR_DEPTH`] below a command-line directory.
     #[error("{path}: folders nested more than 32 levels deep were skipped; pass the inner folder directly")]
@@ -138,7 +171,30 @@ pub struct ReadOptions {
     /// runaway cell (a broken quote swallowing the rest of a CSV) cannot
     /// blow up later stages. The mark makes the cut visible in the output.
     pub max_cell_chars: usize,
+    /// The most cells one sheet may occupy once laid out as rows, one slot
+    /// per row counted too (default 64 Mi, about 2 GiB); beyond it the file
+    /// is refused with [`ReadError::SheetTooLarge`]. For `.xls` and `.ods`,
+    /// whose reader lays out every sheet while opening the file, it bounds
+    /// all sheets together.
+    pub max_cells: usize,
+    /// The most cells one row may hold (default 16 384, Excel's `XFD`);
+    /// beyond it the file is refused with [`ReadError::TooManyColumns`].
+    pub max_columns: usize,
+    /// The most bytes the parts of a zipped workbook (xlsx, xlsm, xlsb, ods)
+    /// may unpack to, all parts together, as their directory declares them
+    /// (default 4 GiB; the unzipper refuses to unpack more than declared);
+    /// beyond it the file is refused with [`ReadError::TooMuchData`]. The
+    /// reader may also go over the compressed file at most
+    /// [`WORKBOOK_REREAD_FACTOR`] times, so that a workbook naming one part
+    /// as a thousand sheets cannot multiply the work.
+    pub max_decompressed_bytes: u64,
 }
+
+/// How many times over its file the workbook reader may read compressed
+/// bytes once the workbook is open (see
+/// [`ReadOptions::max_decompressed_bytes`]); real workbooks need about two
+/// passes: each sheet is read once for cells and once for merges.
+pub const WORKBOOK_REREAD_FACTOR: u64 = 8;
 
 impl Default for ReadOptions {
     fn default() -> Self {
@@ -146,6 +202,9 @@ impl Default for ReadOptions {
             encoding: None,
             max_file_bytes: 2 * 1024 * 1024 * 1024,
             max_cell_chars: 1_000_000,
+            max_cells: super::excel::MAX_SHEET_CELLS,
+            max_columns: 16_384,
+            max_decompressed_bytes: 4 * 1024 * 1024 * 1024,
         }
     }
 }
@@ -249,7 +308,11 @@ fn lower_ext(path: &Path) -> Option<String> {
 /// An empty text file gives one sheet with no rows; an empty workbook file is
 /// [`ReadError::Empty`]. The delimiter is sniffed ([`sniff_delimiter`]); for
 /// `.tsv`, tab is used whenever the first line holds one. Text cells are
-/// limited to [`ReadOptions::max_cell_chars`].
+/// limited to [`ReadOptions::max_cell_chars`]; a sheet over
+/// [`ReadOptions::max_cells`] or a row over [`ReadOptions::max_columns`] is
+/// [`ReadError::SheetTooLarge`] / [`ReadError::TooManyColumns`], and a
+/// workbook unpacking to more than [`ReadOptions::max_decompressed_bytes`]
+/// is [`ReadError::TooMuchData`].
 pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<Vec<RawSheet>, ReadError> {
     let file = path.display().to_string();
     let ext = lower_ext(path);
@@ -298,17 +361,17 @@ pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<Vec<RawSheet>, ReadE
     };
     let mut sheets = match (sniff_content(&bytes), is_text_ext) {
         (Content::Workbook, _) => {
-            read_workbook_bytes(&bytes, (!is_text_ext).then_some(ext_ref), &file)?
+            read_workbook_within(&bytes, (!is_text_ext).then_some(ext_ref), &file, opts)?
         }
         (Content::Html, _) => return Err(disguised(file, "an HTML page")),
         (Content::XmlSpreadsheet, _) => {
             return Err(disguised(file, "an XML Spreadsheet 2003 file"))
         }
         (Content::Xml, _) => return Err(disguised(file, "an XML file")),
-        (Content::Empty | Content::Text, true) => vec![text_sheet(&bytes)],
+        (Content::Empty | Content::Text, true) => vec![text_sheet(&bytes)?],
         (Content::Binary, true) => return Err(ReadError::NotText { path: file }),
         (Content::Empty, false) => return Err(ReadError::Empty { path: file }),
-        (Content::Text, false) if ext_ref == "xls" => vec![text_sheet(&bytes)],
+        (Content::Text, false) if ext_ref == "xls" => vec![text_sheet(&bytes)?],
         (Content::Text, false) => {
             return Err(ReadError::Corrupt {
                 path: file,
@@ -317,7 +380,7 @@ pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<Vec<RawSheet>, ReadE
                         .to_owned(),
             })
         }
-        (Content::Binary, false) => read_workbook_bytes(&bytes, Some(ext_ref), &file)?,
+        (Content::Binary, false) => read_workbook_within(&bytes, Some(ext_ref), &file, opts)?,
     };
     for sheet in &mut sheets {
         limit_cells(&mut sheet.rows, opts.max_cell_chars);
@@ -340,14 +403,19 @@ fn disguised(path: String, actual: &'static str) -> ReadError {
     ReadError::Disguised { path, actual }
 }
 
-/// Decodes and parses one delimited file into its sheet.
-fn read_delimited_bytes(
+/// Decodes and parses the bytes of one delimited file into its sheet, as
+/// [`read_file`] does for `.csv` `.tsv` `.txt`: the encoding is detected (or
+/// `opts.encoding`), the delimiter sniffed (tab when `tab_hint` and the
+/// first line holds one), and the rows parsed within `opts`' cell, column
+/// and cell-length limits. `file` names the sheet's file and `stem` the
+/// sheet. Exposed for the fuzz targets; it never panics.
+pub fn read_delimited_bytes(
     bytes: &[u8],
     opts: &ReadOptions,
     tab_hint: bool,
     file: &str,
     stem: &str,
-) -> RawSheet {
+) -> Result<RawSheet, ReadError> {
     let (text, encoding) = decode(bytes, opts.encoding);
     let first_line_has_tab = text
         .split(['\n', '\r'])
@@ -358,13 +426,30 @@ fn read_delimited_bytes(
     } else {
         sniff_delimiter(&text)
     };
-    let rows = parse_delimited(&text, delimiter);
-    RawSheet {
+    let limits = DelimitedLimits {
+        max_cells: opts.max_cells,
+        max_columns: opts.max_columns,
+        max_cell_chars: opts.max_cell_chars,
+    };
+    let rows = parse_delimited_within(&text, delimiter, &limits).map_err(|e| match e {
+        DelimitedOverflow::Cells => ReadError::SheetTooLarge {
+            path: file.to_owned(),
+            sheet: stem.to_owned(),
+            limit: opts.max_cells,
+        },
+        DelimitedOverflow::Columns { row } => ReadError::TooManyColumns {
+            path: file.to_owned(),
+            sheet: stem.to_owned(),
+            row,
+            limit: opts.max_columns,
+        },
+    })?;
+    Ok(RawSheet {
         file: file.to_owned(),
         sheet: stem.to_owned(),
         encoding: Some(encoding.to_owned()),
         rows,
-    }
+    })
 }
 
 /// Cuts text cells longer than `max` characters (see [`ReadOptions::max_cell_chars`]).

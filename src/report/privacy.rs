@@ -1,0 +1,215 @@
+//! What the reports may show of people outside the company. By default a
+//! contact name is shown as `张*` and a phone as `138****5678` wherever one
+//! appears: the original value of a finding on a contact or phone column
+//! (or of a phone or contact-name finding), and phone numbers inside free
+//! text (a finding's value, a to-do's next action, a lost reason).
+//! `--no-mask` shows them as written. Customer and owner names are never
+//! masked; ID numbers were masked when the data was read. The writers call
+//! `apply` first and never see an unmasked value unless asked to.
+
+use std::borrow::Cow;
+
+use crm_core::findings::{Code, Finding};
+use crm_core::normalize::contact::mask_name;
+use crm_core::normalize::phone::mask_phone;
+use crm_core::schema::Field;
+use crm_core::tables::InputInfo;
+
+use super::summary::Summary;
+
+/// Whether reports mask contact names and phones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Privacy {
+    /// Mask them (the default).
+    #[default]
+    Mask,
+    /// Show them as written (`--no-mask`).
+    Show,
+}
+
+/// The summary and findings as the reports show them.
+pub fn apply<'a>(
+    summary: &'a Summary,
+    findings: &'a [Finding],
+    privacy: Privacy,
+) -> (Cow<'a, Summary>, Cow<'a, [Finding]>) {
+    if privacy == Privacy::Show {
+        return (Cow::Borrowed(summary), Cow::Borrowed(findings));
+    }
+    let mut s = summary.clone();
+    for todo in &mut s.todos.overdue_list {
+        todo.next_action = mask_phones_in_text(&todo.next_action);
+    }
+    for row in &mut s.lost_analysis.by_reason {
+        row.key = mask_phones_in_text(&row.key);
+    }
+    let masked = findings
+        .iter()
+        .map(|f| mask_finding(f, &summary.inputs))
+        .collect();
+    (Cow::Owned(s), Cow::Owned(masked))
+}
+
+/// The field a finding's column was mapped to, from the sheet's mapping.
+fn field_of(f: &Finding, inputs: &[InputInfo]) -> Option<Field> {
+    inputs
+        .iter()
+        .filter(|i| i.file == f.file && i.sheet == f.sheet)
+        .flat_map(|i| &i.columns)
+        .find(|(header, _)| *header == f.column)
+        .and_then(|(_, field)| *field)
+}
+
+/// One finding with its value (and detail) masked.
+fn mask_finding(f: &Finding, inputs: &[InputInfo]) -> Finding {
+    let mut out = f.clone();
+    let field = field_of(f, inputs);
+    // These codes carry something else than the cell's person value.
+    let not_a_value = matches!(
+        f.code,
+        Code::ErrorCell | Code::SummaryRow | Code::DuplicateColumn
+    );
+    out.value = if f.value.trim().is_empty() {
+        f.value.clone()
+    } else if matches!(f.code, Code::InvalidPhone | Code::PersonalPhone)
+        || (field == Some(Field::Phone) && !not_a_value)
+    {
+        mask_phone(&f.value)
+    } else if f.code == Code::UnmaskedContactName
+        || (field == Some(Field::ContactName) && !not_a_value)
+    {
+        mask_name(&f.value)
+    } else {
+        mask_phones_in_text(&f.value)
+    };
+    out.detail = mask_phones_in_text(&f.detail);
+    out
+}
+
+/// Whether a run of digits reads as a phone: a mainland mobile (11 digits,
+/// `1[3-9]…`) or a landline with its area code (10–12 digits from `0`).
+fn is_phone_digits(digits: &str) -> bool {
+    let b = digits.as_bytes();
+    match b.first() {
+        Some(b'1') => b.len() == 11 && matches!(b.get(1), Some(b'3'..=b'9')),
+        Some(b'0') => (10..=12).contains(&b.len()),
+        _ => false,
+    }
+}
+
+/// Masks the phone numbers found in free text (`联系王工 13812345678` →
+/// `联系王工 138****5678`). A number is a run of digits, possibly in groups
+/// joined by one `-` or space, not inside a longer run of letters or digits.
+pub fn mask_phones_in_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let starts = chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_alphanumeric());
+        if !starts {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // The run: digits, with single separators between digit groups.
+        let mut end = i;
+        while end < chars.len() {
+            let joins_groups = matches!(chars[end], '-' | ' ')
+                && chars.get(end + 1).is_some_and(char::is_ascii_digit);
+            if !(chars[end].is_ascii_digit() || joins_groups) {
+                break;
+            }
+            end += 1;
+        }
+        let run: String = chars[i..end].iter().collect();
+        let digits: String = run.chars().filter(char::is_ascii_digit).collect();
+        let bounded = !chars.get(end).is_some_and(char::is_ascii_alphanumeric);
+        if bounded && is_phone_digits(&digits) {
+            out.push_str(&mask_phone(&run));
+        } else {
+            out.push_str(&run);
+        }
+        i = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture::fixture;
+
+    #[test]
+    fn masks_phones_in_free_text() {
+        assert_eq!(
+            mask_phones_in_text("联系王工 13812345678 确认"),
+            "联系王工 138****5678 确认"
+        );
+        assert_eq!(mask_phones_in_text("138-1234-5678"), "138****5678");
+        assert_eq!(
+            mask_phones_in_text("电话0571-88889999"),
+            "电话0571-****9999"
+        );
+        // Dates, amounts, ids and longer runs are left alone.
+        for keep in [
+            "2024-06-30",
+            "合同 12000000000 元",
+            "A13812345678",
+            "138123456789",
+        ] {
+            assert_eq!(mask_phones_in_text(keep), keep);
+        }
+    }
+
+    fn finding(code: Code, column: &str, value: &str) -> Finding {
+        Finding {
+            code,
+            severity: code.severity(),
+            file: "客户台账.xlsx".into(),
+            sheet: "客户".into(),
+            row: 3,
+            column: column.into(),
+            value: value.into(),
+            detail: String::new(),
+        }
+    }
+
+    #[test]
+    fn masks_findings_by_code_and_column() {
+        let mut s = fixture();
+        s.inputs[0].columns = vec![
+            ("联系人".into(), Some(Field::ContactName)),
+            ("手机".into(), Some(Field::Phone)),
+        ];
+        let findings = vec![
+            finding(Code::UnmaskedContactName, "联系人", "张三"),
+            finding(Code::PersonalPhone, "手机", "13812345678"),
+            finding(Code::UnparseableDate, "联系人", "王小明"),
+            finding(Code::ErrorCell, "联系人", "#N/A"),
+            finding(Code::UnparseableDate, "备注", "回电 13912345678"),
+        ];
+        let (_, shown) = apply(&s, &findings, Privacy::Mask);
+        let values: Vec<&str> = shown.iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(
+            values,
+            ["张*", "138****5678", "王**", "#N/A", "回电 139****5678"]
+        );
+        let (_, shown) = apply(&s, &findings, Privacy::Show);
+        assert_eq!(shown[0].value, "张三");
+    }
+
+    #[test]
+    fn masks_free_text_of_the_summary() {
+        let s = fixture();
+        assert_eq!(s.todos.overdue_list[0].next_action, "致电王工 13812345678");
+        let (shown, _) = apply(&s, &[], Privacy::Mask);
+        let todo = &shown.todos.overdue_list[0];
+        assert_eq!(todo.next_action, "致电王工 138****5678");
+        assert_eq!(todo.customer, "杭州某某科技有限公司");
+        let (shown, _) = apply(&s, &[], Privacy::Show);
+        assert_eq!(
+            shown.todos.overdue_list[0].next_action,
+            "致电王工 13812345678"
+        );
+    }
+}

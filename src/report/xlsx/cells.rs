@@ -1,0 +1,155 @@
+//! Cells of the workbook: the formats of every kind of value, writing one
+//! value (numbers as numbers with their format, text always as text, nulls
+//! as `—`), the header notes that carry definitions, and column widths.
+
+use std::collections::BTreeMap;
+
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Note, Worksheet, XlsxError};
+
+use super::{MAX_CELL_CHARS, MAX_WIDTH, MIN_WIDTH};
+use crate::report::i18n::{t, Lang};
+use crate::report::svg::text_units;
+use crate::report::view::{Val, DASH};
+
+/// Header notes: width in pixels, half-width units per line, line height.
+const NOTE_WIDTH: u32 = 300;
+const NOTE_UNITS_PER_LINE: usize = 44;
+const NOTE_LINE_PX: u32 = 16;
+
+/// The formats of every cell kind, made once per workbook.
+pub(super) struct Formats {
+    /// What an empty table shows in its one row.
+    pub no_data: &'static str,
+    /// A sheet's title.
+    pub title: Format,
+    /// A table's title.
+    pub subtitle: Format,
+    /// Notes and the meta line.
+    pub note: Format,
+    /// Table headers.
+    pub header: Format,
+    /// Plain text too long for its column.
+    pub wrap: Format,
+    /// Indexed by `KIND_*`, then plain / bold (marked row) / red (alert).
+    pub values: [[Format; 3]; 7],
+}
+
+impl Formats {
+    /// The formats, with the "no data" text of `lang`.
+    pub fn new(lang: Lang) -> Formats {
+        let base = Format::new()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin)
+            .set_border_color(Color::RGB(0xD9DEE5));
+        let number = |f: &str| base.clone().set_num_format(f);
+        // Same order as `KIND_*`.
+        let kinds = [
+            number("0"),
+            number("¥#,##0"),
+            number("0.0%"),
+            number("0.0"),
+            base.clone(),
+            base.clone().set_align(FormatAlign::Right),
+            number("0.00"),
+        ];
+        Formats {
+            no_data: t(lang, "report.no_data"),
+            title: Format::new().set_bold().set_font_size(14),
+            subtitle: Format::new().set_bold().set_font_size(11),
+            note: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0x5F6B7A)),
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xDCE6F2))
+                .set_border(FormatBorder::Thin)
+                .set_text_wrap(),
+            wrap: base.clone().set_text_wrap(),
+            values: kinds.map(|f| {
+                [
+                    f.clone(),
+                    f.clone().set_bold(),
+                    f.set_font_color(Color::RGB(0xC0392B)),
+                ]
+            }),
+        }
+    }
+}
+
+const KIND_INT: usize = 0;
+const KIND_MONEY: usize = 1;
+const KIND_RATE: usize = 2;
+const KIND_DECIMAL: usize = 3;
+pub(super) const KIND_TEXT: usize = 4;
+const KIND_DASH: usize = 5;
+const KIND_SCORE: usize = 6;
+
+pub(super) fn write_value(
+    sheet: &mut Worksheet,
+    fm: &Formats,
+    row: u32,
+    col: u16,
+    value: &Val,
+    style: usize,
+) -> Result<(), XlsxError> {
+    let (kind, number) = match value {
+        Val::Text(s) => {
+            let text = clip(s);
+            let format = if style == 0 && text_units(text) > MAX_WIDTH {
+                &fm.wrap
+            } else {
+                &fm.values[KIND_TEXT][style]
+            };
+            sheet.write_string_with_format(row, col, text, format)?;
+            return Ok(());
+        }
+        Val::Null => {
+            sheet.write_string_with_format(row, col, DASH, &fm.values[KIND_DASH][style])?;
+            return Ok(());
+        }
+        Val::Int(n) => (KIND_INT, *n as f64),
+        Val::Money(x) => (KIND_MONEY, *x),
+        Val::Rate(x) => (KIND_RATE, *x),
+        Val::Decimal(x) => (KIND_DECIMAL, *x),
+        Val::Score(x) => (KIND_SCORE, *x),
+    };
+    sheet.write_number_with_format(row, col, number, &fm.values[kind][style])?;
+    Ok(())
+}
+
+/// A header's definition as a note: the tooltip Excel shows on hover,
+/// sized to its text.
+pub(super) fn definition_note(text: &str) -> Note {
+    let lines = text_units(text).div_ceil(NOTE_UNITS_PER_LINE).max(1) as u32;
+    Note::new(text)
+        .add_author_prefix(false)
+        .set_width(NOTE_WIDTH)
+        .set_height(NOTE_LINE_PX * lines + 12)
+}
+
+/// Cuts text to Excel's cell limit (at a character boundary).
+pub(super) fn clip(s: &str) -> &str {
+    match s.char_indices().nth(MAX_CELL_CHARS) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// The widest display text seen per column, in half-width units.
+#[derive(Default)]
+pub(super) struct Widths(BTreeMap<u16, usize>);
+
+impl Widths {
+    pub fn see(&mut self, col: u16, text: &str) {
+        let w = text_units(text).min(MAX_WIDTH);
+        let e = self.0.entry(col).or_insert(0);
+        *e = (*e).max(w);
+    }
+
+    pub fn apply(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+        for (&col, &w) in &self.0 {
+            sheet.set_column_width(col, (w + 2).clamp(MIN_WIDTH, MAX_WIDTH) as f64)?;
+        }
+        Ok(())
+    }
+}
