@@ -15,7 +15,11 @@
 # to $CARGO_TARGET_DIR when set (else fuzz/target). Set FUZZ_SANITIZER to
 # `address` for ASan (default `none`: the code is safe Rust, and without it
 # libFuzzer runs several times more inputs). Runs under `nice -n 10`.
-# After a run, `cargo fuzz cmin <target>` keeps the committed corpus small.
+# Before committing, keep the corpus small (a few MB in all) by keeping only
+# inputs that add edge coverage, with the built binary:
+#   mkdir /tmp/min && $BIN/<target> -merge=1 -use_counters=0 /tmp/min corpus/<target>
+# then replace corpus/<target> by /tmp/min (plus the seed-* files).
+# Seeds are (re)written by fuzz/seeds.py.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 

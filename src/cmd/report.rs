@@ -11,7 +11,7 @@ use crate::metrics::compare::{compare, previous};
 use crate::metrics::period::Period;
 use crate::metrics::{compute, MetricsInput};
 use crate::output::write_atomic;
-use crate::pipeline::{load, parse_day, Loaded};
+use crate::pipeline::{load_with, parse_day, Loaded};
 use crm_core::opportunity::build_opportunities;
 use crate::report::i18n::Lang;
 use crate::report::summary::{Compare, Summary};
@@ -46,7 +46,7 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
             to.as_deref().map(|s| parse_day("--to", s)).transpose()?,
         )),
     };
-    let loaded = load(&args.input, as_of, period.as_ref())?;
+    let loaded = load_with(&args.input, as_of, period.as_ref(), !args.quiet)?;
     let mut timings = loaded.timings;
     let started = Instant::now();
     if args.compare_previous && period.is_none() {
@@ -66,6 +66,7 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
         summary.compare = compare_previous(&loaded, p, &summary)?;
     }
     timings.metrics = started.elapsed();
+    timings.peak_mb[3] = crate::pipeline::peak_rss_mb();
     let started = Instant::now();
     let lang = match args.lang {
         LangArg::Zh => Lang::Zh,
@@ -93,9 +94,13 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
             .map_err(|e| AppError::output(&e.path, e.message))?;
     }
     timings.write = started.elapsed();
+    timings.peak_mb[4] = crate::pipeline::peak_rss_mb();
     if args.timings {
         eprint!("{}", timings.render());
     }
+    // The process ends after this command: freeing millions of records one
+    // by one would only add seconds to a big run (the OS takes it all back).
+    std::mem::forget(loaded);
     let mut out = std::io::stdout().lock();
     let printed = if args.json {
         writeln!(out, "{json}")

@@ -136,3 +136,19 @@ fn renders_an_empty_summary() {
     assert!(html.contains("(no data)"));
     assert_eq!(html.matches("<svg").count(), 0);
 }
+
+/// The whole page, both languages: any change to the HTML shows up as a
+/// reviewable diff (`cargo insta review`, or `INSTA_UPDATE=always`).
+#[test]
+fn snapshot_of_the_page() {
+    insta::assert_snapshot!("report_zh", render(Lang::Zh));
+    insta::assert_snapshot!("report_en", render(Lang::En));
+}
+
+/// One rep's review page of the fixture.
+#[test]
+fn snapshot_of_a_rep_page() {
+    let s = fixture();
+    let page = crate::report::reps::rep_html(&s, &s.reps[0], Lang::Zh).unwrap();
+    insta::assert_snapshot!("rep_zh", page);
+}

@@ -56,6 +56,7 @@ pub(crate) const LABELS: &[(&str, &str, &str)] = &[
     ("table.compare", "与上期对比", "Against the previous period"),
     ("table.lost_by_reason", "输单原因", "Lost deals by reason"),
     ("table.lost_by_stage", "输单阶段", "Lost deals by stage lost at"),
+    ("table.lost_by_owner", "输单（按负责人）", "Lost deals by owner"),
     ("table.time_in_stage", "阶段停留天数", "Days in each stage"),
     ("table.stalled", "停滞商机", "Stalled deals"),
     ("table.need_keywords", "需求关键词（分词参考）", "Need keywords (a hint)"),

@@ -70,7 +70,7 @@ pub(super) fn lost_tables(s: &Summary, lang: Lang) -> Vec<Table> {
         lost_table(
             lang,
             "funnel.lost_by_owner",
-            "table.by_owner",
+            "table.lost_by_owner",
             "col.owner",
             &l.by_owner,
             false,

@@ -159,8 +159,11 @@ fn compare_table(s: &Summary, lang: Lang) -> Option<Table> {
             let kind = kind(&r.key);
             let key = metric_key(&r.key);
             let change = if kind == Kind::Rate {
-                // A change of a rate is in points: shown as a rate of the whole.
-                Val::rate(r.change)
+                // A change of a rate is in percentage points, said so.
+                r.change.filter(|c| c.is_finite()).map_or(Val::Null, |c| {
+                    let pp = format!("{:.1}", c * 100.0);
+                    Val::Text(fill(t(lang, "kpi.points"), &[("n", pp)]))
+                })
             } else {
                 value(kind, r.change)
             };
@@ -207,6 +210,7 @@ pub fn overview(s: &Summary, lang: Lang) -> Section {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::summary::Compare;
 
     fn row(key: &str, current: f64, previous: f64, ratio: Option<f64>) -> CompareRow {
         CompareRow {
@@ -228,5 +232,30 @@ mod tests {
         assert_eq!(change_text(Lang::Zh, &from_zero).unwrap(), "较上期 +¥1,000");
         assert_eq!(kind("cycle_median_days"), Kind::Days);
         assert_eq!(metric_key("overdue"), "overdue_customers");
+    }
+
+    #[test]
+    fn overview_shows_the_comparison_when_made() {
+        let mut s = crate::report::fixture::fixture();
+        assert_eq!(overview(&s, Lang::Zh).tables.len(), 1);
+        s.compare = Some(Compare {
+            previous_period: "2024-Q1".into(),
+            previous_as_of: "2024-03-31".into(),
+            figures: vec![
+                row("won", 3.0, 2.0, Some(0.5)),
+                row("win_rate", 0.5, 0.4, None),
+            ],
+        });
+        let section = overview(&s, Lang::Zh);
+        let table = &section.tables[1];
+        assert_eq!(table.columns[2].label, "上期（2024-Q1）");
+        assert_eq!(table.rows[0][3], Val::Int(1));
+        assert_eq!(table.rows[1][3].display(), "10.0 个百分点");
+        assert!(section.notes[0].contains("2024-03-31"));
+        let won = kpis(&s, Lang::Zh)
+            .into_iter()
+            .find(|k| k.key == "won")
+            .unwrap();
+        assert_eq!(won.note.as_deref(), Some("较上期 +50.0%"));
     }
 }

@@ -122,6 +122,7 @@ pub(super) fn write_value(
 pub(super) fn definition_note(text: &str) -> Note {
     let lines = text_units(text).div_ceil(NOTE_UNITS_PER_LINE).max(1) as u32;
     Note::new(text)
+        .set_author("crm-report")
         .add_author_prefix(false)
         .set_width(NOTE_WIDTH)
         .set_height(NOTE_LINE_PX * lines + 12)

@@ -5,7 +5,7 @@
 //! the bytes are valid UTF-8; otherwise GB18030, a superset of GBK. A forced
 //! encoding (`--encoding`) overrides detection.
 
-use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
 /// How many leading bytes [`decode`] inspects to recognise UTF-16 without a BOM.
 const UTF16_PROBE: usize = 4096;
@@ -49,11 +49,48 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> (String, &'sta
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_owned(), "UTF-8"),
+        Err(_) if looks_like_latin1(bytes) => {
+            let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
+            (text.into_owned(), "windows-1252")
+        }
         Err(_) => {
             let (text, _) = GB18030.decode_without_bom_handling(bytes);
             (text.into_owned(), "GB18030")
         }
     }
+}
+
+/// How many leading bytes [`looks_like_latin1`] inspects.
+const LATIN1_PROBE: usize = 64 * 1024;
+
+/// True for a European export (Windows-1252 / ISO-8859-1: mostly ASCII with
+/// single accented letters) rather than GBK text. Chinese GBK text is made of
+/// byte pairs whose two bytes are both 0xA1 or above; a Latin accented letter
+/// is one high byte between ASCII bytes (`Müller`, `Café Olé`). The file is
+/// Latin when such lone high bytes outnumber GB2312-style pairs.
+fn looks_like_latin1(bytes: &[u8]) -> bool {
+    let probe = &bytes[..bytes.len().min(LATIN1_PROBE)];
+    let (mut lone, mut pairs) = (0usize, 0usize);
+    let mut i = 0;
+    while i < probe.len() {
+        let b = probe[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        match probe.get(i + 1) {
+            Some(&next) if b >= 0xA1 && next >= 0xA1 => {
+                pairs += 1;
+                i += 2;
+            }
+            Some(&next) if next < 0x80 => {
+                lone += 1;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    lone > 0 && lone > pairs
 }
 
 /// The name of an encoding as reports show it.
@@ -68,6 +105,8 @@ fn report_name(enc: &'static Encoding) -> &'static str {
         "GB18030"
     } else if enc == GBK {
         "GBK"
+    } else if enc == WINDOWS_1252 {
+        "windows-1252"
     } else {
         enc.name()
     }
@@ -151,5 +190,23 @@ mod tests {
         let _ = decode(b"\xFF\xFE\x00", None);
         let _ = decode(b"\xFE\xFF\xD8", None);
         let _ = decode(&[0u8; 9], None);
+    }
+}
+
+#[cfg(test)]
+mod latin_tests {
+    use super::*;
+
+    #[test]
+    fn latin1_exports_are_not_read_as_gbk() {
+        let (bytes, _, _) = WINDOWS_1252.encode("Name;City\nMüller GmbH;Köln\nCafé Olé;Genève\n");
+        let (text, name) = decode(&bytes, None);
+        assert_eq!(name, "windows-1252");
+        assert!(text.contains("Müller GmbH") && text.contains("Genève"));
+        let (bytes, _, _) = GBK.encode("企业名称,所属行业\n杭州某某科技有限公司,软件\n");
+        assert_eq!(decode(&bytes, None).1, "GB18030");
+        // A GBK file with a few Latin letters in it stays GBK.
+        let (bytes, _, _) = GBK.encode("企业名称,备注\n杭州甲科技有限公司,ABC公司推荐\n上海乙贸易有限公司,老客户\n");
+        assert_eq!(decode(&bytes, None).1, "GB18030");
     }
 }
