@@ -393,3 +393,72 @@ fn independent_computation_agrees() {
     assert_eq!(cycles, vec![60]);
     close(&s["cycle_days"]["median"], 60.0);
 }
+
+#[test]
+fn satisfaction_complaints_and_monthly() {
+    let wd = Workdir::new();
+    write_fixture(&wd);
+    std::fs::write(
+        wd.join("in/customers.csv"),
+        "企业名称,客户分级,负责销售,核心需求,满意度评分,复购/增购需求,转介绍意向\n甲公司,A,王磊,数据分析、CRM,5分,有,是\n乙公司,B,王磊,CRM、报表,★★★,无,\n丙公司,C,李娜,报表、数据分析,4/5,是,否\n丁公司,B,李娜,CRM,7,待定,否\n戊公司,,张伟,,,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        wd.join("in/complaints.csv"),
+        "企业名称,问题类型,问题描述,登记时间,响应时间,解决时间\n甲公司,投诉,发票错误,2024-05-01 09:00,2024-05-01 10:30,2024-05-02 08:00\n乙公司,合作异常,接口中断,2024-05-03 14:00,2024-05-03 15:30,2024-05-03 17:00\n丙公司,其他,咨询,2024-05-04 09:00,2024-05-04 09:30,\n",
+    )
+    .unwrap();
+    wd.run_ok(&[
+        "report",
+        "in",
+        "-o",
+        "out",
+        "--as-of",
+        "2024-06-30",
+        "--quiet",
+    ]);
+    let s = wd.json("out/summary.json");
+    let sat = &s["satisfaction"];
+    // Scores 5, 3, 4 (丁's 7 is out of range): mean 4, two of three ≥ 4.
+    assert_eq!(sat["n"], 3);
+    close(&sat["mean"], 4.0);
+    close(&sat["satisfied_share"], 2.0 / 3.0);
+    assert_eq!(sat["distribution"]["3"], 1);
+    // Repurchase: 有, 无, 是 → 2 yes of 3 (待定 is unknown). Referral: 是, 否, 否 → 1 of 3.
+    close(&sat["repurchase_share"], 2.0 / 3.0);
+    close(&sat["referral_share"], 1.0 / 3.0);
+    let c = &s["complaints"];
+    // Response hours 1.5, 1.5, 0.5 → median 1.5. With both timestamps: 甲 (投诉: 1.5 h ≤ 2,
+    // resolved in 23 h ≤ 24) and 乙 (合作异常: 1.5 h > 1, 3 h ≤ 4). 丙 is open.
+    assert_eq!((c["n"].as_i64(), c["open"].as_i64()), (Some(3), Some(1)));
+    close(&c["median_response_hours"], 1.5);
+    close(&c["response_sla_share"], 0.5);
+    close(&c["resolution_sla_share"], 1.0);
+    let months: Vec<(String, i64, i64, i64)> = s["monthly"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["month"].as_str().unwrap().to_string(),
+                m["new_opportunities"].as_i64().unwrap(),
+                m["followups"].as_i64().unwrap(),
+                m["won"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    // Starts: O1 01-01, O2 01-15, O3 02-01, O4 02-10, O5 03-01. Follow-ups: 02-10, 03-01,
+    // 03-05, 03-20, 04-01. Won: O1 signed 03-01. Months run to the as-of month.
+    assert_eq!(
+        months,
+        vec![
+            ("2024-01".into(), 2, 0, 0),
+            ("2024-02".into(), 2, 1, 0),
+            ("2024-03".into(), 1, 3, 1),
+            ("2024-04".into(), 0, 1, 0),
+            ("2024-05".into(), 0, 0, 0),
+            ("2024-06".into(), 0, 0, 0),
+        ]
+    );
+    close(&s["monthly"][2]["won_amount"], 100_000.0);
+}

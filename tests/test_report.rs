@@ -266,3 +266,148 @@ fn nothing_usable_and_usage_errors() {
     );
     assert_eq!(wd.run(&["report"]).status.code(), Some(2));
 }
+
+/// All files of a directory, by name, with their bytes.
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn outputs_are_deterministic_and_inputs_untouched() {
+    let wd = Workdir::new();
+    let first = report(&wd, &[]);
+    let inputs_before = snapshot(&wd.join("in"));
+    let out1 = snapshot(&wd.join("out"));
+    wd.run_ok(&[
+        "report",
+        "in",
+        "-o",
+        "out2",
+        "--as-of",
+        "2024-06-30",
+        "--quiet",
+    ]);
+    let out2 = snapshot(&wd.join("out2"));
+    assert_eq!(out1.len(), 3);
+    for ((n1, b1), (n2, b2)) in out1.iter().zip(&out2) {
+        assert_eq!(n1, n2);
+        assert!(b1 == b2, "{n1} differs between two runs");
+    }
+    assert_eq!(
+        inputs_before,
+        snapshot(&wd.join("in")),
+        "inputs are never modified"
+    );
+    // No temporary file is left beside the outputs.
+    assert!(out1.iter().all(|(n, _)| !n.contains(".tmp")));
+    assert_eq!(first["as_of"], "2024-06-30");
+}
+
+#[test]
+fn cleaned_workbook_round_trips_to_the_same_figures() {
+    let wd = Workdir::new();
+    let raw = report(&wd, &[]);
+    wd.run_ok(&[
+        "clean",
+        "in",
+        "-o",
+        "clean/cleaned.xlsx",
+        "--as-of",
+        "2024-06-30",
+    ]);
+    wd.run_ok(&[
+        "report",
+        "clean/cleaned.xlsx",
+        "-o",
+        "out_clean",
+        "--as-of",
+        "2024-06-30",
+        "--quiet",
+    ]);
+    let cleaned = wd.json("out_clean/summary.json");
+    for key in ["stages", "won", "lost", "open", "win_rate", "won_amount"] {
+        assert_eq!(raw["funnel"][key], cleaned["funnel"][key], "funnel.{key}");
+    }
+    for key in ["n", "median", "p90"] {
+        assert_eq!(
+            raw["cycle_days"][key], cleaned["cycle_days"][key],
+            "cycle_days.{key}"
+        );
+    }
+    assert_eq!(raw["top_needs"], cleaned["top_needs"]);
+    assert_eq!(raw["reps"], cleaned["reps"]);
+    for key in ["tracked", "overdue", "overdue_list"] {
+        assert_eq!(
+            raw["cadence"][key], cleaned["cadence"][key],
+            "cadence.{key}"
+        );
+    }
+    // The duplicate was merged by clean: nothing left to merge the second time.
+    assert_eq!(cleaned["customers"]["duplicates_merged"], 0);
+    assert_eq!(cleaned["customers"]["total"], raw["customers"]["total"]);
+}
+
+#[test]
+fn clean_writes_the_issues_rejected_and_duplicates_sheets() {
+    let wd = Workdir::new();
+    report(&wd, &[]);
+    wd.run_ok(&[
+        "clean",
+        "in",
+        "-o",
+        "clean/cleaned.csv",
+        "--as-of",
+        "2024-06-30",
+    ]);
+    let read = |name: &str| {
+        std::fs::read_to_string(wd.join(&format!("clean/cleaned_{name}.csv"))).unwrap()
+    };
+    let issues = read("issues");
+    assert!(
+        issues.starts_with('\u{feff}'),
+        "BOM so Excel opens it as UTF-8"
+    );
+    let rows: Vec<&str> = issues.lines().collect();
+    // The row without a name (row 12 of the sheet: title, header, then 10 rows).
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("missing_customer_name,error,") && r.contains(",客户信息,12,")),
+        "{issues}"
+    );
+    // The 合计 row (row 13) left out as a summary row.
+    assert!(rows
+        .iter()
+        .any(|r| r.starts_with("summary_row,info,") && r.contains(",13,") && r.contains("合计")));
+    // The orphan follow-up names its company.
+    assert!(rows
+        .iter()
+        .any(|r| r.starts_with("orphan_followup,warning,") && r.contains("壬不存在有限公司")));
+    // The rejected row is kept whole: its industry and source are still there.
+    let rejected = read("rejected");
+    assert_eq!(rejected.lines().count(), 2, "header + the one rejected row");
+    assert!(rejected.contains("展会"));
+    // The duplicate: 甲科技（杭州）有限公司 (row 10) merged into 甲科技有限公司 (row 3).
+    let dups = read("duplicates");
+    assert!(
+        dups.lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("甲科技有限公司,") && l.ends_with(",10")),
+        "{dups}"
+    );
+    // Cleaned customers: one row per merged customer, canonical labels.
+    let customers = read("customers");
+    assert!(customers.lines().next().unwrap().contains("企业名称"));
+    assert_eq!(customers.lines().count(), 1 + 8);
+}
