@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::forward_fixtures::{write_forward, write_opportunities, write_targets, write_year_end};
-use crate::workdir::Workdir;
+use crate::workdir::{close, Workdir};
 
 /// Writes the as-of 2024-05-15 fixture into `in/` and runs the report.
 fn report(wd: &Workdir, extra: &[&str]) -> Value {
@@ -18,14 +18,6 @@ fn report(wd: &Workdir, extra: &[&str]) -> Value {
     args.extend_from_slice(extra);
     wd.run_ok(&args);
     wd.json("out/summary.json")
-}
-
-fn close(v: &Value, expected: f64) {
-    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
-    assert!(
-        (got - expected).abs() < 1e-9,
-        "got {got}, expected {expected}"
-    );
 }
 
 /// The `(owner or team, period)` keys of `targets`, in order.

@@ -12,7 +12,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::ingest_fixtures::*;
-use crate::workdir::Workdir;
+use crate::workdir::{close, Workdir};
 
 /// Runs `inspect --json` on the arguments and returns its sheets.
 fn inspect(wd: &Workdir, args: &[&str]) -> Vec<Value> {
@@ -79,13 +79,6 @@ fn report(wd: &Workdir, inputs: &[&str]) -> Value {
 }
 
 /// Asserts a JSON number.
-fn close(v: &Value, expected: f64) {
-    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
-    assert!(
-        (got - expected).abs() < 1e-9,
-        "got {got}, expected {expected}"
-    );
-}
 
 /// Finding counts by code.
 fn codes(s: &Value) -> BTreeMap<String, i64> {

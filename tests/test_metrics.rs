@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use crate::workdir::Workdir;
+use crate::workdir::{close, Workdir};
 
 /// Opportunities: id, company, stage, lost reason, lost at, amount, signed, owner, created.
 const OPPS: &[[&str; 9]] = &[
@@ -89,14 +89,6 @@ fn report(wd: &Workdir, extra: &[&str]) -> Value {
     args.extend_from_slice(extra);
     wd.run_ok(&args);
     wd.json("out/summary.json")
-}
-
-fn close(v: &Value, expected: f64) {
-    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
-    assert!(
-        (got - expected).abs() < 1e-9,
-        "got {got}, expected {expected}"
-    );
 }
 
 fn keys(v: &Value, field: &str) -> Vec<(String, i64)> {

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::fixtures::{write_customers, write_followups_gbk};
-use crate::workdir::Workdir;
+use crate::workdir::{close, Workdir};
 
 /// Writes the fixture into `in/` and runs the report into `out/`.
 fn report(wd: &Workdir, extra: &[&str]) -> Value {
@@ -23,14 +23,6 @@ fn report(wd: &Workdir, extra: &[&str]) -> Value {
     args.extend_from_slice(extra);
     wd.run_ok(&args);
     wd.json("out/summary.json")
-}
-
-fn close(v: &Value, expected: f64) {
-    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
-    assert!(
-        (got - expected).abs() < 1e-9,
-        "got {got}, expected {expected}"
-    );
 }
 
 #[test]
