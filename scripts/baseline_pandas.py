@@ -158,7 +158,7 @@ def main():
     won = opps["stage"] == "won"
     lost = opps["stage"] == "lost"
     amount = opps["amount"].where(opps["amount"] >= 0)
-    cycle = (pd.to_datetime(opps["signed"]) - pd.to_datetime(opps["first"])).dt.days
+    cycle = (pd.to_datetime(opps["signed"]) - pd.to_datetime(start[opps.index])).dt.days
     cycle = cycle[won & (cycle >= 0)]
     needs = (
         merged[col(merged, "核心需求")].dropna().str.split(r"[；;、,，/]").explode().str.strip()

@@ -56,16 +56,24 @@ WORKBOOK_RELS = (
 )
 
 
+def entry(name):
+    """A zip entry with a fixed date, so that the files come out the same
+    every time the script runs."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def xlsx(sheet_parts, path_or_buf, level=9):
     """Writes a one-sheet xlsx; `sheet_parts` is an iterable of bytes
     chunks of xl/worksheets/sheet1.xml (streamed, so it may be huge)."""
     with zipfile.ZipFile(path_or_buf, "w", zipfile.ZIP_DEFLATED, compresslevel=level,
                          allowZip64=True) as z:
-        z.writestr("[Content_Types].xml", CONTENT_TYPES)
-        z.writestr("_rels/.rels", ROOT_RELS)
-        z.writestr("xl/workbook.xml", WORKBOOK)
-        z.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+        z.writestr(entry("[Content_Types].xml"), CONTENT_TYPES)
+        z.writestr(entry("_rels/.rels"), ROOT_RELS)
+        z.writestr(entry("xl/workbook.xml"), WORKBOOK)
+        z.writestr(entry("xl/_rels/workbook.xml.rels"), WORKBOOK_RELS)
+        with z.open(entry("xl/worksheets/sheet1.xml"), "w", force_zip64=True) as f:
             for chunk in sheet_parts:
                 f.write(chunk)
 
@@ -133,7 +141,11 @@ def small():
 
 def encrypted():
     """A real password-protected xlsx (OLE2 container with an
-    EncryptedPackage stream), made with msoffcrypto-tool."""
+    EncryptedPackage stream), made with msoffcrypto-tool. Encryption salts
+    are random, so an existing file is kept (delete it to remake it)."""
+    if os.path.exists(os.path.join(OUT, "encrypted.xlsx")):
+        print("encrypted.xlsx: kept")
+        return
     try:
         from msoffcrypto.format.ooxml import OOXMLFile
     except ImportError:

@@ -1,0 +1,6 @@
+//! Fuzz target `industry`: see `crm_core_fuzz::industry` (fuzz/src/lib.rs).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    crm_core_fuzz::industry(data);
+});
