@@ -14,6 +14,7 @@ mod report;
 use clap::Parser;
 
 fn main() {
+    quiet_guarded_panics();
     let cli = cli::Cli::parse();
     let result = match &cli.command {
         cli::Command::Report(args) => cmd::report::run(args),
@@ -32,4 +33,16 @@ fn main() {
         }
         std::process::exit(e.exit_code());
     }
+}
+
+/// A panic inside a guarded workbook read is caught and reported as a
+/// corrupt file; its message would only confuse, so the hook skips it.
+/// Every other panic (a bug) is printed as usual.
+fn quiet_guarded_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !crm_core::ingest::excel::in_guarded_read() {
+            default(info);
+        }
+    }));
 }

@@ -184,9 +184,11 @@ pub(crate) fn read_workbook_within(
         left: Rc::clone(&left),
     };
     let budget = (bytes.len() as u64).saturating_mul(WORKBOOK_REREAD_FACTOR);
+    GUARDED.with(|g| g.set(true));
     let result = catch_unwind(AssertUnwindSafe(|| {
         read_unguarded(reader, ext, file, opts, || left.set(budget))
     }));
+    GUARDED.with(|g| g.set(false));
     if left.get() == 0 {
         // Whatever calamine made of the failed read, the cause is this.
         return Err(ReadError::TooMuchData {
@@ -247,6 +249,19 @@ fn check_zip(bytes: &[u8], file: &str, limit: u64) -> Result<(), ReadError> {
 pub(crate) fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
     const NAME: &[u8] = b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
     bytes.starts_with(CFB_MAGIC) && bytes.windows(NAME.len()).any(|w| w == NAME)
+}
+
+thread_local! {
+    /// True while this thread reads a workbook under `catch_unwind`.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while the current thread is inside a guarded workbook read, where a
+/// panic of the workbook library is caught and reported as a corrupt file.
+/// The CLI's panic hook stays quiet then, so the user sees one clear error
+/// instead of a panic message.
+pub fn in_guarded_read() -> bool {
+    GUARDED.with(|g| g.get())
 }
 
 /// The body of [`read_workbook_bytes`], which runs it under `catch_unwind`.
