@@ -78,8 +78,6 @@ fn report(wd: &Workdir, inputs: &[&str]) -> Value {
     wd.json("out/summary.json")
 }
 
-/// Asserts a JSON number.
-
 /// Finding counts by code.
 fn codes(s: &Value) -> BTreeMap<String, i64> {
     s["quality"]["by_code"]
