@@ -57,5 +57,8 @@ impl Workdir {
 /// Asserts a JSON number equals the expected value (to 1e-9).
 pub fn close(v: &serde_json::Value, expected: f64) {
     let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
-    assert!((got - expected).abs() < 1e-9, "got {got}, expected {expected}");
+    assert!(
+        (got - expected).abs() < 1e-9,
+        "got {got}, expected {expected}"
+    );
 }

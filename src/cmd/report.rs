@@ -12,11 +12,11 @@ use crate::metrics::period::Period;
 use crate::metrics::{compute, MetricsInput};
 use crate::output::write_atomic;
 use crate::pipeline::{load_with, parse_day, Loaded};
-use crm_core::opportunity::build_opportunities;
 use crate::report::i18n::Lang;
-use crate::report::summary::{Compare, Summary};
 use crate::report::privacy::Privacy;
+use crate::report::summary::{Compare, Summary};
 use crate::report::{html, reps, xlsx};
+use crm_core::opportunity::build_opportunities;
 
 /// File names written into the output directory.
 pub const SUMMARY_FILE: &str = "summary.json";
@@ -117,8 +117,14 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
 
 /// The previous period's headline figures beside this period's: the same
 /// metrics computed as of the previous period's last day.
-fn compare_previous(loaded: &Loaded, period: &Period, current: &Summary) -> Result<Option<Compare>, AppError> {
-    let Some(prev) = previous(period) else { return Ok(None) };
+fn compare_previous(
+    loaded: &Loaded,
+    period: &Period,
+    current: &Summary,
+) -> Result<Option<Compare>, AppError> {
+    let Some(prev) = previous(period) else {
+        return Ok(None);
+    };
     // Deal findings were raised for the real as-of date already.
     let mut ignored = Vec::new();
     let opps = build_opportunities(&loaded.ds, &loaded.pipeline, prev.to, &mut ignored);

@@ -71,7 +71,10 @@ pub fn customer_cadence(
     let mut opp_start: HashMap<usize, NaiveDate> = HashMap::new();
     for o in opps {
         if let (Some(c), Some(s)) = (o.customer, o.start) {
-            opp_start.entry(c).and_modify(|e| *e = (*e).min(s)).or_insert(s);
+            opp_start
+                .entry(c)
+                .and_modify(|e| *e = (*e).min(s))
+                .or_insert(s);
         }
     }
     let mut out = Vec::new();

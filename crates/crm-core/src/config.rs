@@ -54,7 +54,10 @@ pub struct Stall {
 
 impl Default for Stall {
     fn default() -> Self {
-        Stall { days: 30, by_stage: BTreeMap::new() }
+        Stall {
+            days: 30,
+            by_stage: BTreeMap::new(),
+        }
     }
 }
 

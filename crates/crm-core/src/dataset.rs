@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use crate::dedup::{dedup_customers, Customer, CustomerIndex};
+use crate::dedup::{dedup_customers_owned, Customer, CustomerIndex, NameMemo};
 use crate::findings::{Code, Finding};
 use crate::model::{Record, Value};
 use crate::schema::Field;
@@ -65,17 +65,24 @@ impl Dataset {
             column_names,
         } = tables;
         let mut rejected: Vec<Record> = Vec::new();
-        for t in [&customers, &followups, &opportunities, &complaints, &targets] {
+        for t in [
+            &customers,
+            &followups,
+            &opportunities,
+            &complaints,
+            &targets,
+        ] {
             rejected.extend(t.iter().filter(|r| r.rejected).cloned());
         }
-        let merged = dedup_customers(&customers, &mut findings);
-        let index = CustomerIndex::new(&merged);
         let has_customer_table = !customers.is_empty();
-        let link = |rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Linked> {
+        let merged = dedup_customers_owned(customers, &mut findings);
+        let index = CustomerIndex::new(&merged);
+        let mut memo = NameMemo::new();
+        let mut link = |rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Linked> {
             rows.into_iter()
                 .filter(|r| !r.rejected)
                 .map(|record| {
-                    let customer = index.find(&record);
+                    let customer = index.find_memo(&record, &mut memo);
                     if customer.is_none() && has_customer_table {
                         let name = record
                             .text(Field::CustomerName)

@@ -36,10 +36,16 @@ pub fn record_key(r: &Record) -> Option<String> {
 /// with the same key but different non-empty customer ids are kept apart and
 /// reported as `possible_duplicate`.
 pub fn dedup_customers(records: &[Record], findings: &mut Vec<Finding>) -> Vec<Customer> {
+    dedup_customers_owned(records.to_vec(), findings)
+}
+
+/// [`dedup_customers`] taking the rows: a customer's first row becomes its
+/// record without a copy.
+pub fn dedup_customers_owned(records: Vec<Record>, findings: &mut Vec<Finding>) -> Vec<Customer> {
     let mut out: Vec<Customer> = Vec::new();
     let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-    for r in records.iter().filter(|r| !r.rejected) {
-        let Some(key) = record_key(r) else { continue };
+    for r in records.into_iter().filter(|r| !r.rejected) {
+        let Some(key) = record_key(&r) else { continue };
         let id = r.text(Field::CustomerId);
         let candidates = by_key.entry(key.clone()).or_default();
         let compatible = candidates.iter().copied().find(|&i| {
@@ -49,7 +55,7 @@ pub fn dedup_customers(records: &[Record], findings: &mut Vec<Finding>) -> Vec<C
         match compatible {
             Some(i) => {
                 let target = &mut out[i];
-                merge_into(&mut target.record, r);
+                merge_into(&mut target.record, &r);
                 target.merged.push(r.origin.clone());
                 let name = r.text(Field::CustomerName).unwrap_or_default();
                 findings.push(
@@ -87,7 +93,7 @@ pub fn dedup_customers(records: &[Record], findings: &mut Vec<Finding>) -> Vec<C
                 }
                 candidates.push(out.len());
                 out.push(Customer {
-                    record: r.clone(),
+                    record: r,
                     key,
                     merged: Vec::new(),
                 });
@@ -114,27 +120,26 @@ fn merge_into(target: &mut Record, other: &Record) {
 /// two characters. Candidates come from single-deletion variants, so the
 /// search is linear in the number of keys, never all pairs.
 fn near_duplicates(customers: &[Customer], findings: &mut Vec<Finding>) {
-    let mut variants: HashMap<String, Vec<usize>> = HashMap::new();
+    // Each key and its single-deletion variants, as (hash, customer): no
+    // string is built. Customers sharing a hash are candidates; a hash
+    // collision only adds a candidate that the edit-distance check below
+    // drops (every pair at distance 1 shares a variant anyway).
+    let mut variants: Vec<(u64, usize)> = Vec::new();
     for (i, c) in customers.iter().enumerate() {
-        let chars: Vec<char> = c.key.chars().collect();
-        if chars.len() < 4 || c.key.starts_with("id:") {
+        let n = c.key.chars().count();
+        if n < 4 || c.key.starts_with("id:") {
             continue;
         }
-        variants.entry(c.key.clone()).or_default().push(i);
-        for skip in 0..chars.len() {
-            let v: String = chars
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != skip)
-                .map(|(_, ch)| ch)
-                .collect();
-            variants.entry(v).or_default().push(i);
+        variants.push((variant_hash(&c.key, None), i));
+        for (at, ch) in c.key.char_indices() {
+            variants.push((variant_hash(&c.key, Some((at, at + ch.len_utf8()))), i));
         }
     }
+    variants.sort_unstable();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for ids in variants.values() {
-        for (a, &i) in ids.iter().enumerate() {
-            for &j in &ids[a + 1..] {
+    for run in variants.chunk_by(|a, b| a.0 == b.0) {
+        for (a, &(_, i)) in run.iter().enumerate() {
+            for &(_, j) in &run[a + 1..] {
                 if i != j {
                     pairs.push((i.min(j), i.max(j)));
                 }
@@ -170,6 +175,24 @@ fn near_duplicates(customers: &[Customer], findings: &mut Vec<Finding>) {
     }
 }
 
+/// The hash of `key` with the byte range `skip` left out (one character).
+fn variant_hash(key: &str, skip: Option<(usize, usize)>) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match skip {
+        None => h.write(key.as_bytes()),
+        Some((from, to)) => {
+            h.write(&key.as_bytes()[..from]);
+            h.write(&key.as_bytes()[to..]);
+        }
+    }
+    h.finish()
+}
+
+/// Memo of customer name → what its dedup key finds, for
+/// [`CustomerIndex::find_memo`]: `None` when the name gives no key.
+pub type NameMemo = HashMap<String, Option<Option<usize>>>;
+
 /// Finds the customer of a follow-up, opportunity or complaint row: by
 /// customer id when both sides have one, else by the name's dedup key.
 #[derive(Debug, Default)]
@@ -197,5 +220,29 @@ impl CustomerIndex {
             return Some(*i);
         }
         record_key(r).and_then(|k| self.by_key.get(&k).copied())
+    }
+
+    /// [`CustomerIndex::find`], computing each distinct name's key once
+    /// (follow-ups repeat their customer's name).
+    pub fn find_memo(&self, r: &Record, memo: &mut NameMemo) -> Option<usize> {
+        if let Some(i) = r.text(Field::CustomerId).and_then(|id| self.by_id.get(id)) {
+            return Some(*i);
+        }
+        if let Some(name) = r.text(Field::CustomerName) {
+            let found = match memo.get(name) {
+                Some(found) => *found,
+                None => {
+                    let k = company_key(name);
+                    let found = (!k.is_empty()).then(|| self.by_key.get(&k).copied());
+                    memo.insert(name.to_string(), found);
+                    found
+                }
+            };
+            if let Some(found) = found {
+                return found;
+            }
+        }
+        r.text(Field::CustomerId)
+            .and_then(|id| self.by_key.get(&format!("id:{id}")).copied())
     }
 }

@@ -184,7 +184,12 @@ impl Tables {
         };
         let rows = std::mem::take(&mut sheet.rows);
         let skip = prepared.header.row + 1;
-        self.read_rows(&sheet, prepared, rows.into_iter().enumerate().skip(skip), opts);
+        self.read_rows(
+            &sheet,
+            prepared,
+            rows.into_iter().enumerate().skip(skip),
+            opts,
+        );
     }
 
     /// Recognises a sheet, raises its header findings and decides its date

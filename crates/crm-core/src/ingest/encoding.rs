@@ -206,7 +206,8 @@ mod latin_tests {
         let (bytes, _, _) = GBK.encode("企业名称,所属行业\n杭州某某科技有限公司,软件\n");
         assert_eq!(decode(&bytes, None).1, "GB18030");
         // A GBK file with a few Latin letters in it stays GBK.
-        let (bytes, _, _) = GBK.encode("企业名称,备注\n杭州甲科技有限公司,ABC公司推荐\n上海乙贸易有限公司,老客户\n");
+        let (bytes, _, _) = GBK
+            .encode("企业名称,备注\n杭州甲科技有限公司,ABC公司推荐\n上海乙贸易有限公司,老客户\n");
         assert_eq!(decode(&bytes, None).1, "GB18030");
     }
 }

@@ -1,0 +1,92 @@
+//! Benchmarks of the per-value hot functions of a run: date and amount
+//! parsing, the company dedup key, and header detection. Run with
+//! `cargo bench -p crm-core`; `cargo test` does not build them.
+
+use crm_core::model::Cell;
+use crm_core::normalize::amount::parse_amount;
+use crm_core::normalize::company::company_key;
+use crm_core::normalize::date::{parse_date_text, DateOrder};
+
+fn main() {
+    divan::main();
+}
+
+/// Date forms as the sample data writes them.
+const DATES: &[&str] = &[
+    "2026-09-11",
+    "2026/7/22",
+    "2026.07.20",
+    "20260730",
+    "2026年7月10日",
+    "2026-1-9",
+    "3月5日",
+];
+
+/// Amount forms as the sample data writes them.
+const AMOUNTS: &[&str] = &["2250000", "12万", "约49万", "1,200.50", "35.5万元", "¥8000"];
+
+/// Company names with suffixes, brackets and regions.
+const NAMES: &[&str] = &[
+    "众立邦保险代理有限公司",
+    "峰宏数据科技股份有限公司",
+    "峰宏数据科技",
+    "杭州（滨江）云帆网络技术有限公司",
+    "Acme Trading Co., Ltd.",
+];
+
+#[divan::bench]
+fn date_text() -> usize {
+    DATES
+        .iter()
+        .filter(|d| parse_date_text(divan::black_box(d), DateOrder::Ymd, 2026).is_ok())
+        .count()
+}
+
+#[divan::bench]
+fn amount() -> usize {
+    AMOUNTS
+        .iter()
+        .filter(|a| parse_amount(divan::black_box(a)).is_ok())
+        .count()
+}
+
+#[divan::bench]
+fn dedup_key() -> usize {
+    NAMES
+        .iter()
+        .map(|n| company_key(divan::black_box(n)).len())
+        .sum()
+}
+
+#[divan::bench]
+fn header_detection(bencher: divan::Bencher) {
+    let text = |s: &str| Cell::Text(s.to_string());
+    let mut rows: Vec<Vec<Cell>> = vec![
+        vec![text("客户信息表"), Cell::Empty, Cell::Empty],
+        vec![text("导出时间：2026-10-31"), Cell::Empty, Cell::Empty],
+        [
+            "客户编号",
+            "企业名称*",
+            "所属行业",
+            "员工数",
+            "注册地",
+            "客户来源(展会/转介绍/线上咨询)",
+            "客户分级",
+            "负责销售*",
+            "建档日期",
+            "跟进状态*",
+        ]
+        .iter()
+        .map(|s| text(s))
+        .collect(),
+    ];
+    for i in 0..30 {
+        rows.push(vec![
+            text(&format!("KH{i:06}")),
+            text("众立邦保险代理有限公司"),
+            text("金融"),
+            Cell::Number(275.0),
+        ]);
+    }
+    bencher.bench(|| crm_core::ingest::header::detect_header(divan::black_box(&rows), &[]));
+}
