@@ -454,3 +454,49 @@ fn satisfaction_complaints_and_monthly() {
     );
     close(&s["monthly"][2]["won_amount"], 100_000.0);
 }
+
+#[test]
+fn need_keywords_are_mined_apart_from_phrase_counts() {
+    let wd = Workdir::new();
+    std::fs::write(
+        wd.join("c.csv"),
+        "企业名称,核心需求,核心痛点\n甲公司,希望上线CRM系统做客户管理,销售数据分散在表格里\n乙公司,需要数据分析和报表,数据分散，报表靠手工\n丙公司,CRM系统,客户跟进无记录\n",
+    )
+    .unwrap();
+    wd.run_ok(&[
+        "report",
+        "c.csv",
+        "-o",
+        "out",
+        "--as-of",
+        "2024-06-30",
+        "--quiet",
+    ]);
+    let s = wd.json("out/summary.json");
+    let kw: Vec<(String, f64)> = s["need_keywords"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["keyword"].as_str().unwrap().to_string(),
+                k["weight"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    // CRM is the only term written twice: the heaviest keyword. Weights descend.
+    assert_eq!(kw[0].0, "CRM");
+    assert!(kw.windows(2).all(|w| w[0].1 >= w[1].1));
+    assert!(kw.iter().any(|(k, _)| k == "报表"));
+    // The phrase counts are the cells' phrases, untouched by segmentation.
+    let needs: Vec<&str> = s["top_needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["need"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        needs,
+        vec!["CRM系统", "希望上线CRM系统做客户管理", "需要数据分析和报表"]
+    );
+}
