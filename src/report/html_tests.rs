@@ -152,3 +152,24 @@ fn snapshot_of_a_rep_page() {
     let page = crate::report::reps::rep_html(&s, &s.reps[0], Lang::Zh).unwrap();
     insta::assert_snapshot!("rep_zh", page);
 }
+
+/// A long list is cut in the page, with a note giving the total.
+#[test]
+fn long_tables_are_capped_with_a_note() {
+    let mut section = Section {
+        id: "cadence",
+        title: "t",
+        notes: Vec::new(),
+        tables: vec![Table {
+            id: "cadence.overdue",
+            title: "逾期客户",
+            columns: Vec::new(),
+            rows: vec![Vec::new(); HTML_ROWS_CAP + 5],
+            marked: 0,
+        }],
+    };
+    cap_rows(&mut section, Lang::Zh);
+    assert_eq!(section.tables[0].rows.len(), HTML_ROWS_CAP);
+    assert_eq!(section.notes.len(), 1);
+    assert!(section.notes[0].contains(&format!("共 {} 行", HTML_ROWS_CAP + 5)));
+}

@@ -242,6 +242,7 @@ pub(crate) const LABELS: &[(&str, &str, &str)] = &[
     ("note.no_start_date", "{n} 个商机没有开始日期，未计入本期。", "{n} opportunities have no start date and are left out of the period."),
     ("note.undated", "{n} 位客户没有任何日期：纳入考核，但不计逾期。", "{n} tracked customers have no date at all: tracked, never overdue."),
     ("note.findings_capped", "仅列出前 {shown} 条，共 {total} 条问题。", "Only the first {shown} of {total} findings are listed."),
+    ("note.rows_capped", "「{table}」仅显示前 {shown} 行，共 {total} 行；完整列表见 Excel 报表与 summary.json。", "«{table}» shows the first {shown} of {total} rows; the workbook and summary.json list them all."),
     ("note.see_workbook", "完整清单见 Excel 报表的「数据质量」表。", "The workbook's Data quality sheet lists more."),
     ("note.compare", "上期：{period}（基准日 {as_of}），口径与本期相同。", "Previous period: {period} (as of {as_of}), same definitions."),
     ("note.grade_mismatches", "{n} 位客户的填报等级与按近一年成交额计算的等级不同。", "{n} customers have a declared grade that differs from the one their last year's won amount gives."),
