@@ -202,7 +202,7 @@ fn short(s: &str) -> String {
 
 /// Pads text to a display width (CJK characters are two columns wide).
 fn pad(s: &str, width: usize) -> String {
-    let w = crate::export::xlsx::text_width(s);
+    let w = crate::report::svg::text_units(s);
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 

@@ -8,16 +8,10 @@ use std::path::Path;
 
 use super::tables::OutTable;
 use crate::output::write_atomic;
+use crate::report::svg::text_units;
 
 /// Notes beyond this many per sheet are left out (Excel slows down badly).
 pub const MAX_NOTES_PER_SHEET: usize = 20_000;
-
-/// The display width of text: CJK characters count double.
-pub fn text_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 })
-        .sum()
-}
 
 /// Builds the workbook in memory.
 pub fn workbook_bytes(tables: &[OutTable]) -> Result<Vec<u8>, XlsxError> {
@@ -36,7 +30,7 @@ pub fn workbook_bytes(tables: &[OutTable]) -> Result<Vec<u8>, XlsxError> {
     for t in tables {
         let ws = wb.add_worksheet();
         ws.set_name(t.title)?;
-        let mut widths: Vec<usize> = t.header.iter().map(|h| text_width(h)).collect();
+        let mut widths: Vec<usize> = t.header.iter().map(|h| text_units(h)).collect();
         for (c, h) in t.header.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, h, &header_format)?;
         }
@@ -64,7 +58,7 @@ pub fn workbook_bytes(tables: &[OutTable]) -> Result<Vec<u8>, XlsxError> {
                     }
                 }
                 if let Some(w) = widths.get_mut(c) {
-                    *w = (*w).max(text_width(&cell.text).min(60));
+                    *w = (*w).max(text_units(&cell.text).min(60));
                 }
             }
         }
