@@ -24,7 +24,8 @@ pub enum Command {
     /// Read the inputs, clean them, compute every metric, write report.xlsx, report.html and summary.json.
     #[command(long_about = REPORT_HELP)]
     Report(ReportArgs),
-    /// Write the inputs cleaned into the team's standard form (xlsx, or one CSV per table) with the issues list.
+    /// Write the inputs cleaned into the team's standard form (xlsx, CSV or Parquet) with the issues list.
+    #[command(long_about = CLEAN_HELP)]
     Clean(CleanArgs),
     /// Show what was understood of each file and sheet: encoding, kind, header row, column mapping, samples.
     #[command(long_about = INSPECT_HELP)]
@@ -149,18 +150,53 @@ pub struct ReportArgs {
     pub no_mask: bool,
 }
 
+/// Output format of `clean`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CleanFormat {
+    /// The standard-form workbook (Chinese column labels, changed cells highlighted).
+    Xlsx,
+    /// One CSV per table (UTF-8 with BOM, columns named by field id).
+    Csv,
+    /// Parquet, columns typed and named by field id.
+    Parquet,
+}
+
+/// `clean --help`: what it does, then examples.
+const CLEAN_HELP: &str = "Clean the inputs into the team's standard form: customers (duplicates merged), follow-ups, opportunities and complaints, the rows left out, the issues to fix by hand, the merged duplicates and the rules.
+
+The format follows -o's extension, or --format:
+  -o cleaned.xlsx        one workbook (Chinese labels, changed cells highlighted, original in a note)
+  -o cleaned.csv         cleaned_customers.csv, cleaned_followups.csv, … (columns named by field id)
+  -o cleaned.parquet     cleaned_customers.parquet, … (typed: dates, DECIMAL(18,2) amounts)
+  -o DIR --format csv    DIR/customers.csv, …
+  -o DIR --format parquet
+                         DIR/customers/month=2024-03/part-0.parquet, … partitioned by month
+                         (rows with no date under month=unknown), for DuckDB, Spark or
+                         polars once the data outgrows one machine; docs/metrics.sql
+                         has the core metrics as SQL over these files.
+CSV and Parquet add a `deals` table: one row per opportunity as the metrics count it.
+
+Examples:
+  crm-report clean 老客户台账.xlsx -o cleaned.xlsx
+  crm-report clean data/ -o out/cleaned.csv
+  crm-report clean data/ -o lake/ --format parquet
+  crm-report clean data/ -o cleaned.xlsx --mask-pii";
+
 /// `clean`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  crm-report clean 老客户台账.xlsx -o cleaned.xlsx\n  crm-report clean data/ -o out/cleaned.csv        (writes out/cleaned_customers.csv, …)\n  crm-report clean data/ -o cleaned.xlsx --mask-pii"
+    after_help = "Examples:\n  crm-report clean 老客户台账.xlsx -o cleaned.xlsx\n  crm-report clean data/ -o out/cleaned.csv        (writes out/cleaned_customers.csv, …)\n  crm-report clean data/ -o lake/ --format parquet (partitioned by month)\n  crm-report clean data/ -o cleaned.xlsx --mask-pii"
 )]
 pub struct CleanArgs {
     /// Inputs and reading flags.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output: a .xlsx workbook, or a .csv name whose stem prefixes one CSV per table.
+    /// Output: a .xlsx workbook, a .csv or .parquet name whose stem prefixes one file per table, or a directory with --format.
     #[arg(short, long, default_value = "cleaned.xlsx")]
     pub output: PathBuf,
+    /// Output format when -o is a directory (csv: one file per table; parquet: partitioned by month).
+    #[arg(long, value_enum)]
+    pub format: Option<CleanFormat>,
     /// The as-of date for future-date checks (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,

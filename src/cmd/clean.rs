@@ -1,14 +1,75 @@
 //! `crm-report clean`: the inputs cleaned into the team's standard form — a
-//! workbook (or one CSV per table) with customers, follow-ups, the issues
-//! list, rejected rows, duplicates and the rules.
+//! workbook, one CSV or Parquet file per table, or a month-partitioned
+//! Parquet directory — with customers, follow-ups, the issues list, rejected
+//! rows, duplicates and the rules.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::cli::{CleanArgs, LangArg};
+use crate::cli::{CleanArgs, CleanFormat, LangArg};
 use crate::error::AppError;
-use crate::export::{csv, tables::cleaned_tables, xlsx};
+use crate::export::typed::typed_tables;
+use crate::export::{csv, parquet, tables::cleaned_tables, xlsx};
 use crate::pipeline::{load, parse_day};
 use crate::report::i18n::Lang;
+
+/// Where and how the cleaned data is written.
+#[derive(Debug, PartialEq)]
+enum Target {
+    /// One workbook at this path.
+    Workbook(PathBuf),
+    /// One file per table: directory, file-name prefix, format.
+    Files(PathBuf, String, CleanFormat),
+    /// Month-partitioned Parquet under this directory.
+    Partitioned(PathBuf),
+}
+
+/// The format of an output path's extension, if it names one.
+fn format_of(path: &Path) -> Option<CleanFormat> {
+    match path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("xlsx") => Some(CleanFormat::Xlsx),
+        Some("csv") => Some(CleanFormat::Csv),
+        Some("parquet") => Some(CleanFormat::Parquet),
+        _ => None,
+    }
+}
+
+/// Decides the target from `-o` and `--format`.
+fn target(output: &Path, format: Option<CleanFormat>) -> Result<Target, AppError> {
+    let by_ext = format_of(output);
+    let dir_of = |p: &Path| {
+        p.parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
+    };
+    let stem = output
+        .file_stem()
+        .map(|s| format!("{}_", s.to_string_lossy()))
+        .unwrap_or_default();
+    match (by_ext, format) {
+        (Some(e), Some(f)) if e != f => Err(AppError::Usage(format!(
+            "-o {} names a {e:?} file but --format is {f:?}; drop one of them",
+            output.display()
+        ))),
+        (Some(CleanFormat::Xlsx), _) => Ok(Target::Workbook(output.to_path_buf())),
+        (Some(f), _) => Ok(Target::Files(dir_of(output), stem, f)),
+        (None, Some(CleanFormat::Xlsx)) => Ok(Target::Workbook(output.join("cleaned.xlsx"))),
+        (None, Some(CleanFormat::Csv)) => Ok(Target::Files(
+            output.to_path_buf(),
+            String::new(),
+            CleanFormat::Csv,
+        )),
+        (None, Some(CleanFormat::Parquet)) => Ok(Target::Partitioned(output.to_path_buf())),
+        (None, None) => Err(AppError::Usage(format!(
+            "-o {}: the output must end in .xlsx (one workbook), .csv or .parquet (one file per table), or be a directory with --format csv|parquet|xlsx",
+            output.display()
+        ))),
+    }
+}
 
 /// Runs the clean command.
 pub fn run(args: &CleanArgs) -> Result<(), AppError> {
@@ -17,32 +78,52 @@ pub fn run(args: &CleanArgs) -> Result<(), AppError> {
         .as_deref()
         .map(|s| parse_day("--as-of", s))
         .transpose()?;
-    let ext = args
-        .output
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if ext != "xlsx" && ext != "csv" {
-        return Err(AppError::Usage(format!(
-            "-o {}: the output must end in .xlsx (one workbook) or .csv (one CSV per table)",
-            args.output.display()
-        )));
-    }
+    let target = target(&args.output, args.format)?;
     let loaded = load(&args.input, as_of, None)?;
     let lang = match args.lang {
         LangArg::Zh => Lang::Zh,
         LangArg::En => Lang::En,
     };
-    if let Some(dir) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| AppError::output(dir, e))?;
+    let dir = match &target {
+        Target::Workbook(p) => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map(Path::to_path_buf),
+        Target::Files(d, ..) | Target::Partitioned(d) => Some(d.clone()),
+    };
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(&dir).map_err(|e| AppError::output(&dir, e))?;
     }
     let tables = cleaned_tables(&loaded.ds, &loaded.pipeline, lang, args.mask_pii);
-    let written = if ext == "csv" {
-        csv::write_tables(&tables, &args.output).map_err(|e| AppError::output(&args.output, e))?
-    } else {
-        xlsx::write_workbook(&tables, &args.output)
-            .map_err(|e| AppError::output(&args.output, e))?;
-        vec![args.output.clone()]
+    let written = match &target {
+        Target::Workbook(p) => {
+            xlsx::write_workbook(&tables, p).map_err(|e| AppError::output(p, e))?;
+            vec![p.clone()]
+        }
+        Target::Files(dir, prefix, format) => {
+            let typed = typed_tables(
+                &loaded.ds,
+                &loaded.opps,
+                &loaded.pipeline,
+                &tables,
+                args.mask_pii,
+            );
+            match format {
+                CleanFormat::Parquet => parquet::write_files(&typed, dir, prefix),
+                _ => csv::write_tables(&typed, dir, prefix),
+            }
+            .map_err(|e| AppError::output(dir, e))?
+        }
+        Target::Partitioned(dir) => {
+            let typed = typed_tables(
+                &loaded.ds,
+                &loaded.opps,
+                &loaded.pipeline,
+                &tables,
+                args.mask_pii,
+            );
+            parquet::write_partitioned(&typed, dir).map_err(|e| AppError::output(dir, e))?
+        }
     };
     let rows = loaded.ds.rows;
     eprintln!(
@@ -56,7 +137,39 @@ pub fn run(args: &CleanArgs) -> Result<(), AppError> {
         loaded.ds.findings.len()
     );
     for p in written {
-        println!("{}", Path::new(&p).display());
+        println!("{}", p.display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_target_follows_the_extension_or_the_format() {
+        let t = |o: &str, f| target(Path::new(o), f);
+        assert_eq!(
+            t("out/c.xlsx", None).unwrap(),
+            Target::Workbook("out/c.xlsx".into())
+        );
+        assert_eq!(
+            t("out/c.csv", None).unwrap(),
+            Target::Files("out".into(), "c_".into(), CleanFormat::Csv)
+        );
+        assert_eq!(
+            t("c.parquet", Some(CleanFormat::Parquet)).unwrap(),
+            Target::Files(".".into(), "c_".into(), CleanFormat::Parquet)
+        );
+        assert_eq!(
+            t("lake", Some(CleanFormat::Parquet)).unwrap(),
+            Target::Partitioned("lake".into())
+        );
+        assert_eq!(
+            t("out", Some(CleanFormat::Csv)).unwrap(),
+            Target::Files("out".into(), String::new(), CleanFormat::Csv)
+        );
+        assert!(t("out", None).is_err());
+        assert!(t("c.csv", Some(CleanFormat::Parquet)).is_err());
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::tables::OutTable;
+use super::typed::TypedTable;
 use crate::output::write_atomic;
 
 /// Prefixes a cell that a spreadsheet would run as a formula with `'`.
@@ -24,30 +24,29 @@ fn field(text: &str) -> String {
     }
 }
 
-/// Renders one table as CSV bytes (BOM, CRLF line ends as Excel writes them).
-pub fn render(table: &OutTable) -> Vec<u8> {
+/// Renders one table as CSV bytes (BOM, CRLF line ends as Excel writes
+/// them), the header row giving the column ids.
+pub fn render(table: &TypedTable) -> Vec<u8> {
     let mut s = String::from("\u{feff}");
     let line = |cells: Vec<String>| cells.join(",") + "\r\n";
-    s.push_str(&line(table.header.iter().map(|h| field(h)).collect()));
-    for row in &table.rows {
-        s.push_str(&line(row.iter().map(|c| field(&c.text)).collect()));
+    s.push_str(&line(table.columns.iter().map(|c| field(&c.name)).collect()));
+    for i in 0..table.rows() {
+        s.push_str(&line(
+            table
+                .columns
+                .iter()
+                .map(|c| field(&c.data.text_at(i)))
+                .collect(),
+        ));
     }
     s.into_bytes()
 }
 
-/// Writes every table next to `path` as `<stem>_<table>.csv`; returns the paths.
-pub fn write_tables(tables: &[OutTable], path: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| "cleaned".into());
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+/// Writes every table as `<dir>/<prefix><table>.csv`; returns the paths.
+pub fn write_tables(tables: &[TypedTable], dir: &Path, prefix: &str) -> std::io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for t in tables {
-        let p = dir.join(format!("{stem}_{}.csv", t.name));
+        let p = dir.join(format!("{prefix}{}.csv", t.name));
         write_atomic(&p, &render(t))?;
         written.push(p);
     }
@@ -57,7 +56,7 @@ pub fn write_tables(tables: &[OutTable], path: &Path) -> std::io::Result<Vec<Pat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::tables::OutCell;
+    use crate::export::typed::{ColumnData, TypedColumn};
 
     #[test]
     fn formulas_are_neutralized_and_fields_quoted() {
@@ -66,14 +65,19 @@ mod tests {
         assert_eq!(neutralize("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralize("-5000"), "'-5000");
         assert_eq!(neutralize("甲公司"), "甲公司");
-        let t = OutTable {
+        let t = TypedTable {
             name: "t",
-            title: "t",
-            header: vec!["a".into(), "b".into()],
-            rows: vec![vec![
-                OutCell::plain("x,y"),
-                OutCell::plain("=HYPERLINK(\"http://x\")"),
-            ]],
+            columns: vec![
+                TypedColumn {
+                    name: "a".into(),
+                    data: ColumnData::Text(vec![Some("x,y".into())]),
+                },
+                TypedColumn {
+                    name: "b".into(),
+                    data: ColumnData::Text(vec![Some("=HYPERLINK(\"http://x\")".into())]),
+                },
+            ],
+            months: None,
         };
         let text = String::from_utf8(render(&t)).unwrap();
         assert_eq!(
