@@ -398,8 +398,127 @@ fn clean_writes_the_issues_rejected_and_duplicates_sheets() {
             .is_some_and(|l| l.starts_with("甲科技有限公司,") && l.ends_with(",10")),
         "{dups}"
     );
-    // Cleaned customers: one row per merged customer, canonical labels.
+    // Cleaned customers: one row per merged customer, columns named by
+    // field id (schema.md), the amount in plain yuan, the date in ISO form.
     let customers = read("customers");
-    assert!(customers.lines().next().unwrap().contains("企业名称"));
+    let header: Vec<&str> = customers
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .collect();
+    assert_eq!(header[..3], ["customer_key", "customer_name", "industry"]);
+    assert!(header.contains(&"industry_section") && header.contains(&"source_row"));
     assert_eq!(customers.lines().count(), 1 + 8);
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let yi: Vec<&str> = customers
+        .lines()
+        .find(|l| l.contains("乙制造有限公司"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!(yi[col("deal_amount")], "300000");
+    assert_eq!(yi[col("signed_date")], "2024-02-21");
+    assert_eq!(yi[col("stage")], "成交");
+    // The deals table: one row per opportunity as the funnel counts them.
+    let deals = read("deals");
+    assert_eq!(deals.lines().count(), 1 + 8);
+    assert!(deals
+        .lines()
+        .any(|l| l.starts_with("乙制造,乙制造有限公司,王磊,转介绍,")));
+}
+
+#[test]
+fn cleaned_csv_round_trips_to_the_same_figures() {
+    let wd = Workdir::new();
+    let raw = report(&wd, &[]);
+    wd.run_ok(&[
+        "clean",
+        "in",
+        "-o",
+        "lake",
+        "--format",
+        "csv",
+        "--as-of",
+        "2024-06-30",
+    ]);
+    // Only the canonical tables go back in: issues and rules are not data.
+    for t in ["issues", "rules", "duplicates", "rejected", "deals"] {
+        std::fs::remove_file(wd.join(&format!("lake/{t}.csv"))).unwrap();
+    }
+    wd.run_ok(&[
+        "report",
+        "lake",
+        "-o",
+        "out_csv",
+        "--as-of",
+        "2024-06-30",
+        "--quiet",
+    ]);
+    let cleaned = wd.json("out_csv/summary.json");
+    assert_eq!(raw["funnel"]["stages"], cleaned["funnel"]["stages"]);
+    assert_eq!(raw["funnel"]["won_amount"], cleaned["funnel"]["won_amount"]);
+    assert_eq!(raw["cycle_days"], cleaned["cycle_days"]);
+    assert_eq!(raw["top_needs"], cleaned["top_needs"]);
+    assert_eq!(raw["reps"], cleaned["reps"]);
+    assert_eq!(
+        raw["cadence"]["overdue_list"],
+        cleaned["cadence"]["overdue_list"]
+    );
+}
+
+#[test]
+fn parquet_is_partitioned_by_month_and_typed() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    let wd = Workdir::new();
+    report(&wd, &[]);
+    wd.run_ok(&[
+        "clean",
+        "in",
+        "-o",
+        "lake",
+        "--format",
+        "parquet",
+        "--as-of",
+        "2024-06-30",
+    ]);
+    // Customers by created / first-contact month: 2024-01 … 2024-05 in the fixture.
+    let mut months: Vec<String> = std::fs::read_dir(wd.join("lake/customers"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    months.sort();
+    assert!(months.iter().all(|m| m.starts_with("month=")), "{months:?}");
+    assert!(months.contains(&"month=2024-02".to_string()), "{months:?}");
+    let mut rows = Vec::new();
+    for m in &months {
+        let f =
+            std::fs::File::open(wd.join(&format!("lake/customers/{m}/part-0.parquet"))).unwrap();
+        let reader = SerializedFileReader::new(f).unwrap();
+        for r in reader.get_row_iter(None).unwrap() {
+            rows.push(r.unwrap());
+        }
+    }
+    assert_eq!(rows.len(), 8, "one row per merged customer");
+    let yi = rows
+        .iter()
+        .find(|r| {
+            r.get_column_iter()
+                .any(|(n, v)| n == "customer_name" && *v == Field::Str("乙制造有限公司".into()))
+        })
+        .unwrap();
+    let get = |name: &str| {
+        yi.get_column_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+            .unwrap()
+    };
+    assert_eq!(get("deal_amount"), "300000.00", "DECIMAL(18,2)");
+    assert_eq!(get("signed_date"), "2024-02-21", "DATE");
+    assert_eq!(get("customer_key"), "\"乙制造\"");
+    // Unpartitioned tables: the issues list in one file.
+    assert!(wd.join("lake/issues/part-0.parquet").is_file());
+    assert!(wd.join("lake/deals").is_dir());
 }

@@ -29,7 +29,9 @@ fn field(text: &str) -> String {
 pub fn render(table: &TypedTable) -> Vec<u8> {
     let mut s = String::from("\u{feff}");
     let line = |cells: Vec<String>| cells.join(",") + "\r\n";
-    s.push_str(&line(table.columns.iter().map(|c| field(&c.name)).collect()));
+    s.push_str(&line(
+        table.columns.iter().map(|c| field(&c.name)).collect(),
+    ));
     for i in 0..table.rows() {
         s.push_str(&line(
             table
@@ -43,7 +45,11 @@ pub fn render(table: &TypedTable) -> Vec<u8> {
 }
 
 /// Writes every table as `<dir>/<prefix><table>.csv`; returns the paths.
-pub fn write_tables(tables: &[TypedTable], dir: &Path, prefix: &str) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_tables(
+    tables: &[TypedTable],
+    dir: &Path,
+    prefix: &str,
+) -> std::io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for t in tables {
         let p = dir.join(format!("{prefix}{}.csv", t.name));

@@ -118,7 +118,8 @@ pub fn render(table: &TypedTable, rows: Option<&[usize]>) -> Result<Vec<u8>, Par
                 }
                 ColumnData::Int(v) | ColumnData::Money(v) => {
                     let (vals, def) = gather(v, chunk, |n| *n);
-                    out.typed::<Int64Type>().write_batch(&vals, Some(&def), None)?;
+                    out.typed::<Int64Type>()
+                        .write_batch(&vals, Some(&def), None)?;
                 }
                 ColumnData::Float(v) => {
                     let (vals, def) = gather(v, chunk, |n| *n);
@@ -127,15 +128,18 @@ pub fn render(table: &TypedTable, rows: Option<&[usize]>) -> Result<Vec<u8>, Par
                 }
                 ColumnData::Date(v) => {
                     let (vals, def) = gather(v, chunk, epoch_days);
-                    out.typed::<Int32Type>().write_batch(&vals, Some(&def), None)?;
+                    out.typed::<Int32Type>()
+                        .write_batch(&vals, Some(&def), None)?;
                 }
                 ColumnData::Timestamp(v) => {
                     let (vals, def) = gather(v, chunk, |t| t.and_utc().timestamp_micros());
-                    out.typed::<Int64Type>().write_batch(&vals, Some(&def), None)?;
+                    out.typed::<Int64Type>()
+                        .write_batch(&vals, Some(&def), None)?;
                 }
                 ColumnData::Bool(v) => {
                     let (vals, def) = gather(v, chunk, |b| *b);
-                    out.typed::<BoolType>().write_batch(&vals, Some(&def), None)?;
+                    out.typed::<BoolType>()
+                        .write_batch(&vals, Some(&def), None)?;
                 }
             }
             out.close()?;
@@ -151,7 +155,11 @@ fn io(e: ParquetError) -> std::io::Error {
 }
 
 /// Writes every table as `<dir>/<prefix><table>.parquet`; returns the paths.
-pub fn write_files(tables: &[TypedTable], dir: &Path, prefix: &str) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_files(
+    tables: &[TypedTable],
+    dir: &Path,
+    prefix: &str,
+) -> std::io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for t in tables {
         let p = dir.join(format!("{prefix}{}.parquet", t.name));
@@ -177,7 +185,10 @@ pub fn write_partitioned(tables: &[TypedTable], dir: &Path) -> std::io::Result<V
             Some(months) => {
                 let mut parts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
                 for (i, m) in months.iter().enumerate() {
-                    parts.entry(m.as_deref().unwrap_or(NO_MONTH)).or_default().push(i);
+                    parts
+                        .entry(m.as_deref().unwrap_or(NO_MONTH))
+                        .or_default()
+                        .push(i);
                 }
                 if parts.is_empty() {
                     // An empty table still has its schema on disk.

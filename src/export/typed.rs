@@ -241,14 +241,15 @@ fn field_columns(
             ),
         )],
         Kind::Industry => {
-            let part = |get: fn(&crm_core::normalize::industry::IndustryMatch) -> Option<String>| {
-                values()
-                    .map(|v| match v {
-                        Some(Value::Industry(m)) => get(m),
-                        _ => None,
-                    })
-                    .collect()
-            };
+            let part =
+                |get: fn(&crm_core::normalize::industry::IndustryMatch) -> Option<String>| {
+                    values()
+                        .map(|v| match v {
+                            Some(Value::Industry(m)) => get(m),
+                            _ => None,
+                        })
+                        .collect()
+                };
             vec![
                 col(id.clone(), ColumnData::Text(part(|m| Some(m.display())))),
                 col(
@@ -295,9 +296,8 @@ fn record_table(
     {
         columns.extend(field_columns(&records, f, pipeline, mask));
     }
-    let text = |f: fn(&Record) -> String| {
-        ColumnData::Text(records.iter().map(|r| Some(f(r))).collect())
-    };
+    let text =
+        |f: fn(&Record) -> String| ColumnData::Text(records.iter().map(|r| Some(f(r))).collect());
     columns.push(TypedColumn {
         name: "source_file".into(),
         data: text(|r| r.origin.file.clone()),
@@ -349,12 +349,7 @@ fn record_table(
 /// The linked rows of a table with their customer's key.
 fn linked<'a>(ds: &'a Dataset, rows: &'a [Linked]) -> Vec<(&'a Record, Option<&'a str>)> {
     rows.iter()
-        .map(|l| {
-            (
-                &l.record,
-                l.customer.map(|i| ds.customers[i].key.as_str()),
-            )
-        })
+        .map(|l| (&l.record, l.customer.map(|i| ds.customers[i].key.as_str())))
         .collect()
 }
 
@@ -383,7 +378,9 @@ fn deals(ds: &Dataset, opps: &[Opportunity], pipeline: &Pipeline) -> TypedTable 
     };
     let known = |s: &str| (s != "未知" && s != "未分配").then(|| s.to_string());
     let columns = vec![
-        text("customer_key", &|o| o.customer.map(|i| ds.customers[i].key.clone())),
+        text("customer_key", &|o| {
+            o.customer.map(|i| ds.customers[i].key.clone())
+        }),
         text("customer_name", &|o| Some(o.customer_name.clone())),
         text("owner", &|o| Some(o.owner.clone())),
         text("source", &|o| known(&o.source)),
@@ -392,7 +389,9 @@ fn deals(ds: &Dataset, opps: &[Opportunity], pipeline: &Pipeline) -> TypedTable 
         date("start_date", |o| o.start),
         date("signed_date", |o| o.signed),
         date("expected_close_date", |o| o.expected_close),
-        text("stage", &|o| o.current.map(|i| pipeline.code(i).to_string())),
+        text("stage", &|o| {
+            o.current.map(|i| pipeline.code(i).to_string())
+        }),
         int("stage_order", &|o| {
             o.current.and_then(|i| pipeline.order(i)).map(|n| n as i64)
         }),
@@ -411,7 +410,9 @@ fn deals(ds: &Dataset, opps: &[Opportunity], pipeline: &Pipeline) -> TypedTable 
             name: "collected_amount".into(),
             data: ColumnData::Money(opps.iter().map(|o| o.collected).collect()),
         },
-        text("lost_at_stage", &|o| o.lost_at.map(|i| pipeline.code(i).to_string())),
+        text("lost_at_stage", &|o| {
+            o.lost_at.map(|i| pipeline.code(i).to_string())
+        }),
         text("lost_reason", &|o| o.lost_reason.clone()),
     ];
     TypedTable {
@@ -587,7 +588,10 @@ mod tests {
             ]
         );
         let col = |n: &str| &t.columns.iter().find(|c| c.name == n).unwrap().data;
-        assert_eq!(col("budget_min"), &ColumnData::Money(vec![Some(30_000_000), None]));
+        assert_eq!(
+            col("budget_min"),
+            &ColumnData::Money(vec![Some(30_000_000), None])
+        );
         assert_eq!(col("budget").text_at(0), "300000-500000");
         assert_eq!(col("created_date"), &ColumnData::Date(vec![Some(d), None]));
         assert_eq!(col("contact_name").text_at(0), "张*");
