@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{CleanArgs, CleanFormat, LangArg};
 use crate::error::AppError;
-use crate::export::typed::typed_tables;
+use crate::export::typed::{typed_tables, Source};
 use crate::export::{csv, parquet, tables::cleaned_tables, xlsx};
 use crate::pipeline::{load, parse_day};
 use crate::report::i18n::Lang;
@@ -71,6 +71,11 @@ fn target(output: &Path, format: Option<CleanFormat>) -> Result<Target, AppError
     }
 }
 
+/// True for the tables that hold input rows of one kind.
+fn is_input_table(name: &str) -> bool {
+    matches!(name, "followups" | "opportunities" | "complaints")
+}
+
 /// Runs the clean command.
 pub fn run(args: &CleanArgs) -> Result<(), AppError> {
     let as_of = args
@@ -95,33 +100,37 @@ pub fn run(args: &CleanArgs) -> Result<(), AppError> {
         std::fs::create_dir_all(&dir).map_err(|e| AppError::output(&dir, e))?;
     }
     let tables = cleaned_tables(&loaded.ds, &loaded.pipeline, lang, args.mask_pii);
+    let source = Source {
+        ds: &loaded.ds,
+        opps: &loaded.opps,
+        pipeline: &loaded.pipeline,
+        as_of: loaded.as_of,
+        config: &loaded.config,
+    };
     let written = match &target {
         Target::Workbook(p) => {
             xlsx::write_workbook(&tables, p).map_err(|e| AppError::output(p, e))?;
             vec![p.clone()]
         }
         Target::Files(dir, prefix, format) => {
-            let typed = typed_tables(
-                &loaded.ds,
-                &loaded.opps,
-                &loaded.pipeline,
-                &tables,
-                args.mask_pii,
-            );
+            let typed = typed_tables(&source, &tables, args.mask_pii);
             match format {
                 CleanFormat::Parquet => parquet::write_files(&typed, dir, prefix),
-                _ => csv::write_tables(&typed, dir, prefix),
+                // An empty opportunities CSV read back would be an
+                // opportunities table, and customers would stop being
+                // opportunities (metrics.md §1): leave empty inputs out.
+                _ => {
+                    let typed: Vec<_> = typed
+                        .into_iter()
+                        .filter(|t| t.rows() > 0 || !is_input_table(t.name))
+                        .collect();
+                    csv::write_tables(&typed, dir, prefix)
+                }
             }
             .map_err(|e| AppError::output(dir, e))?
         }
         Target::Partitioned(dir) => {
-            let typed = typed_tables(
-                &loaded.ds,
-                &loaded.opps,
-                &loaded.pipeline,
-                &tables,
-                args.mask_pii,
-            );
+            let typed = typed_tables(&source, &tables, args.mask_pii);
             parquet::write_partitioned(&typed, dir).map_err(|e| AppError::output(dir, e))?
         }
     };

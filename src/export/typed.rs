@@ -8,13 +8,15 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crm_core::config::Config;
 use crm_core::dataset::{Dataset, Linked};
+use crm_core::dedup::Customer;
 use crm_core::model::{format_cents, format_number, Record, Value};
 use crm_core::normalize::contact::mask_name;
 use crm_core::normalize::phone::mask_phone;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
-use crm_core::schema::Field;
+use crm_core::schema::{Field, FieldKind};
 
 use super::tables::OutTable;
 
@@ -61,7 +63,13 @@ impl ColumnData {
                 .map(|d| d.format("%Y-%m-%d").to_string())
                 .unwrap_or_default(),
             ColumnData::Timestamp(v) => v[i]
-                .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                .map(|d| {
+                    if d.time() == chrono::NaiveTime::MIN {
+                        d.format("%Y-%m-%d").to_string()
+                    } else {
+                        d.format("%Y-%m-%d %H:%M").to_string()
+                    }
+                })
                 .unwrap_or_default(),
             ColumnData::Bool(v) => v[i]
                 .map(|b| if b { "是" } else { "否" }.to_string())
@@ -105,42 +113,24 @@ enum Kind {
     Money,
     Range,
     Float,
-    Date,
     Timestamp,
-    Bool,
     Industry,
 }
 
-/// The storage kind of one value.
-fn kind_of(v: &Value) -> Kind {
-    match v {
-        Value::Text(_) | Value::Stage(_) | Value::Grade(_) => Kind::Text,
-        Value::Money(_) => Kind::Money,
-        Value::MoneyRange(..) => Kind::Range,
-        Value::Number(_) => Kind::Float,
-        Value::Date(_) => Kind::Date,
-        Value::DateTime(_) => Kind::Timestamp,
-        Value::YesNo(_) => Kind::Bool,
-        Value::Industry(_) => Kind::Industry,
+/// How a field is stored, fixed by its kind in the schema (not by the
+/// values of one run) so a table has the same column types in every run:
+/// dates are timestamps (a time of day is kept where written), amounts exact
+/// decimals, scores and probabilities numbers, industries a text column plus
+/// their codes, everything else text.
+fn field_kind(f: Field) -> Kind {
+    match f.kind() {
+        FieldKind::Date | FieldKind::DateTime => Kind::Timestamp,
+        FieldKind::Amount => Kind::Money,
+        FieldKind::Budget => Kind::Range,
+        FieldKind::Satisfaction | FieldKind::Probability => Kind::Float,
+        FieldKind::Industry => Kind::Industry,
+        _ => Kind::Text,
     }
-}
-
-/// The kind of a field over all rows: the one kind its values share (dates
-/// widen to timestamps when any value has a time), else text.
-fn field_kind(records: &[&Record], f: Field) -> Kind {
-    let mut kind: Option<Kind> = None;
-    for v in records.iter().filter_map(|r| r.values.get(&f)) {
-        let k = kind_of(v);
-        kind = Some(match (kind, k) {
-            (None, k) => k,
-            (Some(a), b) if a == b => a,
-            (Some(Kind::Date), Kind::Timestamp) | (Some(Kind::Timestamp), Kind::Date) => {
-                Kind::Timestamp
-            }
-            _ => return Kind::Text,
-        });
-    }
-    kind.unwrap_or(Kind::Text)
 }
 
 /// Builds the column(s) of one field.
@@ -153,7 +143,7 @@ fn field_columns(
     let values = || records.iter().map(|r| r.values.get(&f));
     let col = |name: String, data: ColumnData| TypedColumn { name, data };
     let id = f.id().to_string();
-    match field_kind(records, f) {
+    match field_kind(f) {
         Kind::Text => {
             let text = values()
                 .map(|v| {
@@ -206,17 +196,6 @@ fn field_columns(
                     .collect(),
             ),
         )],
-        Kind::Date => vec![col(
-            id,
-            ColumnData::Date(
-                values()
-                    .map(|v| match v {
-                        Some(Value::Date(d)) => Some(*d),
-                        _ => None,
-                    })
-                    .collect(),
-            ),
-        )],
         Kind::Timestamp => vec![col(
             id,
             ColumnData::Timestamp(
@@ -224,17 +203,6 @@ fn field_columns(
                     .map(|v| match v {
                         Some(Value::Date(d)) => Some(d.and_time(chrono::NaiveTime::MIN)),
                         Some(Value::DateTime(t)) => Some(*t),
-                        _ => None,
-                    })
-                    .collect(),
-            ),
-        )],
-        Kind::Bool => vec![col(
-            id,
-            ColumnData::Bool(
-                values()
-                    .map(|v| match v {
-                        Some(Value::YesNo(b)) => Some(*b),
                         _ => None,
                     })
                     .collect(),
@@ -250,8 +218,16 @@ fn field_columns(
                         })
                         .collect()
                 };
+            // Industry text that maps to no GB/T 4754 entry is kept as written.
+            let text = values()
+                .map(|v| match v {
+                    Some(Value::Industry(m)) => Some(m.display()),
+                    Some(Value::Text(t)) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect();
             vec![
-                col(id.clone(), ColumnData::Text(part(|m| Some(m.display())))),
+                col(id.clone(), ColumnData::Text(text)),
                 col(
                     format!("{id}_section"),
                     ColumnData::Text(part(|m| Some(m.section.clone()))),
@@ -273,27 +249,56 @@ fn row_month(r: &Record, fields: &[Field]) -> Option<String> {
         .map(|d| d.format("%Y-%m").to_string())
 }
 
-/// Lays out records as typed columns: `customer_key`, the mapped fields
-/// present in any of them (schema order), the source place, then extra
-/// columns in order of first appearance (renamed `x_<header>` if they would
-/// clash with a column already there).
-fn record_table(
+/// The two columns that join a table to its customers: `customer_no`, the
+/// customer's 1-based number in the customers table (input order, unique),
+/// and `customer_key`, its dedup key (schema.md §3; two customers with
+/// different ids can share one). Null when the row links to no customer.
+fn customer_columns(customers: &[Customer], links: &[Option<usize>]) -> [TypedColumn; 2] {
+    [
+        TypedColumn {
+            name: "customer_no".into(),
+            data: ColumnData::Int(links.iter().map(|l| l.map(|i| i as i64 + 1)).collect()),
+        },
+        TypedColumn {
+            name: "customer_key".into(),
+            data: ColumnData::Text(
+                links
+                    .iter()
+                    .map(|l| l.map(|i| customers[i].key.clone()))
+                    .collect(),
+            ),
+        },
+    ]
+}
+
+/// What one record table holds and how it is laid out.
+struct Layout {
+    /// File name part.
     name: &'static str,
-    rows: &[(&Record, Option<&str>)],
-    month_fields: Option<&[Field]>,
+    /// Fields that are columns even when no row has them, so the table has
+    /// the same columns in every run (those the metrics read).
+    always: &'static [Field],
+    /// Fields whose first date gives the row's month partition.
+    month: Option<&'static [Field]>,
+}
+
+/// Lays out records as typed columns: `customer_no` and `customer_key`, the
+/// mapped fields present in any of them or always present (schema order),
+/// the source place, then extra columns in order of first appearance
+/// (renamed `x_<header>` if they would clash with a column already there).
+fn record_table(
+    layout: &Layout,
+    customers: &[Customer],
+    rows: &[(&Record, Option<usize>)],
     pipeline: &Pipeline,
     mask: bool,
 ) -> TypedTable {
     let records: Vec<&Record> = rows.iter().map(|(r, _)| *r).collect();
-    let mut columns = vec![TypedColumn {
-        name: "customer_key".into(),
-        data: ColumnData::Text(rows.iter().map(|(_, k)| k.map(str::to_string)).collect()),
-    }];
-    for f in Field::ALL
-        .iter()
-        .copied()
-        .filter(|f| records.iter().any(|r| r.originals.contains_key(f)))
-    {
+    let links: Vec<Option<usize>> = rows.iter().map(|(_, l)| *l).collect();
+    let mut columns = customer_columns(customers, &links).to_vec();
+    for f in Field::ALL.iter().copied().filter(|f| {
+        layout.always.contains(f) || records.iter().any(|r| r.originals.contains_key(f))
+    }) {
         columns.extend(field_columns(&records, f, pipeline, mask));
     }
     let text =
@@ -338,19 +343,19 @@ fn record_table(
             data: ColumnData::Text(data),
         });
     }
-    let months = month_fields.map(|fs| records.iter().map(|r| row_month(r, fs)).collect());
+    let months = layout
+        .month
+        .map(|fs| records.iter().map(|r| row_month(r, fs)).collect());
     TypedTable {
-        name,
+        name: layout.name,
         columns,
         months,
     }
 }
 
-/// The linked rows of a table with their customer's key.
-fn linked<'a>(ds: &'a Dataset, rows: &'a [Linked]) -> Vec<(&'a Record, Option<&'a str>)> {
-    rows.iter()
-        .map(|l| (&l.record, l.customer.map(|i| ds.customers[i].key.as_str())))
-        .collect()
+/// The linked rows of a table with their customer.
+fn linked(rows: &[Linked]) -> Vec<(&Record, Option<usize>)> {
+    rows.iter().map(|l| (&l.record, l.customer)).collect()
 }
 
 /// The opportunities as the metrics count them (metrics.md §1): one row per
@@ -377,10 +382,9 @@ fn deals(ds: &Dataset, opps: &[Opportunity], pipeline: &Pipeline) -> TypedTable 
         ),
     };
     let known = |s: &str| (s != "未知" && s != "未分配").then(|| s.to_string());
-    let columns = vec![
-        text("customer_key", &|o| {
-            o.customer.map(|i| ds.customers[i].key.clone())
-        }),
+    let links: Vec<Option<usize>> = opps.iter().map(|o| o.customer).collect();
+    let mut columns = customer_columns(&ds.customers, &links).to_vec();
+    columns.extend([
         text("customer_name", &|o| Some(o.customer_name.clone())),
         text("owner", &|o| Some(o.owner.clone())),
         text("source", &|o| known(&o.source)),
@@ -414,7 +418,7 @@ fn deals(ds: &Dataset, opps: &[Opportunity], pipeline: &Pipeline) -> TypedTable 
             o.lost_at.map(|i| pipeline.code(i).to_string())
         }),
         text("lost_reason", &|o| o.lost_reason.clone()),
-    ];
+    ]);
     TypedTable {
         name: "deals",
         columns,
@@ -448,60 +452,138 @@ fn from_text(t: &OutTable, ids: &[&str]) -> TypedTable {
     }
 }
 
-/// Every cleaned table of a run in typed form, in output order: customers,
-/// follow-ups, opportunities and complaints (as read), deals (as counted),
-/// rejected rows, then issues, duplicates and rules from `text` (the
-/// workbook's tables, so the two outputs say the same).
-pub fn typed_tables(
-    ds: &Dataset,
-    opps: &[Opportunity],
-    pipeline: &Pipeline,
-    text: &[OutTable],
-    mask: bool,
-) -> Vec<TypedTable> {
+/// The record tables: customers, follow-ups, opportunities and complaints
+/// as read (each written even when empty, so a lake always has them), and
+/// the rejected rows.
+const LAYOUTS: [Layout; 5] = {
     use Field::*;
-    let customers: Vec<(&Record, Option<&str>)> = ds
+    [
+        Layout {
+            name: "customers",
+            always: &[
+                CustomerId,
+                CustomerName,
+                Industry,
+                Source,
+                Grade,
+                Owner,
+                CreatedDate,
+                FirstContactDate,
+                LastFollowupDate,
+                Stage,
+                ContactName,
+                ContactTitle,
+                Phone,
+                NeedCore,
+                NeedSecondary,
+                NeedTags,
+                Budget,
+            ],
+            month: Some(&[CreatedDate, FirstContactDate, LastFollowupDate]),
+        },
+        Layout {
+            name: "followups",
+            always: &[CustomerId, CustomerName, Owner, FollowupDate, Method, Stage],
+            month: Some(&[FollowupDate]),
+        },
+        Layout {
+            name: "opportunities",
+            always: &[
+                OpportunityId,
+                CustomerId,
+                CustomerName,
+                Owner,
+                Stage,
+                DealAmount,
+                SignedDate,
+            ],
+            month: Some(&[FirstContactDate, CreatedDate, SignedDate, ExpectedCloseDate]),
+        },
+        Layout {
+            name: "complaints",
+            always: &[CustomerName, ComplaintType, ComplaintStatus, ReportedAt],
+            month: Some(&[ReportedAt]),
+        },
+        Layout {
+            name: "rejected",
+            always: &[],
+            month: None,
+        },
+    ]
+};
+
+/// The one-row `run` table: what the tables were cut at and the settings
+/// the metrics used, so SQL over a lake needs no parameters.
+fn run_table(as_of: NaiveDate, ds: &Dataset, config: &Config) -> TypedTable {
+    let int = |name: &str, n: i64| TypedColumn {
+        name: name.into(),
+        data: ColumnData::Int(vec![Some(n)]),
+    };
+    TypedTable {
+        name: "run",
+        columns: vec![
+            TypedColumn {
+                name: "as_of".into(),
+                data: ColumnData::Date(vec![Some(as_of)]),
+            },
+            TypedColumn {
+                name: "tool_version".into(),
+                data: ColumnData::Text(vec![Some(env!("CARGO_PKG_VERSION").into())]),
+            },
+            TypedColumn {
+                name: "opportunity_table".into(),
+                data: ColumnData::Bool(vec![Some(ds.has_opportunity_table)]),
+            },
+            int("allowed_gap_a", config.cadence.a),
+            int("allowed_gap_b", config.cadence.b),
+            int("allowed_gap_c", config.cadence.c),
+            int("allowed_gap_maintenance", config.cadence.maintenance),
+        ],
+        months: None,
+    }
+}
+
+/// What a run's typed tables are made from.
+pub struct Source<'a> {
+    /// The cleaned, linked data.
+    pub ds: &'a Dataset,
+    /// Opportunities as of the as-of date.
+    pub opps: &'a [Opportunity],
+    /// The stage table.
+    pub pipeline: &'a Pipeline,
+    /// The as-of date the opportunities were cut at.
+    pub as_of: NaiveDate,
+    /// The settings used.
+    pub config: &'a Config,
+}
+
+/// Every cleaned table of a run in typed form, in output order: customers,
+/// follow-ups, opportunities and complaints (as read), rejected rows, deals
+/// (as counted), the run, then issues, duplicates and rules from `text` (the
+/// workbook's tables, so the two outputs say the same).
+pub fn typed_tables(src: &Source, text: &[OutTable], mask: bool) -> Vec<TypedTable> {
+    let ds = src.ds;
+    let customers: Vec<(&Record, Option<usize>)> = ds
         .customers
         .iter()
-        .map(|c| (&c.record, Some(c.key.as_str())))
+        .enumerate()
+        .map(|(i, c)| (&c.record, Some(i)))
         .collect();
-    let mut out = vec![record_table(
-        "customers",
-        &customers,
-        Some(&[CreatedDate, FirstContactDate, LastFollowupDate]),
-        pipeline,
-        mask,
-    )];
-    if !ds.followups.is_empty() {
-        out.push(record_table(
-            "followups",
-            &linked(ds, &ds.followups),
-            Some(&[FollowupDate]),
-            pipeline,
-            mask,
-        ));
-    }
-    if !ds.opportunities.is_empty() {
-        out.push(record_table(
-            "opportunities",
-            &linked(ds, &ds.opportunities),
-            Some(&[FirstContactDate, CreatedDate, SignedDate, ExpectedCloseDate]),
-            pipeline,
-            mask,
-        ));
-    }
-    if !ds.complaints.is_empty() {
-        out.push(record_table(
-            "complaints",
-            &linked(ds, &ds.complaints),
-            Some(&[ReportedAt]),
-            pipeline,
-            mask,
-        ));
-    }
-    out.push(deals(ds, opps, pipeline));
-    let rejected: Vec<(&Record, Option<&str>)> = ds.rejected.iter().map(|r| (r, None)).collect();
-    out.push(record_table("rejected", &rejected, None, pipeline, mask));
+    let rejected: Vec<(&Record, Option<usize>)> = ds.rejected.iter().map(|r| (r, None)).collect();
+    let rows = [
+        customers,
+        linked(&ds.followups),
+        linked(&ds.opportunities),
+        linked(&ds.complaints),
+        rejected,
+    ];
+    let mut out: Vec<TypedTable> = LAYOUTS
+        .iter()
+        .zip(&rows)
+        .map(|(layout, rows)| record_table(layout, &ds.customers, rows, src.pipeline, mask))
+        .collect();
+    out.push(deals(ds, src.opps, src.pipeline));
+    out.push(run_table(src.as_of, ds, src.config));
     for t in text {
         let ids: &[&str] = match t.name {
             "issues" => &[
@@ -548,6 +630,12 @@ mod tests {
         r
     }
 
+    const LAYOUT: Layout = Layout {
+        name: "customers",
+        always: &[Field::Owner],
+        month: Some(&[Field::CreatedDate]),
+    };
+
     #[test]
     fn fields_become_typed_columns_named_by_id() {
         let d = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
@@ -562,20 +650,18 @@ mod tests {
         );
         let mut b = record(3, vec![(Field::CustomerName, Value::Text("乙公司".into()))]);
         b.extras.push(("备注".into(), "老客户".into()));
-        let rows = [(&a, Some("甲")), (&b, Some("乙"))];
-        let t = record_table(
-            "customers",
-            &rows,
-            Some(&[Field::CreatedDate]),
-            &Pipeline::default(),
-            true,
-        );
+        b.extras
+            .push(("owner".into(), "clashes with the field id".into()));
+        let rows = [(&a, None), (&b, None)];
+        let t = record_table(&LAYOUT, &[], &rows, &Pipeline::default(), true);
         let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(
             names,
             [
+                "customer_no",
                 "customer_key",
                 "customer_name",
+                "owner",
                 "created_date",
                 "contact_name",
                 "budget",
@@ -584,7 +670,8 @@ mod tests {
                 "source_file",
                 "source_sheet",
                 "source_row",
-                "备注"
+                "备注",
+                "x_owner",
             ]
         );
         let col = |n: &str| &t.columns.iter().find(|c| c.name == n).unwrap().data;
@@ -593,26 +680,49 @@ mod tests {
             &ColumnData::Money(vec![Some(30_000_000), None])
         );
         assert_eq!(col("budget").text_at(0), "300000-500000");
-        assert_eq!(col("created_date"), &ColumnData::Date(vec![Some(d), None]));
+        assert_eq!(
+            col("created_date"),
+            &ColumnData::Timestamp(vec![Some(d.and_time(chrono::NaiveTime::MIN)), None])
+        );
+        assert_eq!(col("created_date").text_at(0), "2024-03-05");
+        assert_eq!(
+            col("owner"),
+            &ColumnData::Text(vec![None, None]),
+            "always present"
+        );
         assert_eq!(col("contact_name").text_at(0), "张*");
         assert_eq!(col("source_row"), &ColumnData::Int(vec![Some(2), Some(3)]));
         assert_eq!(col("备注").text_at(1), "老客户");
+        assert_eq!(col("customer_no"), &ColumnData::Int(vec![None, None]));
         assert_eq!(t.months, Some(vec![Some("2024-03".into()), None]));
     }
 
     #[test]
-    fn mixed_kinds_fall_back_to_text_and_dates_widen_to_timestamps() {
+    fn column_types_follow_the_schema_not_the_values() {
         let d = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
         let t = d.and_hms_opt(14, 30, 0).unwrap();
-        let a = record(2, vec![(Field::FollowupDate, Value::Date(d))]);
-        let b = record(3, vec![(Field::FollowupDate, Value::DateTime(t))]);
-        let c = record(4, vec![(Field::Summary, Value::Text("x".into()))]);
-        let d2 = record(5, vec![(Field::Summary, Value::Number(1.0))]);
-        let refs = [&a, &b];
-        assert_eq!(field_kind(&refs, Field::FollowupDate), Kind::Timestamp);
-        assert_eq!(field_kind(&[&c, &d2], Field::Summary), Kind::Text);
-        let cols = field_columns(&refs, Field::FollowupDate, &Pipeline::default(), false);
-        assert_eq!(cols[0].data.text_at(0), "2024-03-05 00:00");
-        assert_eq!(cols[0].data.text_at(1), "2024-03-05 14:30");
+        let a = record(2, vec![(Field::FollowupDate, Value::DateTime(t))]);
+        let b = record(3, vec![(Field::FollowupDate, Value::Date(d))]);
+        let cols = field_columns(&[&a, &b], Field::FollowupDate, &Pipeline::default(), false);
+        assert_eq!(
+            cols[0].data.text_at(0),
+            "2024-03-05 14:30",
+            "the time is kept"
+        );
+        assert_eq!(cols[0].data.text_at(1), "2024-03-05");
+        // An industry that maps to nothing keeps its text; the codes stay columns.
+        let m = crm_core::normalize::industry::map_industry("软件").unwrap();
+        let c = record(
+            4,
+            vec![(Field::Industry, Value::Industry(std::sync::Arc::new(m)))],
+        );
+        let e = record(5, vec![(Field::Industry, Value::Text("元宇宙".into()))]);
+        let cols = field_columns(&[&c, &e], Field::Industry, &Pipeline::default(), false);
+        let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["industry", "industry_section", "industry_division"]);
+        assert_eq!(cols[0].data.text_at(1), "元宇宙");
+        assert_eq!(cols[1].data.text_at(0), "I");
+        assert_eq!(cols[1].data.text_at(1), "");
+        assert_eq!(cols[2].data.text_at(0), "65");
     }
 }
