@@ -500,3 +500,36 @@ fn need_keywords_are_mined_apart_from_phrase_counts() {
         vec!["CRM系统", "希望上线CRM系统做客户管理", "需要数据分析和报表"]
     );
 }
+
+#[test]
+fn without_an_opportunities_table_a_lost_customer_is_not_tracked_even_if_it_starts_later() {
+    // metrics.md §4: without an opportunities table the customer's own stage
+    // gives its state. 乙 is lost but first contacted after the as-of date,
+    // so its opportunity is not counted (§0); it is still lost, not tracked.
+    // 甲 (A, last touch 06-01, 29 days before the as-of date) is tracked and
+    // overdue; 丙 (C, 06-20) is tracked and on time.
+    let wd = Workdir::new();
+    std::fs::create_dir_all(wd.join("in")).unwrap();
+    std::fs::write(
+        wd.join("in/customers.csv"),
+        "企业名称,客户分级,负责销售,跟进状态,首次接触时间\n甲公司,A,王磊,需求分析,2024-06-01\n乙公司,B,王磊,流失,2024-08-01\n丙公司,C,李娜,线索,2024-06-20\n",
+    )
+    .unwrap();
+    wd.run_ok(&[
+        "report",
+        "in",
+        "-o",
+        "out",
+        "--as-of",
+        "2024-06-30",
+        "--quiet",
+    ]);
+    let s = wd.json("out/summary.json");
+    assert_eq!(s["cadence"]["tracked"], 2);
+    assert_eq!(s["cadence"]["overdue"], 1);
+    assert_eq!(s["cadence"]["overdue_list"][0]["customer"], "甲公司");
+    assert_eq!(
+        s["funnel"]["lost"], 0,
+        "乙's opportunity starts after the as-of date"
+    );
+}

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use crm_core::config::Config;
 use crm_core::dataset::Dataset;
 use crm_core::normalize::stage::Pipeline;
-use crm_core::opportunity::{Opportunity, UNASSIGNED};
+use crm_core::opportunity::{current_stage, Opportunity, UNASSIGNED};
 use crm_core::schema::Field;
 
 use super::frames::{int_at, ratio, str_at};
@@ -44,16 +44,28 @@ pub fn customer_cadence(
 ) -> Vec<CustomerCadence> {
     let won = pipeline.won();
     let lost = pipeline.lost();
-    // Per customer: (any opportunity, all lost, any won, any open).
+    // Per customer: (all lost, any won, any open), from its opportunities —
+    // or, without an opportunities table, from its own stage, even when its
+    // opportunity starts after the as-of date and is not counted (§4).
     let mut state: HashMap<usize, (bool, bool, bool)> = HashMap::new();
-    for o in opps {
-        let Some(c) = o.customer else { continue };
+    let mut add = |c: usize, current: Option<usize>| {
         let e = state.entry(c).or_insert((true, false, false));
-        let is_lost = o.current.is_some() && o.current == lost;
-        let is_won = o.current == Some(won);
+        let is_lost = current.is_some() && current == lost;
+        let is_won = current == Some(won);
         e.0 &= is_lost;
         e.1 |= is_won;
         e.2 |= !is_lost && !is_won;
+    };
+    if ds.has_opportunity_table {
+        for o in opps {
+            if let Some(c) = o.customer {
+                add(c, o.current);
+            }
+        }
+    } else {
+        for (i, c) in ds.customers.iter().enumerate() {
+            add(i, current_stage(&c.record, pipeline).0);
+        }
     }
     let mut touches: HashMap<usize, NaiveDate> = HashMap::new();
     for f in &ds.followups {

@@ -173,8 +173,8 @@ fn text_of(v: Option<&Value>) -> Option<String> {
     }
 }
 
-/// Current stage and lost-at stage, honouring a Pipedrive-style status.
-fn current_stage(r: &Record, pipeline: &Pipeline) -> (Option<usize>, Option<usize>) {
+/// Current stage and lost-at stage of a row, honouring a Pipedrive-style status.
+pub fn current_stage(r: &Record, pipeline: &Pipeline) -> (Option<usize>, Option<usize>) {
     let stage = r.stage(Field::Stage);
     let lost_at = r.stage(Field::LostAtStage);
     match r.values.get(&Field::DealStatus) {
