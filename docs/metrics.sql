@@ -12,37 +12,49 @@
 --   scripts/check_metrics_sql.py runs every view below and compares it with
 --   the summary.json of `crm-report report` on the same input and as-of date.
 --
--- The lake (written by `crm-report clean INPUTS -o LAKE --format parquet --as-of D`)
+-- The lake (written by `crm-report clean INPUTS -o LAKE --format parquet [--as-of D]`)
 --   LAKE/<table>/month=YYYY-MM/part-0.parquet   (month=unknown: no date)
 --   LAKE/<table>/part-0.parquet                 (unpartitioned tables)
---   Tables read here: customers, followups, deals (duplicates for one count).
---   `deals` is already "as of" the --as-of date given to `clean`
---   (metrics.md §0: opportunities starting after it are left out).
+--   Tables read here:
+--     run        one row: as_of (the date `deals` was cut at, given or
+--                inferred as `report` infers it), opportunity_table (an
+--                opportunities table was read) and the cadence gaps
+--                allowed_gap_a / _b / _c / _maintenance of the config;
+--     customers  one row per customer after dedup; customer_no is its
+--                1-based number in input order;
+--     followups  customer_no = the customer it is linked to (NULL: none);
+--     deals      one row per opportunity as counted as of run.as_of
+--                (metrics.md §0: those starting after it are left out),
+--                customer_no as linked by the tool;
+--     duplicates one row per merged customer row (one count).
+--   Every table is written by every run (an empty one as a zero-row
+--   month=unknown file) with a fixed set of columns; all joins here are on
+--   customer_no, so nothing is re-linked in SQL.
 --
--- Parameters (two DuckDB variables, set BEFORE reading this file)
---   lake   directory of the lake (default 'lake', relative to the working dir)
---   as_of  the as-of date; it MUST be the --as-of given to `clean`, because
---          the deals table was cut at that date. Required: every view that
---          needs it raises an error when it is not set.
+-- Parameters
+--   One DuckDB variable, `lake`: the lake directory (default 'lake',
+--   relative to the working directory). Everything else comes from `run`.
 --
---     duckdb -c "SET VARIABLE lake = '/data/lake';
---                SET VARIABLE as_of = DATE '2026-10-31';
---                .read docs/metrics.sql
---                SELECT * FROM metric_funnel;"
+--     duckdb <<'EOF'
+--     SET VARIABLE lake = '/data/lake';
+--     .read docs/metrics.sql
+--     SELECT * FROM metric_funnel;
+--     EOF
 --
 --   or from Python: con.execute("SET VARIABLE lake = ?", [dir]);
---   con.execute("SET VARIABLE as_of = ?", [date]); con.execute(open(...).read()).
---   Views bind the variables when they are queried, so changing a variable
---   and re-querying re-reads the new lake / date.
+--   con.execute(open("docs/metrics.sql").read()).
+--   Views bind the variable when they are queried, so changing it and
+--   re-querying reads the new lake.
 --
 -- Porting (Spark SQL, Trino, ...)
---   * Replace the four `lake_*` views by tables over the same directories
---     (Hive-partitioned by `month`) and the `params` view by a one-row
---     literal. A declared table schema also makes the "column guards" below
---     unnecessary: a column absent from a file reads as NULL there.
+--   * Replace the `lake_*` views by tables over the same directories
+--     (Hive-partitioned by `month`, except run and duplicates). Declare
+--     `deal_status` on customers (VARCHAR) if the engine does not read an
+--     absent column as NULL: it is the one column used here that a lake
+--     holds only when some input had it (the guard on lake_customers).
 --   * DuckDB-only bits, with their usual equivalents:
 --       read_parquet(...)/getvariable(...)/error(...)  -> table DDL, literals
---       UNION ALL BY NAME (column guards)              -> declared schema
+--       UNION ALL BY NAME (the column guard)           -> declared schema
 --       regexp_split_to_array + UNNEST ... WITH ORDINALITY
 --           Trino: CROSS JOIN UNNEST(regexp_split(s, re)) WITH ORDINALITY
 --           Spark: LATERAL VIEW posexplode(split(s, re))
@@ -56,195 +68,127 @@
 --
 -- Not covered (and why)
 --   * --period figures (cohorts, activity): only the no-period report.
---   * Config-dependent parts use the defaults of metrics.md: the five
---     default stages (view `stages`), cadence gaps A 7 / B 14 / C 30 /
---     maintenance 90 days, and NO need synonyms (config `need_synonyms` is
---     not applied by top needs here). A team with a custom config edits the
---     `stages` view and the cadence gaps below, and maps synonyms itself.
+--   * Two config-dependent parts are not in the lake and use the defaults
+--     of metrics.md: the pipeline (view `stages`: the five default stages
+--     and lost, with their labels) and need synonyms (NOT applied by top
+--     needs here). A team with a custom pipeline edits `stages`, and maps
+--     its synonyms itself. (The cadence gaps come from `run`.)
 --   * Roster reps with no records (metrics.md §6) are not listed: the
 --     roster is not part of the lake.
 --   * Everything else of summary.json (forecast, targets, grades, to-dos,
 --     satisfaction, complaints, monthly, weekly, collections, keywords).
---
--- Known limits of the lake layout, and how the SQL copes
---   * Columns exist only when some input row had them, so the lake_* views
---     add every column used here as a typed NULL when absent (column guards).
---   * `customer_key` is NOT unique in customers: two rows with the same name
---     key but different non-empty customer_ids are two customers
---     (schema.md §3, possible_duplicate). Follow-ups are therefore linked to
---     customers as the tool does: by customer_id when it matches a customer
---     with that key, else to the first customer (input order) with the key.
---     Deals carry no customer_id: a deal whose key is shared goes to the
---     customer of that key with exactly its customer_name, else to the first
---     one. This is exact without an opportunities table unless two such
---     customers also have identical names; with one, it can differ from the
---     tool when an opportunity row names a later customer of a shared key.
---   * "Input order" of customers (first-seen need form, first customer of a
---     key) is approximated by (source_file, source_sheet, source_row):
---     files are in the tool's order (byte order of the path), but sheets of
---     one workbook compare by name here, not in workbook order.
---   * The followups directory must exist (clean writes it only when some
---     follow-up was read); the deals directory exists whenever any
---     opportunity is counted.
 -- =====================================================================
 
 
 -- ---------------------------------------------------------------------
--- Parameters
+-- The lake tables
 -- ---------------------------------------------------------------------
-CREATE OR REPLACE VIEW params AS
-SELECT CASE
-         WHEN getvariable('as_of') IS NULL
-           THEN error('metrics.sql: SET VARIABLE as_of = DATE ''YYYY-MM-DD'' (the --as-of given to clean) before querying')
-         ELSE CAST(getvariable('as_of') AS DATE)
-       END AS as_of;
+CREATE OR REPLACE VIEW lake_run AS
+SELECT * FROM read_parquet(coalesce(getvariable('lake'), 'lake') || '/run/*.parquet');
 
-
--- ---------------------------------------------------------------------
--- The lake tables, with column guards: `UNION ALL BY NAME` with an empty,
--- typed row set adds every column used below as NULL when no input had it.
--- ---------------------------------------------------------------------
+-- Column guard: deal_status (Pipedrive-style won/lost/open, schema.md) is
+-- written only when some input had it; `UNION ALL BY NAME` with an empty,
+-- typed row set adds it as NULL otherwise. Every other column used below
+-- is always written.
 CREATE OR REPLACE VIEW lake_customers AS
 SELECT * FROM read_parquet(coalesce(getvariable('lake'), 'lake') || '/customers/**/*.parquet',
                            hive_partitioning = true, union_by_name = true)
 UNION ALL BY NAME
-SELECT CAST(NULL AS VARCHAR)   AS customer_key,
-       CAST(NULL AS VARCHAR)   AS customer_id,
-       CAST(NULL AS VARCHAR)   AS customer_name,
-       CAST(NULL AS VARCHAR)   AS industry,
-       CAST(NULL AS VARCHAR)   AS source,
-       CAST(NULL AS VARCHAR)   AS grade,
-       CAST(NULL AS VARCHAR)   AS owner,
-       CAST(NULL AS TIMESTAMP) AS created_date,
-       CAST(NULL AS TIMESTAMP) AS first_contact_date,
-       CAST(NULL AS TIMESTAMP) AS last_followup_date,
-       CAST(NULL AS VARCHAR)   AS stage,
-       CAST(NULL AS VARCHAR)   AS contact_name,
-       CAST(NULL AS VARCHAR)   AS contact_title,
-       CAST(NULL AS VARCHAR)   AS phone,
-       CAST(NULL AS VARCHAR)   AS need_core,
-       CAST(NULL AS VARCHAR)   AS need_secondary,
-       CAST(NULL AS VARCHAR)   AS need_tags,
-       CAST(NULL AS VARCHAR)   AS budget,
-       CAST(NULL AS VARCHAR)   AS source_file,
-       CAST(NULL AS VARCHAR)   AS source_sheet,
-       CAST(NULL AS BIGINT)    AS source_row
+SELECT CAST(NULL AS VARCHAR) AS deal_status
 WHERE 1 = 0;
 
 CREATE OR REPLACE VIEW lake_followups AS
 SELECT * FROM read_parquet(coalesce(getvariable('lake'), 'lake') || '/followups/**/*.parquet',
-                           hive_partitioning = true, union_by_name = true)
-UNION ALL BY NAME
-SELECT CAST(NULL AS VARCHAR)   AS customer_key,
-       CAST(NULL AS VARCHAR)   AS customer_id,
-       CAST(NULL AS VARCHAR)   AS owner,
-       CAST(NULL AS TIMESTAMP) AS followup_date
-WHERE 1 = 0;
+                           hive_partitioning = true, union_by_name = true);
 
--- deals always has all its columns (one row per opportunity as counted, §1).
 CREATE OR REPLACE VIEW lake_deals AS
 SELECT * FROM read_parquet(coalesce(getvariable('lake'), 'lake') || '/deals/**/*.parquet',
                            hive_partitioning = true, union_by_name = true);
 
 CREATE OR REPLACE VIEW lake_duplicates AS
-SELECT * FROM read_parquet(coalesce(getvariable('lake'), 'lake') || '/duplicates/**/*.parquet',
-                           hive_partitioning = true, union_by_name = true);
+SELECT * FROM read_parquet(coalesce(getvariable('lake'), 'lake') || '/duplicates/*.parquet');
+
+
+-- ---------------------------------------------------------------------
+-- Parameters of the run (one row; an error when `run` is not one row).
+-- ---------------------------------------------------------------------
+CREATE OR REPLACE VIEW params AS
+SELECT CASE WHEN k.n = 1 THEN r.as_of
+            ELSE error('metrics.sql: LAKE/run must hold exactly one row (write the lake with crm-report clean --format parquet)')
+       END                         AS as_of,
+       r.opportunity_table,
+       r.allowed_gap_a             AS gap_a,
+       r.allowed_gap_b             AS gap_b,
+       r.allowed_gap_c             AS gap_c,
+       r.allowed_gap_maintenance   AS gap_maintenance
+FROM (SELECT COUNT(*) AS n FROM lake_run) k
+LEFT JOIN lake_run r ON k.n = 1;
 
 
 -- ---------------------------------------------------------------------
 -- The default pipeline (metrics.md §1). Edit for a custom config pipeline.
+--   stage_order: funnel order (NULL: not a funnel stage); code: as in
+--   deals.stage; label: as in customers.stage; outcome: which is won and
+--   which is lost (used for a customer's own stage, §4).
 -- ---------------------------------------------------------------------
 CREATE OR REPLACE VIEW stages AS
 SELECT * FROM (VALUES
-  (1, 'lead',        '线索'),
-  (2, 'qualify',     '需求分析'),
-  (3, 'proposal',    '方案沟通'),
-  (4, 'negotiation', '商务谈判'),
-  (5, 'won',         '成交')
-) AS s(stage_order, code, label);
+  (1,    'lead',        '线索',     CAST(NULL AS VARCHAR)),
+  (2,    'qualify',     '需求分析', NULL),
+  (3,    'proposal',    '方案沟通', NULL),
+  (4,    'negotiation', '商务谈判', NULL),
+  (5,    'won',         '成交',     'won'),
+  (NULL, 'lost',        '流失',     'lost')
+) AS s(stage_order, code, label, outcome);
 
 
 -- ---------------------------------------------------------------------
 -- Shared building blocks
 -- ---------------------------------------------------------------------
 
--- Customers with their input-order number and dates as calendar dates
+-- Customers (customer_no = input order) with dates as calendar dates
 -- (metrics.md §0 and §4 compare days; times of day are ignored).
 CREATE OR REPLACE VIEW customer_rows AS
-SELECT ROW_NUMBER() OVER (ORDER BY source_file, source_sheet, source_row) AS customer_no,
-       customer_key,
-       customer_id,
-       customer_name,
-       COALESCE(NULLIF(owner, ''), '未分配')  AS owner_key,
-       grade,
-       CAST(first_contact_date AS DATE)      AS first_contact_day,
-       CAST(created_date AS DATE)            AS created_day,
-       CAST(last_followup_date AS DATE)      AS last_followup_day,
-       need_tags, need_core, need_secondary,
+SELECT c.customer_no,
+       c.customer_id,
+       c.customer_name,
+       COALESCE(NULLIF(c.owner, ''), '未分配')  AS owner_key,
+       c.grade,
+       CAST(c.first_contact_date AS DATE)      AS first_contact_day,
+       CAST(c.created_date AS DATE)            AS created_day,
+       CAST(c.last_followup_date AS DATE)      AS last_followup_day,
+       c.need_tags, c.need_core, c.need_secondary,
+       -- the customer's own current stage as won / lost / NULL (open or
+       -- unknown): a deal_status of won or lost decides (metrics.md §1),
+       -- else its stage.
+       CASE WHEN c.deal_status IN ('won', 'lost') THEN c.deal_status
+            ELSE s.outcome END               AS own_outcome,
        -- completeness fields (§6): filled = non-empty after normalization
-         (CASE WHEN customer_name IS NOT NULL AND CAST(customer_name AS VARCHAR) <> '' THEN 1 ELSE 0 END)
-       + (CASE WHEN industry      IS NOT NULL AND CAST(industry      AS VARCHAR) <> '' THEN 1 ELSE 0 END)
-       + (CASE WHEN source        IS NOT NULL AND CAST(source        AS VARCHAR) <> '' THEN 1 ELSE 0 END)
-       + (CASE WHEN contact_name  IS NOT NULL AND CAST(contact_name  AS VARCHAR) <> '' THEN 1 ELSE 0 END)
-       + (CASE WHEN contact_title IS NOT NULL AND CAST(contact_title AS VARCHAR) <> '' THEN 1 ELSE 0 END)
-       + (CASE WHEN phone         IS NOT NULL AND CAST(phone         AS VARCHAR) <> '' THEN 1 ELSE 0 END)
-       + (CASE WHEN need_core     IS NOT NULL AND CAST(need_core     AS VARCHAR) <> '' THEN 1 ELSE 0 END)
-       + (CASE WHEN budget        IS NOT NULL AND CAST(budget        AS VARCHAR) <> '' THEN 1 ELSE 0 END)
-       + (CASE WHEN grade         IS NOT NULL AND CAST(grade         AS VARCHAR) <> '' THEN 1 ELSE 0 END)
-       + (CASE WHEN stage         IS NOT NULL AND CAST(stage         AS VARCHAR) <> '' THEN 1 ELSE 0 END)
+         (CASE WHEN c.customer_name <> '' THEN 1 ELSE 0 END)
+       + (CASE WHEN c.industry      <> '' THEN 1 ELSE 0 END)
+       + (CASE WHEN c.source        <> '' THEN 1 ELSE 0 END)
+       + (CASE WHEN c.contact_name  <> '' THEN 1 ELSE 0 END)
+       + (CASE WHEN c.contact_title <> '' THEN 1 ELSE 0 END)
+       + (CASE WHEN c.phone         <> '' THEN 1 ELSE 0 END)
+       + (CASE WHEN c.need_core     <> '' THEN 1 ELSE 0 END)
+       + (CASE WHEN c.budget        <> '' THEN 1 ELSE 0 END)
+       + (CASE WHEN c.grade         <> '' THEN 1 ELSE 0 END)
+       + (CASE WHEN c.stage         <> '' THEN 1 ELSE 0 END)
          AS filled_fields
-FROM lake_customers;
+FROM lake_customers c
+LEFT JOIN stages s ON s.label = c.stage;
 
--- Follow-up -> customer (metrics.md §4 last point): by customer_id when it
--- matches a customer, else the first customer with the name's key. The
--- follow-up's customer_key already is its customer's key; the id picks
--- among customers sharing that key.
-CREATE OR REPLACE VIEW followup_customer AS
-SELECT customer_key, customer_id, customer_no
-FROM (
-  SELECT f.customer_key, f.customer_id, c.customer_no,
-         ROW_NUMBER() OVER (
-           PARTITION BY f.customer_key, f.customer_id
-           ORDER BY CASE WHEN c.customer_id = f.customer_id THEN 0 ELSE 1 END, c.customer_no
-         ) AS rn
-  FROM (SELECT DISTINCT customer_key, customer_id FROM lake_followups
-        WHERE customer_key IS NOT NULL) f
-  JOIN customer_rows c ON c.customer_key = f.customer_key
-) x
-WHERE rn = 1;
-
+-- Follow-ups with their customer (customer_no as the tool linked it).
 CREATE OR REPLACE VIEW followup_rows AS
-SELECT f.customer_key,
-       m.customer_no,
-       NULLIF(f.owner, '')           AS own_owner,
-       CAST(f.followup_date AS DATE) AS followup_day
-FROM lake_followups f
-LEFT JOIN followup_customer m
-  ON  m.customer_key = f.customer_key
-  AND COALESCE(m.customer_id, '') = COALESCE(f.customer_id, '');
-
--- Deal -> customer (for cadence states): the customer of the deal's key
--- with exactly its name, else the first customer of the key (see the
--- limits in the header).
-CREATE OR REPLACE VIEW deal_customer AS
-SELECT customer_key, customer_name, customer_no
-FROM (
-  SELECT d.customer_key, d.customer_name, c.customer_no,
-         ROW_NUMBER() OVER (
-           PARTITION BY d.customer_key, d.customer_name
-           ORDER BY CASE WHEN c.customer_name = d.customer_name THEN 0 ELSE 1 END, c.customer_no
-         ) AS rn
-  FROM (SELECT DISTINCT customer_key, customer_name FROM lake_deals
-        WHERE customer_key IS NOT NULL) d
-  JOIN customer_rows c ON c.customer_key = d.customer_key
-) x
-WHERE rn = 1;
+SELECT customer_no,
+       NULLIF(owner, '')           AS own_owner,
+       CAST(followup_date AS DATE) AS followup_day
+FROM lake_followups;
 
 -- Opportunities as the funnel counts them (§1), with breakdown keys
 -- (`未知` for an empty or unmapped value, §11) and cycle days (§2).
 CREATE OR REPLACE VIEW deal_rows AS
 SELECT d.*,
-       m.customer_no,
        (d.furthest_order IS NOT NULL)            AS known_stage,
        COALESCE(d.source, '未知')                 AS source_key,
        COALESCE(d.industry_section, '未知')       AS industry_key,
@@ -253,10 +197,7 @@ SELECT d.*,
        CASE WHEN d.won AND d.start_date IS NOT NULL AND d.signed_date IS NOT NULL
                  AND date_diff('day', d.start_date, d.signed_date) >= 0
             THEN date_diff('day', d.start_date, d.signed_date) END AS cycle_days
-FROM lake_deals d
-LEFT JOIN deal_customer m
-  ON  m.customer_key = d.customer_key
-  AND COALESCE(m.customer_name, '') = COALESCE(d.customer_name, '');
+FROM lake_deals d;
 
 
 -- =====================================================================
@@ -279,9 +220,11 @@ SELECT (SELECT COUNT(*) FROM lake_customers)  AS total,
 CREATE OR REPLACE VIEW metric_funnel_stages AS
 WITH counts AS (
   SELECT s.stage_order, s.code, s.label,
-         SUM(CASE WHEN d.known_stage AND d.furthest_order >= s.stage_order THEN 1 ELSE 0 END) AS reached,
-         SUM(CASE WHEN d.known_stage AND d.stage_order = s.stage_order THEN 1 ELSE 0 END)     AS current
-  FROM stages s CROSS JOIN deal_rows d
+         COUNT(CASE WHEN d.known_stage AND d.furthest_order >= s.stage_order THEN 1 END) AS reached,
+         COUNT(CASE WHEN d.known_stage AND d.stage_order = s.stage_order THEN 1 END)     AS current
+  FROM stages s
+  LEFT JOIN deal_rows d ON d.known_stage      -- keeps every stage with no deals
+  WHERE s.stage_order IS NOT NULL             -- funnel stages only (not lost)
   GROUP BY s.stage_order, s.code, s.label
 )
 SELECT stage_order, code, label, current, reached,
@@ -299,14 +242,14 @@ FROM counts;
 CREATE OR REPLACE VIEW metric_funnel AS
 WITH t AS (
   SELECT COUNT(*)                                                          AS opportunities_all,
-         SUM(CASE WHEN known_stage THEN 1 ELSE 0 END)                      AS known,
-         SUM(CASE WHEN known_stage AND won  THEN 1 ELSE 0 END)             AS won,
-         SUM(CASE WHEN known_stage AND lost THEN 1 ELSE 0 END)             AS lost,
-         SUM(CASE WHEN known_stage AND furthest_order >= 1 THEN 1 ELSE 0 END) AS reached_1,
+         COUNT(CASE WHEN known_stage THEN 1 END)                      AS known,
+         COUNT(CASE WHEN known_stage AND won  THEN 1 END)             AS won,
+         COUNT(CASE WHEN known_stage AND lost THEN 1 END)             AS lost,
+         COUNT(CASE WHEN known_stage AND furthest_order >= 1 THEN 1 END) AS reached_1,
          COALESCE(SUM(CASE WHEN known_stage AND won  THEN deal_amount END), 0) AS won_amount,
          COALESCE(SUM(CASE WHEN known_stage AND lost THEN deal_amount END), 0) AS lost_amount,
          COALESCE(SUM(CASE WHEN known_stage AND NOT won AND NOT lost THEN deal_amount END), 0) AS open_amount,
-         SUM(CASE WHEN known_stage AND won AND deal_amount > 0 THEN 1 ELSE 0 END) AS won_with_amount
+         COUNT(CASE WHEN known_stage AND won AND deal_amount > 0 THEN 1 END) AS won_with_amount
   FROM deal_rows
 )
 SELECT known                                           AS opportunities,
@@ -338,9 +281,9 @@ WITH keyed AS (
 ), g AS (
   SELECT dimension, key,
          COUNT(*)                                       AS opportunities,
-         SUM(CASE WHEN won  THEN 1 ELSE 0 END)          AS won,
-         SUM(CASE WHEN lost THEN 1 ELSE 0 END)          AS lost,
-         SUM(CASE WHEN furthest_order >= 1 THEN 1 ELSE 0 END) AS reached_1,
+         COUNT(CASE WHEN won  THEN 1 END)          AS won,
+         COUNT(CASE WHEN lost THEN 1 END)          AS lost,
+         COUNT(CASE WHEN furthest_order >= 1 THEN 1 END) AS reached_1,
          COALESCE(SUM(CASE WHEN won THEN deal_amount END), 0) AS won_amount
   FROM keyed
   GROUP BY dimension, key
@@ -444,8 +387,13 @@ JOIN shown s ON s.need_key = c.need_key;
 --   state: lost when all its opportunities are lost (not tracked);
 --   maintenance when it has a won one and no open one (unknown stage counts
 --   as open); otherwise active — also a customer with no opportunity.
---   allowed gap: maintenance 90; active by grade A 7, B 14, else 30 (an
---   ungraded customer is counted under C). [config defaults]
+--   "Its opportunities" are the counted ones (deals, linked by customer_no)
+--   when the input had an opportunities table (run.opportunity_table);
+--   without one, the customer is its own opportunity and its own current
+--   stage decides (own_outcome: won, lost, else open) — also when its
+--   opportunity starts after the as-of date and is not in deals.
+--   allowed gap: from run — maintenance allowed_gap_maintenance; active by
+--   grade allowed_gap_a / _b / _c (an ungraded customer is counted under C).
 --   start date: first_contact_date, else created_date, else its earliest
 --   follow-up (<= as-of), else the earliest start of its opportunities.
 --   last touch: latest of its follow-up dates, its last_followup_date and
@@ -460,13 +408,26 @@ WITH fu AS (
   FROM followup_rows f, params p
   WHERE f.customer_no IS NOT NULL AND f.followup_day <= p.as_of
   GROUP BY f.customer_no
+), outcomes AS (
+  -- one row per opportunity of a customer: won / lost / NULL (open)
+  SELECT d.customer_no,
+         CASE WHEN d.won THEN 'won' WHEN d.lost THEN 'lost' END AS outcome
+  FROM deal_rows d, params p
+  WHERE p.opportunity_table AND d.customer_no IS NOT NULL
+  UNION ALL
+  SELECT r.customer_no, r.own_outcome
+  FROM customer_rows r, params p
+  WHERE NOT p.opportunity_table
 ), st AS (
   SELECT customer_no,
-         COUNT(*)                                              AS n_deals,
-         SUM(CASE WHEN lost THEN 1 ELSE 0 END)                 AS n_lost,
-         SUM(CASE WHEN won  THEN 1 ELSE 0 END)                 AS n_won,
-         SUM(CASE WHEN NOT won AND NOT lost THEN 1 ELSE 0 END) AS n_open,
-         MIN(start_date)                                       AS first_deal_start
+         COUNT(*)                                       AS n_deals,
+         COUNT(CASE WHEN outcome = 'lost' THEN 1 END)   AS n_lost,
+         COUNT(CASE WHEN outcome = 'won'  THEN 1 END)   AS n_won,
+         COUNT(CASE WHEN outcome IS NULL  THEN 1 END)   AS n_open
+  FROM outcomes
+  GROUP BY customer_no
+), ds AS (
+  SELECT customer_no, MIN(start_date) AS first_deal_start
   FROM deal_rows
   WHERE customer_no IS NOT NULL
   GROUP BY customer_no
@@ -479,11 +440,12 @@ WITH fu AS (
               WHEN st.n_won > 0 AND st.n_open = 0          THEN 'maintenance'
               ELSE 'active' END                        AS state,
          r.last_followup_day,
-         COALESCE(r.first_contact_day, r.created_day, fu.first_followup, st.first_deal_start) AS start_day,
+         COALESCE(r.first_contact_day, r.created_day, fu.first_followup, ds.first_deal_start) AS start_day,
          fu.last_followup
   FROM customer_rows r
   LEFT JOIN fu ON fu.customer_no = r.customer_no
   LEFT JOIN st ON st.customer_no = r.customer_no
+  LEFT JOIN ds ON ds.customer_no = r.customer_no
 ), touches AS (
   SELECT customer_no, last_followup     AS touch FROM c
   UNION ALL
@@ -498,10 +460,10 @@ WITH fu AS (
 ), gapped AS (
   SELECT c.customer_no, c.customer, c.owner, c.grade, c.state,
          lt.last_touch,
-         CASE WHEN c.state = 'maintenance' THEN 90
-              WHEN c.grade = 'A' THEN 7
-              WHEN c.grade = 'B' THEN 14
-              ELSE 30 END AS allowed_gap,
+         CASE WHEN c.state = 'maintenance' THEN p.gap_maintenance
+              WHEN c.grade = 'A' THEN p.gap_a
+              WHEN c.grade = 'B' THEN p.gap_b
+              ELSE p.gap_c END AS allowed_gap,
          date_diff('day', lt.last_touch, p.as_of) AS days_since
   FROM c
   CROSS JOIN params p
@@ -516,25 +478,25 @@ FROM gapped;
 -- metrics.md §4: compliance = (tracked − overdue) / tracked.
 CREATE OR REPLACE VIEW metric_cadence AS
 SELECT COUNT(*)                                                      AS tracked,
-       SUM(CASE WHEN overdue THEN 1 ELSE 0 END)                      AS overdue,
-       CAST(COUNT(*) - SUM(CASE WHEN overdue THEN 1 ELSE 0 END) AS DOUBLE)
+       COUNT(CASE WHEN overdue THEN 1 END)                      AS overdue,
+       CAST(COUNT(*) - COUNT(CASE WHEN overdue THEN 1 END) AS DOUBLE)
          / NULLIF(COUNT(*), 0)                                       AS compliance,
-       SUM(CASE WHEN last_touch IS NULL THEN 1 ELSE 0 END)           AS undated
+       COUNT(CASE WHEN last_touch IS NULL THEN 1 END)           AS undated
 FROM cadence_customers;
 
 CREATE OR REPLACE VIEW metric_cadence_by_grade AS
 SELECT grade,
        COUNT(*)                                  AS tracked,
-       SUM(CASE WHEN overdue THEN 1 ELSE 0 END)  AS overdue,
-       CAST(COUNT(*) - SUM(CASE WHEN overdue THEN 1 ELSE 0 END) AS DOUBLE) / COUNT(*) AS compliance
+       COUNT(CASE WHEN overdue THEN 1 END)  AS overdue,
+       CAST(COUNT(*) - COUNT(CASE WHEN overdue THEN 1 END) AS DOUBLE) / COUNT(*) AS compliance
 FROM cadence_customers
 GROUP BY grade;
 
 CREATE OR REPLACE VIEW metric_cadence_by_state AS
 SELECT state,
        COUNT(*)                                  AS tracked,
-       SUM(CASE WHEN overdue THEN 1 ELSE 0 END)  AS overdue,
-       CAST(COUNT(*) - SUM(CASE WHEN overdue THEN 1 ELSE 0 END) AS DOUBLE) / COUNT(*) AS compliance
+       COUNT(CASE WHEN overdue THEN 1 END)  AS overdue,
+       CAST(COUNT(*) - COUNT(CASE WHEN overdue THEN 1 END) AS DOUBLE) / COUNT(*) AS compliance
 FROM cadence_customers
 GROUP BY state;
 
@@ -584,7 +546,7 @@ WITH fu AS (
   FROM metric_cycle_breakdown
   WHERE dimension = 'owner'
 ), ca AS (
-  SELECT owner, COUNT(*) AS tracked, SUM(CASE WHEN overdue THEN 1 ELSE 0 END) AS overdue
+  SELECT owner, COUNT(*) AS tracked, COUNT(CASE WHEN overdue THEN 1 END) AS overdue
   FROM cadence_customers
   GROUP BY owner
 ), owners AS (

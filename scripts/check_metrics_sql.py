@@ -2,14 +2,17 @@
 """Checks docs/metrics.sql against a summary.json of `crm-report report`.
 
 Usage:
-    python3 scripts/check_metrics_sql.py LAKE_DIR SUMMARY_JSON AS_OF
+    python3 scripts/check_metrics_sql.py LAKE_DIR SUMMARY_JSON
 
 LAKE_DIR is the output of `crm-report clean INPUTS -o LAKE_DIR --format
-parquet --as-of AS_OF`; SUMMARY_JSON the summary.json of `crm-report report
-INPUTS --as-of AS_OF` (no --period) on the same inputs. The script loads
-docs/metrics.sql (relative to this script) into DuckDB, points it at
-LAKE_DIR and AS_OF, runs every metric view and compares each figure with
-summary.json. Prints one line per figure:
+parquet [--as-of D]`; SUMMARY_JSON the summary.json of `crm-report report
+INPUTS [--as-of D]` (no --period) on the same inputs and flags. The script
+loads docs/metrics.sql (relative to this script) into DuckDB, points it at
+LAKE_DIR, runs every metric view and compares each figure with
+summary.json. The as-of date is the lake's own (its `run` table); the first
+figure compared is that date against summary.json's `as_of`, so a lake and
+a report cut at different dates show up as `DIFFER as_of` (and nothing
+else is compared). Prints one line per figure:
 
     ok NAME VALUE
     DIFFER NAME sql=... json=...
@@ -29,11 +32,13 @@ from pathlib import Path
 
 SQL_PATH = Path(__file__).resolve().parent.parent / "docs" / "metrics.sql"
 REL_TOL = 1e-9
+# The lake tables docs/metrics.sql reads.
+REQUIRED_TABLES = ("run", "customers", "followups", "deals", "duplicates")
 
 
 def fail_usage(msg):
     print(f"check_metrics_sql: {msg}", file=sys.stderr)
-    print("usage: python3 scripts/check_metrics_sql.py LAKE_DIR SUMMARY_JSON AS_OF",
+    print("usage: python3 scripts/check_metrics_sql.py LAKE_DIR SUMMARY_JSON",
           file=sys.stderr)
     sys.exit(2)
 
@@ -141,25 +146,47 @@ def compare_keyed(ck, name, sql_rows, js_rows, key, fields, ordered=True):
              [r.get(key) for r in js_rows] if isinstance(js_rows, list) else MISSING)
 
 
-def run(lake, summary_path, as_of):
+def run(lake, summary_path):
     try:
         summary = json.loads(Path(summary_path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         fail_usage(f"cannot read {summary_path}: {e}")
-    try:
-        as_of_date = datetime.date.fromisoformat(as_of)
-    except ValueError:
-        fail_usage(f"AS_OF must be YYYY-MM-DD, got {as_of!r}")
     if not Path(lake).is_dir():
         fail_usage(f"{lake} is not a directory")
 
+    ck = Checker()
+    # docs/metrics.sql reads these tables; DuckDB cannot read a table with
+    # no file, so a missing one is reported here, plainly.
+    missing = [t for t in REQUIRED_TABLES
+               if not any((Path(lake) / t).glob("**/*.parquet"))]
+    for t in missing:
+        ck.check(f"table {t}", "MISSING", f"Parquet files under {Path(lake) / t}")
+    if missing:
+        print(f"{ck.compared} figures compared: 0 ok, {ck.differ} differ "
+              "(docs/metrics.sql needs every table it reads)")
+        return 1
+
     con = duckdb.connect()
     con.execute("SET VARIABLE lake = ?", [str(Path(lake).resolve())])
-    con.execute("SET VARIABLE as_of = ?", [as_of_date])
-    con.execute(SQL_PATH.read_text(encoding="utf-8"))
+    try:
+        con.execute(SQL_PATH.read_text(encoding="utf-8"))
+    except duckdb.Error as e:
+        ck.check(f"load {SQL_PATH.name}", f"ERROR {e}".splitlines()[0], "loaded")
+        print(f"{ck.compared} figures compared: 0 ok, {ck.differ} differ")
+        return 1
 
-    ck = Checker()
-    ck.check("as_of", as_of, get(summary, "as_of"))
+    # The date the lake was cut at (its run table) must be the report's.
+    try:
+        lake_as_of = con.execute("SELECT as_of FROM params").fetchone()[0]
+    except duckdb.Error as e:
+        lake_as_of = f"ERROR {e}".splitlines()[0]
+    ck.check("as_of", lake_as_of, get(summary, "as_of"))
+    if ck.differ:
+        # Figures of two different dates would all differ: stop here.
+        print(f"{ck.compared} figures compared: 0 ok, {ck.differ} differ "
+              "(the lake and summary.json are not of the same as-of date: "
+              "run clean and report with the same --as-of, or both without)")
+        return 1
     ck.check("period", None, get(summary, "period"))
 
     def view(name, order=None):
@@ -267,9 +294,9 @@ def run(lake, summary_path, as_of):
 
 
 def main(argv):
-    if len(argv) != 4:
-        fail_usage("expected 3 arguments")
-    return run(argv[1], argv[2], argv[3])
+    if len(argv) != 3:
+        fail_usage("expected 2 arguments")
+    return run(argv[1], argv[2])
 
 
 if __name__ == "__main__":
