@@ -74,21 +74,39 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
     };
     let dir = &args.output;
     std::fs::create_dir_all(dir).map_err(|e| AppError::output(dir, e))?;
-    let json = summary_json(&summary);
-    let path = dir.join(SUMMARY_FILE);
-    write_atomic(&path, json.as_bytes()).map_err(|e| AppError::output(&path, e))?;
-    let path = dir.join(XLSX_FILE);
     let privacy = if args.no_mask {
         Privacy::Show
     } else {
         Privacy::Mask
     };
-    xlsx::write_xlsx(&summary, &loaded.ds.findings, lang, privacy, &path)
-        .map_err(|e| AppError::output(&path, e))?;
-    let path = dir.join(HTML_FILE);
-    let page = html::render_html(&summary, &loaded.ds.findings, lang, privacy)
-        .map_err(|e| AppError::output(&path, e))?;
-    write_atomic(&path, page.as_bytes()).map_err(|e| AppError::output(&path, e))?;
+    let findings = &loaded.ds.findings;
+    // The three outputs are independent: the workbook (the longest) is
+    // written beside the JSON and the HTML page.
+    let (json, written) = std::thread::scope(|scope| {
+        let book = scope.spawn(|| {
+            let path = dir.join(XLSX_FILE);
+            xlsx::write_xlsx(&summary, findings, lang, privacy, &path)
+                .map_err(|e| AppError::output(&path, e))
+        });
+        let json = summary_json(&summary);
+        let path = dir.join(SUMMARY_FILE);
+        let others = write_atomic(&path, json.as_bytes())
+            .map_err(|e| AppError::output(&path, e))
+            .and_then(|()| {
+                let path = dir.join(HTML_FILE);
+                let page = html::render_html(&summary, findings, lang, privacy)
+                    .map_err(|e| AppError::output(&path, e))?;
+                write_atomic(&path, page.as_bytes()).map_err(|e| AppError::output(&path, e))
+            });
+        let book = book.join().unwrap_or_else(|_| {
+            Err(AppError::output(
+                &dir.join(XLSX_FILE),
+                "the workbook writer failed",
+            ))
+        });
+        (json, others.and(book))
+    });
+    written?;
     if args.by_owner {
         reps::write_rep_reports(&summary, lang, privacy, &dir.join(reps::REPS_DIR))
             .map_err(|e| AppError::output(&e.path, e.message))?;
