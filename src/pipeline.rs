@@ -245,7 +245,7 @@ pub fn load_with(
     progress: bool,
 ) -> Result<Loaded, AppError> {
     let config = Config::load(args.config.as_deref())?;
-    let pipeline = Pipeline::default();
+    let pipeline = config.pipeline();
     let encoding = parse_encoding(args.encoding.as_deref())?;
     let overrides = kind_overrides(&args.kind)?;
     let today = Local::now().date_naive();

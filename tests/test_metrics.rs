@@ -533,3 +533,97 @@ fn without_an_opportunities_table_a_lost_customer_is_not_tracked_even_if_it_star
         "乙's opportunity starts after the as-of date"
     );
 }
+
+#[test]
+fn a_custom_pipeline_from_the_config_drives_the_funnel() {
+    // Three funnel stages (线索 → 报价 → 签约) and 丢单. Furthest orders:
+    // 甲 3 (won), 乙 2, 丙 1, 丁 lost at 报价 → 2. Known: 4; 戊's 在跟进 is
+    // no stage of this pipeline (nor is 需求分析, a default stage).
+    // reached = [4, 3, 1]; current = [1, 1, 1]; won 1, lost 1, open 2.
+    let wd = Workdir::new();
+    std::fs::create_dir_all(wd.join("in")).unwrap();
+    std::fs::write(
+        wd.join("crm.toml"),
+        r#"
+[[stage]]
+code = "new"
+zh = "线索"
+[[stage]]
+code = "quote"
+zh = "报价"
+en = "Quote"
+synonyms = ["方案报价"]
+[[stage]]
+code = "signed"
+zh = "签约"
+won = true
+[[stage]]
+code = "dropped"
+zh = "丢单"
+lost = true
+
+[forecast.stage_probability]
+quote = 0.4
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        wd.join("in/customers.csv"),
+        "企业名称,负责销售,跟进状态,流失前阶段,首次接触时间,签约日期,成交金额\n甲公司,王磊,签约,,2024-01-01,2024-02-01,100000\n乙公司,王磊,方案报价,,2024-01-05,,\n丙公司,李娜,线索,,2024-01-07,,\n丁公司,李娜,丢单,报价,2024-01-09,,\n戊公司,李娜,需求分析,,2024-01-10,,\n",
+    )
+    .unwrap();
+    wd.run_ok(&[
+        "report",
+        "in",
+        "-o",
+        "out",
+        "--as-of",
+        "2024-06-30",
+        "--quiet",
+        "--config",
+        "crm.toml",
+    ]);
+    let s = wd.json("out/summary.json");
+    let f = &s["funnel"];
+    let codes: Vec<&str> = f["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["new", "quote", "signed"]);
+    let col = |k: &str| -> Vec<i64> {
+        f["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s[k].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(col("reached"), [4, 3, 1]);
+    assert_eq!(col("current"), [1, 1, 1]);
+    assert_eq!(f["stages"][1]["label"], "报价");
+    assert_eq!(
+        (f["won"].as_i64(), f["lost"].as_i64(), f["open"].as_i64()),
+        (Some(1), Some(1), Some(2))
+    );
+    assert_eq!(f["unknown_stage"], 1);
+    assert_eq!(s["cycle_days"]["median"], 31.0);
+    // The workbook and the page carry the team's labels.
+    let html = std::fs::read_to_string(wd.join("out/report.html")).unwrap();
+    assert!(html.contains("报价") && html.contains("签约"));
+    // A pipeline whose won stage is not last is refused with the reason.
+    std::fs::write(
+        wd.join("bad.toml"),
+        "[[stage]]\ncode = \"won\"\nzh = \"成交\"\nwon = true\n[[stage]]\ncode = \"after\"\nzh = \"之后\"\n",
+    )
+    .unwrap();
+    let out = wd.run(&["report", "in", "-o", "out2", "--config", "bad.toml"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a config error is a usage error"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("won stage must be the last"), "{err}");
+}

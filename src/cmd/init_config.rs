@@ -26,6 +26,40 @@ const NEEDS_EXAMPLE: &str = "\"客户关系管理\" = \"CRM系统\"\n\"BI报表\
 const STALL_EXAMPLE: &str = "proposal = 45\n";
 
 /// Example file profiles (`[[profile]]`).
+/// A three-step pipeline with won and lost, commented out unless asked for.
+const STAGES_EXAMPLE: &str = r#"[[stage]]
+code = "lead"
+zh = "线索"
+en = "Lead"
+synonyms = ["潜在客户", "新线索"]
+
+[[stage]]
+code = "proposal"
+zh = "方案报价"
+en = "Proposal"
+synonyms = ["报价", "方案沟通"]
+
+[[stage]]
+code = "contract"
+zh = "合同谈判"
+en = "Contract"
+synonyms = ["商务谈判", "合同审批"]
+
+[[stage]]
+code = "won"
+zh = "成交"
+en = "Won"
+won = true
+synonyms = ["已签约"]
+
+[[stage]]
+code = "lost"
+zh = "流失"
+en = "Lost"
+lost = true
+synonyms = ["丢单"]
+"#;
+
 const PROFILE_EXAMPLE: &str = "[[profile]]
 match = \"*商机导出*.xlsx\"
 sheet = \"商机\"
@@ -194,7 +228,15 @@ days = {stall_days}
 #               (header detection is skipped)
 #   columns     header text = field id, for these files only
 #
-{profiles}"#,
+{profiles}
+# Your own pipeline, replacing the default stages (线索 → 需求分析 → 方案沟通 →
+# 商务谈判 → 成交, and 流失): one [[stage]] per stage, funnel stages in order,
+# the won stage (won = true) last of them, then the lost stage (lost = true).
+# A stage cell matches the code, zh, en or any synonym (case and spaces
+# ignored). The funnel, cycle, forecast and time in stage then use these
+# stages; [forecast.stage_probability] and [stall.by_stage] take their codes.
+#
+{stages}"#,
         version = env!("CARGO_PKG_VERSION"),
         date_order = d.date_order,
         currency = d.currency,
@@ -210,6 +252,7 @@ days = {stall_days}
         stall_days = d.stall.days,
         stall = example(STALL_EXAMPLE),
         profiles = example(PROFILE_EXAMPLE),
+        stages = example(STAGES_EXAMPLE),
     )
 }
 
@@ -239,6 +282,15 @@ mod tests {
         assert_eq!(c.needs["BI报表"], "报表可视化");
         assert_eq!(c.stall.threshold("proposal"), 45);
         assert_eq!(c.profiles.len(), 2);
+        let pipeline = c.pipeline();
+        let codes: Vec<&str> = pipeline.stages.iter().map(|s| s.code.as_str()).collect();
+        assert_eq!(codes, ["lead", "proposal", "contract", "won", "lost"]);
+        assert_eq!(pipeline.code(pipeline.won()), "won");
+        assert_eq!(pipeline.lost().map(|i| pipeline.code(i)), Some("lost"));
+        assert_eq!(
+            pipeline.parse("报价"),
+            crm_core::normalize::stage::StageParse::Known(1)
+        );
         assert_eq!(c.profiles[0].header_row, Some(3));
         assert_eq!(
             c.profiles[0].column_overrides(),
@@ -278,6 +330,7 @@ mod tests {
         for name in names {
             let key = match name.as_str() {
                 "profiles" => "profile".to_string(),
+                "stages" => "stage".to_string(),
                 "pattern" => "match".to_string(),
                 other => other.to_string(),
             };

@@ -11,7 +11,6 @@ use crm_core::ingest::header::is_summary_row;
 use crm_core::ingest::read::{collect_inputs, read_file, ReadOptions};
 use crm_core::model::{Cell, RawSheet};
 use crm_core::normalize::contact::mask_id_numbers;
-use crm_core::normalize::stage::Pipeline;
 use crm_core::tables::{recognise_with, LoadOptions, SheetOverrides};
 
 use crate::cli::InspectArgs;
@@ -60,7 +59,7 @@ pub struct SheetReport {
 /// Runs the inspect command.
 pub fn run(args: &InspectArgs) -> Result<(), AppError> {
     let config = Config::load(args.input.config.as_deref())?;
-    let pipeline = Pipeline::default();
+    let pipeline = config.pipeline();
     let overrides = kind_overrides(&args.input.kind)?;
     let read_opts = ReadOptions {
         encoding: parse_encoding(args.input.encoding.as_deref())?,

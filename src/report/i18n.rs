@@ -97,6 +97,10 @@ pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
 /// The label of a canonical stage code; a stage of a custom pipeline keeps
 /// the (Chinese) label the summary carries.
 pub fn stage_label(lang: Lang, code: &str, label: &str) -> String {
+    if lang == Lang::Zh && !label.is_empty() && label != code {
+        // A custom pipeline may give a canonical code its own label.
+        return label.to_string();
+    }
     let key = match code {
         "lead" => "stage.lead",
         "qualify" => "stage.qualify",

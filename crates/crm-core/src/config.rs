@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::model::TableKind;
 use crate::normalize::date::DateOrder;
+use crate::normalize::stage::{Pipeline, StageDef};
 use crate::schema::Field;
 
 /// The config file name looked for in the working directory.
@@ -40,6 +41,34 @@ pub struct Config {
     pub profiles: Vec<Profile>,
     /// Stall thresholds of time in stage.
     pub stall: Stall,
+    /// The team's own pipeline (`[[stage]]`, metrics.md §1): funnel stages
+    /// in order with the won stage last of them, and a lost stage. Empty:
+    /// the default five stages and lost.
+    #[serde(rename = "stage")]
+    pub stages: Vec<StageConfig>,
+}
+
+/// One stage of a custom pipeline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageConfig {
+    /// Language-neutral code (used by `[forecast.stage_probability]`,
+    /// `[stall.by_stage]` and summary.json).
+    pub code: String,
+    /// Chinese label.
+    pub zh: String,
+    /// English label (the Chinese one when not given).
+    #[serde(default)]
+    pub en: Option<String>,
+    /// Texts that mean this stage besides the code and the labels.
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+    /// True for the won stage: the last funnel stage.
+    #[serde(default)]
+    pub won: bool,
+    /// True for the lost stage: outside the funnel.
+    #[serde(default)]
+    pub lost: bool,
 }
 
 /// When an open opportunity counts as stalled in its stage (days of the current stay).
@@ -149,6 +178,7 @@ impl Default for Config {
             forecast: Forecast::default(),
             profiles: Vec::new(),
             stall: Stall::default(),
+            stages: Vec::new(),
         }
     }
 }
@@ -379,7 +409,90 @@ impl Config {
                 ));
             }
         }
+        self.check_stages()?;
+        let pipeline = self.pipeline();
+        let known = |code: &str| pipeline.stages.iter().any(|s| s.code == code);
+        for code in self.stall.by_stage.keys() {
+            if !known(code) {
+                return Err(format!(
+                    "[stall.by_stage] names unknown stage code `{code}`"
+                ));
+            }
+        }
+        if !self.stages.is_empty() {
+            for code in self.forecast.stage_probability.keys() {
+                let default = Forecast::default().stage_probability.contains_key(code);
+                if !known(code) && !default {
+                    return Err(format!(
+                        "[forecast.stage_probability] names unknown stage code `{code}`"
+                    ));
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// Checks `[[stage]]`: unique codes and labels, exactly one won stage
+    /// and it last of the funnel stages, at most one lost stage.
+    fn check_stages(&self) -> Result<(), String> {
+        if self.stages.is_empty() {
+            return Ok(());
+        }
+        let mut seen: Vec<String> = Vec::new();
+        for s in &self.stages {
+            if s.code.trim().is_empty() || s.zh.trim().is_empty() {
+                return Err("[[stage]] needs a code and a zh label".into());
+            }
+            if s.won && s.lost {
+                return Err(format!("[[stage]] `{}` is both won and lost", s.code));
+            }
+            for name in [&s.code, &s.zh] {
+                let key = name.trim().to_lowercase();
+                if seen.contains(&key) {
+                    return Err(format!("[[stage]] `{name}` is named twice"));
+                }
+                seen.push(key);
+            }
+        }
+        let funnel: Vec<&StageConfig> = self.stages.iter().filter(|s| !s.lost).collect();
+        match funnel.iter().filter(|s| s.won).count() {
+            1 => {}
+            n => {
+                return Err(format!(
+                    "[[stage]] needs exactly one stage with won = true (found {n})"
+                ))
+            }
+        }
+        if !funnel.last().is_some_and(|s| s.won) {
+            return Err(
+                "[[stage]]: the won stage must be the last stage of the funnel (lost stages aside)"
+                    .into(),
+            );
+        }
+        if self.stages.iter().filter(|s| s.lost).count() > 1 {
+            return Err("[[stage]]: at most one stage may have lost = true".into());
+        }
+        Ok(())
+    }
+
+    /// The pipeline of this config: `[[stage]]` when given, else the default.
+    pub fn pipeline(&self) -> Pipeline {
+        if self.stages.is_empty() {
+            return Pipeline::default();
+        }
+        let mut order = 0;
+        let mut stages: Vec<StageDef> = Vec::new();
+        for s in self.stages.iter().filter(|s| !s.lost) {
+            order += 1;
+            stages.push(stage_def(s, Some(order)));
+        }
+        stages.extend(
+            self.stages
+                .iter()
+                .filter(|s| s.lost)
+                .map(|s| stage_def(s, None)),
+        );
+        Pipeline { stages }
     }
 
     /// The configured order for ambiguous dates.
@@ -409,6 +522,22 @@ impl Config {
             }
         }
         out
+    }
+}
+
+/// A configured stage as the pipeline holds it.
+fn stage_def(s: &StageConfig, order: Option<usize>) -> StageDef {
+    StageDef {
+        code: s.code.trim().to_string(),
+        zh: s.zh.trim().to_string(),
+        en: s
+            .en
+            .clone()
+            .unwrap_or_else(|| s.zh.clone())
+            .trim()
+            .to_string(),
+        synonyms: s.synonyms.clone(),
+        order,
     }
 }
 
