@@ -26,6 +26,9 @@
 --     deals      one row per opportunity as counted as of run.as_of
 --                (metrics.md §0: those starting after it are left out),
 --                customer_no as linked by the tool;
+--     stages     the pipeline: stage_order (NULL: lost), code (as in
+--                deals.stage), label (as in customers.stage), label_en,
+--                outcome ('won', 'lost' or NULL);
 --     duplicates one row per merged customer row (one count).
 --   Every table is written by every run (an empty one as a zero-row
 --   month=unknown file) with a fixed set of columns; all joins here are on
@@ -68,11 +71,9 @@
 --
 -- Not covered (and why)
 --   * --period figures (cohorts, activity): only the no-period report.
---   * Two config-dependent parts are not in the lake and use the defaults
---     of metrics.md: the pipeline (view `stages`: the five default stages
---     and lost, with their labels) and need synonyms (NOT applied by top
---     needs here). A team with a custom pipeline edits `stages`, and maps
---     its synonyms itself. (The cadence gaps come from `run`.)
+--   * Need synonyms of the config are not in the lake and NOT applied by
+--     top needs here: a team with synonyms maps them itself. (The pipeline
+--     comes from `stages`, the cadence gaps from `run`.)
 --   * Roster reps with no records (metrics.md §6) are not listed: the
 --     roster is not part of the lake.
 --   * Everything else of summary.json (forecast, targets, grades, to-dos,
@@ -126,20 +127,15 @@ LEFT JOIN lake_run r ON k.n = 1;
 
 
 -- ---------------------------------------------------------------------
--- The default pipeline (metrics.md §1). Edit for a custom config pipeline.
+-- The pipeline of the run (metrics.md §1: the default one, or the
+-- config's [[stage]] list), from the lake's `stages` table.
 --   stage_order: funnel order (NULL: not a funnel stage); code: as in
 --   deals.stage; label: as in customers.stage; outcome: which is won and
 --   which is lost (used for a customer's own stage, §4).
 -- ---------------------------------------------------------------------
 CREATE OR REPLACE VIEW stages AS
-SELECT * FROM (VALUES
-  (1,    'lead',        '线索',     CAST(NULL AS VARCHAR)),
-  (2,    'qualify',     '需求分析', NULL),
-  (3,    'proposal',    '方案沟通', NULL),
-  (4,    'negotiation', '商务谈判', NULL),
-  (5,    'won',         '成交',     'won'),
-  (NULL, 'lost',        '流失',     'lost')
-) AS s(stage_order, code, label, outcome);
+SELECT stage_order, code, label, outcome
+FROM read_parquet(coalesce(getvariable('lake'), 'lake') || '/stages/*.parquet');
 
 
 -- ---------------------------------------------------------------------

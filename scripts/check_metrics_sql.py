@@ -33,7 +33,7 @@ from pathlib import Path
 SQL_PATH = Path(__file__).resolve().parent.parent / "docs" / "metrics.sql"
 REL_TOL = 1e-9
 # The lake tables docs/metrics.sql reads.
-REQUIRED_TABLES = ("run", "customers", "followups", "deals", "duplicates")
+REQUIRED_TABLES = ("run", "stages", "customers", "followups", "deals", "duplicates")
 
 
 def fail_usage(msg):

@@ -543,6 +543,41 @@ fn run_table(as_of: NaiveDate, ds: &Dataset, config: &Config) -> TypedTable {
     }
 }
 
+/// The `stages` table: the pipeline the run used (metrics.md §1), so SQL
+/// over a lake maps stage labels and orders without knowing the config.
+fn stages_table(pipeline: &Pipeline) -> TypedTable {
+    let text = |name: &str, f: &dyn Fn(usize) -> Option<String>| TypedColumn {
+        name: name.into(),
+        data: ColumnData::Text((0..pipeline.stages.len()).map(f).collect()),
+    };
+    TypedTable {
+        name: "stages",
+        columns: vec![
+            TypedColumn {
+                name: "stage_order".into(),
+                data: ColumnData::Int(
+                    (0..pipeline.stages.len())
+                        .map(|i| pipeline.order(i).map(|n| n as i64))
+                        .collect(),
+                ),
+            },
+            text("code", &|i| Some(pipeline.stages[i].code.clone())),
+            text("label", &|i| Some(pipeline.stages[i].zh.clone())),
+            text("label_en", &|i| Some(pipeline.stages[i].en.clone())),
+            text("outcome", &|i| {
+                if i == pipeline.won() {
+                    Some("won".into())
+                } else if Some(i) == pipeline.lost() {
+                    Some("lost".into())
+                } else {
+                    None
+                }
+            }),
+        ],
+        months: None,
+    }
+}
+
 /// What a run's typed tables are made from.
 pub struct Source<'a> {
     /// The cleaned, linked data.
@@ -559,7 +594,7 @@ pub struct Source<'a> {
 
 /// Every cleaned table of a run in typed form, in output order: customers,
 /// follow-ups, opportunities and complaints (as read), rejected rows, deals
-/// (as counted), the run, then issues, duplicates and rules from `text` (the
+/// (as counted), the run and its stages, then issues, duplicates and rules from `text` (the
 /// workbook's tables, so the two outputs say the same).
 pub fn typed_tables(src: &Source, text: &[OutTable], mask: bool) -> Vec<TypedTable> {
     let ds = src.ds;
@@ -584,6 +619,7 @@ pub fn typed_tables(src: &Source, text: &[OutTable], mask: bool) -> Vec<TypedTab
         .collect();
     out.push(deals(ds, src.opps, src.pipeline));
     out.push(run_table(src.as_of, ds, src.config));
+    out.push(stages_table(src.pipeline));
     for t in text {
         let ids: &[&str] = match t.name {
             "issues" => &[
