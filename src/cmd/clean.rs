@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{CleanArgs, CleanFormat, LangArg};
 use crate::error::AppError;
+use crate::export::tables::{cleaned_tables, findings_tables};
 use crate::export::typed::{typed_tables, Source};
-use crate::export::{csv, parquet, tables::cleaned_tables, xlsx};
+use crate::export::{csv, parquet, xlsx};
 use crate::pipeline::{load, parse_day};
 use crate::report::i18n::Lang;
 
@@ -99,7 +100,6 @@ pub fn run(args: &CleanArgs) -> Result<(), AppError> {
     if let Some(dir) = dir {
         std::fs::create_dir_all(&dir).map_err(|e| AppError::output(&dir, e))?;
     }
-    let tables = cleaned_tables(&loaded.ds, &loaded.pipeline, lang, args.mask_pii);
     let source = Source {
         ds: &loaded.ds,
         opps: &loaded.opps,
@@ -109,11 +109,12 @@ pub fn run(args: &CleanArgs) -> Result<(), AppError> {
     };
     let written = match &target {
         Target::Workbook(p) => {
+            let tables = cleaned_tables(&loaded.ds, &loaded.pipeline, lang, args.mask_pii);
             xlsx::write_workbook(&tables, p).map_err(|e| AppError::output(p, e))?;
             vec![p.clone()]
         }
         Target::Files(dir, prefix, format) => {
-            let typed = typed_tables(&source, &tables, args.mask_pii);
+            let typed = typed_tables(&source, &findings_tables(&loaded.ds, lang), args.mask_pii);
             match format {
                 CleanFormat::Parquet => parquet::write_files(&typed, dir, prefix),
                 // An empty opportunities CSV read back would be an
@@ -130,7 +131,7 @@ pub fn run(args: &CleanArgs) -> Result<(), AppError> {
             .map_err(|e| AppError::output(dir, e))?
         }
         Target::Partitioned(dir) => {
-            let typed = typed_tables(&source, &tables, args.mask_pii);
+            let typed = typed_tables(&source, &findings_tables(&loaded.ds, lang), args.mask_pii);
             parquet::write_partitioned(&typed, dir).map_err(|e| AppError::output(dir, e))?
         }
     };

@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use super::typed::TypedTable;
-use crate::output::write_atomic;
 
 /// Prefixes a cell that a spreadsheet would run as a formula with `'`.
 pub fn neutralize(text: &str) -> String {
@@ -50,13 +49,7 @@ pub fn write_tables(
     dir: &Path,
     prefix: &str,
 ) -> std::io::Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
-    for t in tables {
-        let p = dir.join(format!("{prefix}{}.csv", t.name));
-        write_atomic(&p, &render(t))?;
-        written.push(p);
-    }
-    Ok(written)
+    super::write_each(tables, dir, prefix, "csv", |t| Ok(render(t)))
 }
 
 #[cfg(test)]

@@ -160,13 +160,9 @@ pub fn write_files(
     dir: &Path,
     prefix: &str,
 ) -> std::io::Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
-    for t in tables {
-        let p = dir.join(format!("{prefix}{}.parquet", t.name));
-        write_atomic(&p, &render(t, None).map_err(io)?)?;
-        written.push(p);
-    }
-    Ok(written)
+    super::write_each(tables, dir, prefix, "parquet", |t| {
+        render(t, None).map_err(io)
+    })
 }
 
 /// Writes every table under `dir`: `dir/<table>/month=YYYY-MM/part-0.parquet`

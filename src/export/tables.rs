@@ -106,6 +106,16 @@ fn place(o: &Origin) -> [OutCell; 3] {
     ]
 }
 
+/// A field's text as `--mask-pii` writes it: contact names `张*`, phones
+/// `138****5678`, other fields unchanged.
+pub fn masked(f: Field, text: String) -> String {
+    match f {
+        Field::ContactName if !text.is_empty() => mask_name(&text),
+        Field::Phone if !text.is_empty() => mask_phone(&text),
+        _ => text,
+    }
+}
+
 /// One field of a record: its normalized text (masked on request), with the
 /// original when they differ.
 fn cell(r: &Record, f: Field, pipeline: &Pipeline, mask: bool) -> OutCell {
@@ -115,12 +125,8 @@ fn cell(r: &Record, f: Field, pipeline: &Pipeline, mask: bool) -> OutCell {
         .get(&f)
         .map(|v| v.display(pipeline))
         .unwrap_or_default();
-    if mask && !text.is_empty() {
-        text = match f {
-            Field::ContactName => mask_name(&text),
-            Field::Phone => mask_phone(&text),
-            _ => text,
-        };
+    if mask {
+        text = masked(f, text);
     }
     let changed = text != original.trim();
     OutCell {
@@ -162,12 +168,17 @@ pub fn cleaned_tables(ds: &Dataset, pipeline: &Pipeline, lang: Lang, mask: bool)
             mask,
         ));
     }
-    out.push(issues(ds, lang));
+    let [issues, duplicates, rules] = findings_tables(ds, lang);
+    out.push(issues);
     let rejected: Vec<&Record> = ds.rejected.iter().collect();
     out.push(layout("rejected", "未计入的行", &rejected, pipeline, mask));
-    out.push(duplicates(ds));
-    out.push(rules(lang));
+    out.extend([duplicates, rules]);
     out
+}
+
+/// The tables about the data rather than of it: issues, duplicates, rules.
+pub fn findings_tables(ds: &Dataset, lang: Lang) -> [OutTable; 3] {
+    [issues(ds, lang), duplicates(ds), rules(lang)]
 }
 
 /// The records of linked rows.

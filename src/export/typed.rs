@@ -12,13 +12,11 @@ use crm_core::config::Config;
 use crm_core::dataset::{Dataset, Linked};
 use crm_core::dedup::Customer;
 use crm_core::model::{format_cents, format_number, Record, Value};
-use crm_core::normalize::contact::mask_name;
-use crm_core::normalize::phone::mask_phone;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 use crm_core::schema::{Field, FieldKind};
 
-use super::tables::OutTable;
+use super::tables::{masked, OutTable};
 
 /// The values of one column, null where a row has none.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,11 +145,8 @@ fn field_columns(
         Kind::Text => {
             let text = values()
                 .map(|v| {
-                    v.map(|v| v.display(pipeline)).map(|t| match f {
-                        Field::ContactName if mask => mask_name(&t),
-                        Field::Phone if mask => mask_phone(&t),
-                        _ => t,
-                    })
+                    v.map(|v| v.display(pipeline))
+                        .map(|t| if mask { masked(f, t) } else { t })
                 })
                 .collect();
             vec![col(id, ColumnData::Text(text))]
