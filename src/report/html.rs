@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crm_core::findings::Finding;
 
-use super::i18n::{fill, lookup, t, Lang};
+use super::i18n::{lookup, t, Lang};
 use super::privacy::{self, Privacy};
 use super::sections::{kpis, overview, sections};
 use super::summary::Summary;
@@ -152,7 +152,7 @@ pub fn render_html(
             if section.id == "quality" && total_findings > HTML_FINDINGS_CAP {
                 section.notes.push(t(lang, "note.see_workbook").to_string());
             }
-            cap_rows(&mut section, lang);
+            section.cap_rows(HTML_ROWS_CAP, &[], t(lang, "note.rows_capped"));
             let charts = charts::charts(&s, lang, &section);
             (section, charts)
         })
@@ -170,26 +170,9 @@ pub fn render_html(
 }
 
 /// Rows a table of the page shows at most; long lists (overdue customers,
-/// to-dos, stalled deals) stay complete in the workbook and summary.json.
+/// to-dos, stalled deals) are longer in the workbook and complete in
+/// summary.json.
 pub const HTML_ROWS_CAP: usize = 2_000;
-
-/// Cuts every table of a section to `HTML_ROWS_CAP` rows, saying so in a note.
-fn cap_rows(section: &mut Section, lang: Lang) {
-    for table in &mut section.tables {
-        let total = table.rows.len();
-        if total > HTML_ROWS_CAP {
-            table.rows.truncate(HTML_ROWS_CAP);
-            section.notes.push(fill(
-                t(lang, "note.rows_capped"),
-                &[
-                    ("table", table.title.to_string()),
-                    ("shown", HTML_ROWS_CAP.to_string()),
-                    ("total", total.to_string()),
-                ],
-            ));
-        }
-    }
-}
 
 /// Renders a page of the report's layout.
 pub(super) fn render_page(lang: Lang, input: PageInput) -> Result<String, Error> {

@@ -169,6 +169,29 @@ pub struct Section {
     pub tables: Vec<Table>,
 }
 
+impl Section {
+    /// Cuts every table longer than `cap` rows, except those named in
+    /// `exempt`, to its first `cap` rows, adding the note `template`
+    /// (filled with `table`, `shown` and `total`) for each one cut.
+    pub fn cap_rows(&mut self, cap: usize, exempt: &[&str], template: &str) {
+        for table in &mut self.tables {
+            let total = table.rows.len();
+            if total <= cap || exempt.contains(&table.id) {
+                continue;
+            }
+            table.rows.truncate(cap);
+            self.notes.push(super::i18n::fill(
+                template,
+                &[
+                    ("table", table.title.to_string()),
+                    ("shown", Val::int(cap).display()),
+                    ("total", Val::int(total).display()),
+                ],
+            ));
+        }
+    }
+}
+
 /// One headline figure.
 #[derive(Debug, Clone)]
 pub struct Kpi {

@@ -35,6 +35,10 @@ use cells::{clip, definition_note, write_value, Formats, Widths, KIND_TEXT};
 
 /// Findings listed in the workbook; beyond this a note row says so.
 pub const FINDINGS_CAP: usize = 100_000;
+/// Rows of any other table in the workbook (overdue customers, to-dos,
+/// stalled deals, grade mismatches): the most urgent first, as each list
+/// is sorted; a note gives the total. summary.json keeps every row.
+pub const LIST_CAP: usize = 10_000;
 /// Excel's limit on the characters of one cell.
 pub(super) const MAX_CELL_CHARS: usize = 32_767;
 /// Column widths, in character units.
@@ -72,14 +76,29 @@ pub fn workbook_bytes(
     privacy: Privacy,
 ) -> Result<Vec<u8>, XlsxError> {
     let (summary, findings) = privacy::apply(summary, findings, privacy);
-    let mut all = vec![overview(&summary, lang)];
-    all.extend(sections(&summary, &findings, lang, FINDINGS_CAP));
+    let all = book_sections(&summary, &findings, lang);
     let book = Book {
         title: t(lang, "report.title").to_string(),
         meta: meta_line(&summary, lang),
         summary: &summary,
     };
     book_bytes(&book, &all, lang)
+}
+
+/// The sheets of the report workbook: the overview, then every section
+/// with the findings cut at [`FINDINGS_CAP`] and other lists at [`LIST_CAP`].
+fn book_sections(summary: &Summary, findings: &[Finding], lang: Lang) -> Vec<Section> {
+    let mut all = vec![overview(summary, lang)];
+    all.extend(
+        sections(summary, findings, lang, FINDINGS_CAP)
+            .into_iter()
+            .map(|mut section| {
+                let note = t(lang, "note.rows_capped_book");
+                section.cap_rows(LIST_CAP, &["quality.findings"], note);
+                section
+            }),
+    );
+    all
 }
 
 /// What a workbook says about itself besides its sections.

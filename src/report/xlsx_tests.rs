@@ -86,6 +86,27 @@ fn caps_the_findings_list() {
 }
 
 #[test]
+fn caps_other_lists_but_not_the_findings() {
+    let mut s = fixture();
+    let row = s.cadence.overdue_list[0].clone();
+    s.cadence.overdue_list = vec![row; LIST_CAP + 2];
+    let one = findings().remove(0);
+    let many = vec![one; LIST_CAP + 2];
+    let all = book_sections(&s, &many, Lang::Zh);
+    let rows = |section: &str, table: &str| {
+        let section = all.iter().find(|s| s.id == section).unwrap();
+        let table = section.tables.iter().find(|t| t.id == table).unwrap();
+        (table.rows.len(), section.notes.clone())
+    };
+    let (overdue, notes) = rows("cadence", "cadence.overdue");
+    assert_eq!(overdue, LIST_CAP);
+    assert!(notes
+        .iter()
+        .any(|n| n.contains("10,000") && n.contains("10,002")));
+    assert_eq!(rows("quality", "quality.findings").0, LIST_CAP + 2);
+}
+
+#[test]
 fn clips_text_to_the_cell_limit() {
     let long = "长".repeat(MAX_CELL_CHARS + 5);
     assert_eq!(clip(&long).chars().count(), MAX_CELL_CHARS);
