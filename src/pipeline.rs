@@ -28,7 +28,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Wall time spent in each stage of a run, for `--timings`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
-    /// Reading files into raw sheets.
+    /// Reading files into raw sheets, where normalizing the previous file
+    /// did not hide it (the next file is read meanwhile).
     pub read: Duration,
     /// Header detection, cell normalization and row building.
     pub normalize: Duration,
@@ -263,52 +264,72 @@ pub fn load_with(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    for entry in entries {
-        let (path, result) = match entry {
-            Ok(path) => {
-                bar.set_message(format!("reading {}", path.display()));
-                let started = Instant::now();
-                let r = read_file(&path, &read_opts);
-                timings.read += started.elapsed();
-                timings.peak_mb[0] = peak_rss_mb();
-                (path, r)
-            }
-            Err((path, e)) => (path, Err(e)),
-        };
-        let shown = path.display().to_string();
-        match result {
-            Ok(sheets) => {
-                bar.set_message(format!("normalizing {shown}"));
-                let started = Instant::now();
-                let profiles = config.profiles_for(&path);
-                let forced = forced_kind(&overrides, &path);
-                for sheet in sheets {
-                    let plan = plan_sheet(&profiles, &args.sheet, forced, &sheet.sheet);
-                    if let Some(why) = &plan.excluded {
-                        tables.add_skipped(&sheet, why);
-                        continue;
+    // The next file is read while this one is normalized: a reader thread
+    // hands over one file at a time (a rendezvous channel), so at most two
+    // files' raw sheets are held at once. `read` counts only the waiting
+    // that normalizing did not hide.
+    std::thread::scope(|scope| -> Result<(), AppError> {
+        let (send, receive) = std::sync::mpsc::sync_channel(0);
+        let reader_bar = bar.clone();
+        let read_opts = &read_opts;
+        scope.spawn(move || {
+            for entry in entries {
+                let read = match entry {
+                    Ok(path) => {
+                        reader_bar.set_message(format!("reading {}", path.display()));
+                        let r = read_file(&path, read_opts);
+                        (path, r)
                     }
-                    let opts = LoadOptions {
-                        config: &config,
-                        pipeline: &pipeline,
-                        default_year,
-                        kind: plan.kind,
-                    };
-                    tables.add_sheet_owned(sheet, &opts, &plan.overrides);
+                    Err((path, e)) => (path, Err(e)),
+                };
+                if send.send(read).is_err() {
+                    break;
                 }
-                timings.normalize += started.elapsed();
-                timings.peak_mb[1] = peak_rss_mb();
-                bar.inc(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0));
             }
-            Err(e) => {
-                if args.strict {
-                    return Err(AppError::Strict(format!("{shown}: {e}")));
+        });
+        loop {
+            let started = Instant::now();
+            let Ok((path, result)) = receive.recv() else {
+                break;
+            };
+            timings.read += started.elapsed();
+            timings.peak_mb[0] = peak_rss_mb();
+            let shown = path.display().to_string();
+            match result {
+                Ok(sheets) => {
+                    bar.set_message(format!("normalizing {shown}"));
+                    let started = Instant::now();
+                    let profiles = config.profiles_for(&path);
+                    let forced = forced_kind(&overrides, &path);
+                    for sheet in sheets {
+                        let plan = plan_sheet(&profiles, &args.sheet, forced, &sheet.sheet);
+                        if let Some(why) = &plan.excluded {
+                            tables.add_skipped(&sheet, why);
+                            continue;
+                        }
+                        let opts = LoadOptions {
+                            config: &config,
+                            pipeline: &pipeline,
+                            default_year,
+                            kind: plan.kind,
+                        };
+                        tables.add_sheet_owned(sheet, &opts, &plan.overrides);
+                    }
+                    timings.normalize += started.elapsed();
+                    timings.peak_mb[1] = peak_rss_mb();
+                    bar.inc(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0));
                 }
-                bar.suspend(|| eprintln!("warning: skipped {shown}: {e}"));
-                tables.add_file_error(&shown, &e.to_string());
+                Err(e) => {
+                    if args.strict {
+                        return Err(AppError::Strict(format!("{shown}: {e}")));
+                    }
+                    bar.suspend(|| eprintln!("warning: skipped {shown}: {e}"));
+                    tables.add_file_error(&shown, &e.to_string());
+                }
             }
         }
-    }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     let rows = tables.rows;
     if rows.read != rows.accepted + rows.rejected + rows.skipped {
