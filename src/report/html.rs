@@ -144,9 +144,10 @@ pub fn render_html(
     lang: Lang,
     privacy: Privacy,
 ) -> Result<String, Error> {
-    let (s, f) = privacy::apply(summary, findings, privacy);
-    let total_findings = f.len();
-    let all = sections(&s, &f, lang, HTML_FINDINGS_CAP)
+    let shown = &findings[..findings.len().min(HTML_FINDINGS_CAP)];
+    let (s, listed) = privacy::apply(summary, shown, privacy);
+    let total_findings = findings.len();
+    let all = sections(&s, findings, &listed, lang)
         .into_iter()
         .map(|mut section| {
             if section.id == "quality" && total_findings > HTML_FINDINGS_CAP {

@@ -27,7 +27,9 @@ pub enum Privacy {
     Show,
 }
 
-/// The summary and findings as the reports show them.
+/// The summary and findings as the reports show them. Writers pass only
+/// the findings they list (the first ones): the rest are only counted, by
+/// code, so they need no masked copy.
 pub fn apply<'a>(
     summary: &'a Summary,
     findings: &'a [Finding],

@@ -35,13 +35,9 @@ pub const TOP_NEEDS: usize = 20;
 const MARKED_NEEDS: usize = 3;
 
 /// Every section after the overview, in sheet order, ending with the
-/// definitions. At most `findings_cap` findings are listed.
-pub fn sections(
-    s: &Summary,
-    findings: &[Finding],
-    lang: Lang,
-    findings_cap: usize,
-) -> Vec<Section> {
+/// definitions. `findings` are all of them (counted), `listed` the first
+/// ones as the report lists them (masked by `privacy::apply`).
+pub fn sections(s: &Summary, findings: &[Finding], listed: &[Finding], lang: Lang) -> Vec<Section> {
     vec![
         funnel(s, lang),
         conversion(s, lang),
@@ -55,7 +51,7 @@ pub fn sections(
         todos(s, lang),
         weekly(s, lang),
         monthly(s, lang),
-        quality(s, findings, lang, findings_cap),
+        quality(s, findings, listed, lang),
         glossary(lang),
     ]
 }

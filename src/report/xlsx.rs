@@ -75,8 +75,9 @@ pub fn workbook_bytes(
     lang: Lang,
     privacy: Privacy,
 ) -> Result<Vec<u8>, XlsxError> {
-    let (summary, findings) = privacy::apply(summary, findings, privacy);
-    let all = book_sections(&summary, &findings, lang);
+    let shown = &findings[..findings.len().min(FINDINGS_CAP)];
+    let (summary, listed) = privacy::apply(summary, shown, privacy);
+    let all = book_sections(&summary, findings, &listed, lang);
     let book = Book {
         title: t(lang, "report.title").to_string(),
         meta: meta_line(&summary, lang),
@@ -85,12 +86,18 @@ pub fn workbook_bytes(
     book_bytes(&book, &all, lang)
 }
 
-/// The sheets of the report workbook: the overview, then every section
-/// with the findings cut at [`FINDINGS_CAP`] and other lists at [`LIST_CAP`].
-fn book_sections(summary: &Summary, findings: &[Finding], lang: Lang) -> Vec<Section> {
+/// The sheets of the report workbook: the overview, then every section,
+/// listing the `listed` findings (at most [`FINDINGS_CAP`]) and at most
+/// [`LIST_CAP`] rows of any other list.
+fn book_sections(
+    summary: &Summary,
+    findings: &[Finding],
+    listed: &[Finding],
+    lang: Lang,
+) -> Vec<Section> {
     let mut all = vec![overview(summary, lang)];
     all.extend(
-        sections(summary, findings, lang, FINDINGS_CAP)
+        sections(summary, findings, listed, lang)
             .into_iter()
             .map(|mut section| {
                 let note = t(lang, "note.rows_capped_book");

@@ -67,7 +67,8 @@ fn empty_tables_still_write() {
 fn caps_the_findings_list() {
     let one = findings().remove(0);
     let many = vec![one; FINDINGS_CAP + 3];
-    let sections = crate::report::sections::sections(&fixture(), &many, Lang::Zh, FINDINGS_CAP);
+    let listed = &many[..FINDINGS_CAP];
+    let sections = crate::report::sections::sections(&fixture(), &many, listed, Lang::Zh);
     let quality = sections.iter().find(|s| s.id == "quality").unwrap();
     assert_eq!(
         quality
@@ -92,7 +93,7 @@ fn caps_other_lists_but_not_the_findings() {
     s.cadence.overdue_list = vec![row; LIST_CAP + 2];
     let one = findings().remove(0);
     let many = vec![one; LIST_CAP + 2];
-    let all = book_sections(&s, &many, Lang::Zh);
+    let all = book_sections(&s, &many, &many, Lang::Zh);
     let rows = |section: &str, table: &str| {
         let section = all.iter().find(|s| s.id == section).unwrap();
         let table = section.tables.iter().find(|t| t.id == table).unwrap();

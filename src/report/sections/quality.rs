@@ -9,8 +9,15 @@ use crate::report::i18n::{code_text, fill, t, Lang};
 use crate::report::summary::Summary;
 use crate::report::view::{Section, Val};
 
-/// Issue counts by code, the sheets read, and the first `cap` findings.
-pub(super) fn quality(s: &Summary, findings: &[Finding], lang: Lang, cap: usize) -> Section {
+/// Issue counts by code, the sheets read, and the `listed` findings (the
+/// first of all `findings`, as shown).
+pub(super) fn quality(
+    s: &Summary,
+    findings: &[Finding],
+    listed: &[Finding],
+    lang: Lang,
+) -> Section {
+    let cap = listed.len();
     let mut by_code: Vec<(&String, &usize)> = s.quality.by_code.iter().collect();
     by_code.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
     let counts = table(
@@ -90,11 +97,7 @@ pub(super) fn quality(s: &Summary, findings: &[Finding], lang: Lang, cap: usize)
         .into_iter()
         .map(|k| plain(lang, k))
         .collect(),
-        findings
-            .iter()
-            .take(cap)
-            .map(|f| finding_row(lang, f))
-            .collect(),
+        listed.iter().map(|f| finding_row(lang, f)).collect(),
     );
     let mut notes = Vec::new();
     if findings.len() > cap {
