@@ -217,7 +217,7 @@ fn field_columns(
             let text = values()
                 .map(|v| match v {
                     Some(Value::Industry(m)) => Some(m.display()),
-                    Some(Value::Text(t)) => Some(t.clone()),
+                    Some(Value::Text(t)) => Some(t.to_string()),
                     _ => None,
                 })
                 .collect();
@@ -655,7 +655,8 @@ mod tests {
             rejected: false,
         };
         for (f, v) in values {
-            r.originals.insert(f, v.display(&Pipeline::default()));
+            r.originals
+                .insert(f, v.display(&Pipeline::default()).into());
             r.values.insert(f, v);
         }
         r

@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::findings::Code;
-use crate::model::{format_number, Cell, Value};
+use crate::model::{format_number, Cell, Text, Value};
 use crate::normalize::amount::{amount_from_number, parse_amount, parse_budget, AmountError};
 use crate::normalize::contact::{check_email, is_unmasked_chinese_name, EmailCheck};
 use crate::normalize::date::{parse_date_number, parse_date_text, DateOrder, ParsedDate};
@@ -171,7 +171,7 @@ fn period_cell(cell: &Cell) -> CellResult {
         other => parse_target_period(&clean_text(&other.display())),
     };
     match period {
-        Some(p) => CellResult::value(Value::Text(p.label())),
+        Some(p) => CellResult::value(Value::Text(Text::from(p.label()))),
         None => CellResult::finding(Code::UnreadablePeriod),
     }
 }
@@ -184,7 +184,7 @@ fn text_cell(field: Field, text: String, ctx: &CellContext) -> CellResult {
             StageParse::Nonstandard => CellResult::finding(Code::NonstandardStage),
         },
         FieldKind::DealStatus => match deal_status(&text) {
-            Some(s) => CellResult::value(Value::Text(s.to_string())),
+            Some(s) => CellResult::value(Value::Text(Text::from(s.to_string()))),
             None => CellResult::default(),
         },
         FieldKind::Grade => match parse_grade(&text) {
@@ -192,28 +192,33 @@ fn text_cell(field: Field, text: String, ctx: &CellContext) -> CellResult {
             None => CellResult::finding(Code::UnknownGrade),
         },
         FieldKind::Source => match parse_source(&text) {
-            Some(s) => CellResult::value(Value::Text(s.to_string())),
-            None => CellResult::value(Value::Text("其他".to_string())).and(Code::UnknownSource),
+            Some(s) => CellResult::value(Value::Text(Text::from(s.to_string()))),
+            None => CellResult::value(Value::Text(Text::from("其他".to_string())))
+                .and(Code::UnknownSource),
         },
-        FieldKind::Method => CellResult::value(Value::Text(parse_method(&text).to_string())),
+        FieldKind::Method => {
+            CellResult::value(Value::Text(Text::from(parse_method(&text).to_string())))
+        }
         FieldKind::Industry => match map_industry(&text) {
             Some(m) => CellResult::value(Value::Industry(std::sync::Arc::new(m))),
-            None => CellResult::value(Value::Text(text)).and(Code::UnknownIndustry),
+            None => CellResult::value(Value::Text(Text::from(text))).and(Code::UnknownIndustry),
         },
         FieldKind::Phone => match check_phone(&text) {
             PhoneCheck::Mobile(n) if ctx.config.pii.flag_mobile => {
-                CellResult::value(Value::Text(n)).and(Code::PersonalPhone)
+                CellResult::value(Value::Text(Text::from(n))).and(Code::PersonalPhone)
             }
             PhoneCheck::Mobile(n) | PhoneCheck::Landline(n) | PhoneCheck::Service(n) => {
-                CellResult::value(Value::Text(n))
+                CellResult::value(Value::Text(Text::from(n)))
             }
             PhoneCheck::Invalid => CellResult::finding(Code::InvalidPhone),
         },
         FieldKind::Email => match check_email(&text) {
             EmailCheck::Valid { personal: true } => {
-                CellResult::value(Value::Text(text)).and(Code::PersonalEmail)
+                CellResult::value(Value::Text(Text::from(text))).and(Code::PersonalEmail)
             }
-            EmailCheck::Valid { personal: false } => CellResult::value(Value::Text(text)),
+            EmailCheck::Valid { personal: false } => {
+                CellResult::value(Value::Text(Text::from(text)))
+            }
             EmailCheck::Invalid => CellResult::finding(Code::InvalidEmail),
         },
         FieldKind::Satisfaction => match parse_satisfaction(&text) {
@@ -226,10 +231,10 @@ fn text_cell(field: Field, text: String, ctx: &CellContext) -> CellResult {
         },
         FieldKind::YesNo => match parse_yes_no(&text) {
             Some(b) => CellResult::value(Value::YesNo(b)),
-            None => CellResult::value(Value::Text(text)),
+            None => CellResult::value(Value::Text(Text::from(text))),
         },
         FieldKind::Person if field == Field::ContactName && is_unmasked_chinese_name(&text) => {
-            CellResult::value(Value::Text(text)).and(Code::UnmaskedContactName)
+            CellResult::value(Value::Text(Text::from(text))).and(Code::UnmaskedContactName)
         }
         FieldKind::Person
         | FieldKind::Text
@@ -239,7 +244,7 @@ fn text_cell(field: Field, text: String, ctx: &CellContext) -> CellResult {
         | FieldKind::Date
         | FieldKind::DateTime
         | FieldKind::Amount
-        | FieldKind::Budget => CellResult::value(Value::Text(text)),
+        | FieldKind::Budget => CellResult::value(Value::Text(Text::from(text))),
     }
 }
 

@@ -132,7 +132,7 @@ impl Dataset {
         let mut add = |r: &Record, fields: &[Field]| {
             dates.extend(fields.iter().filter_map(|f| r.date(*f)));
             let won = r.stage(Field::Stage) == Some(won_stage)
-                || matches!(r.values.get(&Field::DealStatus), Some(Value::Text(s)) if s == "won");
+                || matches!(r.values.get(&Field::DealStatus), Some(Value::Text(s)) if &**s == "won");
             if won {
                 dates.extend(r.date(Field::SignedDate));
             }
@@ -165,7 +165,7 @@ impl Dataset {
         for r in records {
             // A signed date on a deal that is not won is its expected (or lost) date.
             let won = r.stage(Field::Stage) == Some(won_stage)
-                || matches!(r.values.get(&Field::DealStatus), Some(Value::Text(s)) if s == "won");
+                || matches!(r.values.get(&Field::DealStatus), Some(Value::Text(s)) if &**s == "won");
             for (f, _) in r.values.iter() {
                 if exempt.contains(f) || (*f == Field::SignedDate && !won) {
                     continue;

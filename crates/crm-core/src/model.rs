@@ -137,11 +137,15 @@ impl TableKind {
     }
 }
 
+/// Shared immutable text: a column repeats its values, and every record
+/// holding the same normalized value shares one allocation.
+pub type Text = std::sync::Arc<str>;
+
 /// A normalized value of a canonical field.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// Normalized text.
-    Text(String),
+    Text(Text),
     /// A calendar date.
     Date(NaiveDate),
     /// A date with a time of day.
@@ -166,7 +170,7 @@ impl Value {
     /// The value as text for the cleaned output and the reports.
     pub fn display(&self, stages: &crate::normalize::stage::Pipeline) -> String {
         match self {
-            Value::Text(s) => s.clone(),
+            Value::Text(s) => s.to_string(),
             Value::Date(d) => d.format("%Y-%m-%d").to_string(),
             Value::DateTime(dt) => dt.format("%Y-%m-%d %H:%M").to_string(),
             Value::Money(c) => format_cents(*c),
@@ -199,7 +203,7 @@ pub struct Record {
     /// Normalized values of mapped fields (a value that failed to normalize is absent).
     pub values: BTreeMap<Field, Value>,
     /// The original text of every mapped cell, by field.
-    pub originals: BTreeMap<Field, String>,
+    pub originals: BTreeMap<Field, Text>,
     /// Unmapped columns: header and text, in column order.
     pub extras: Vec<(String, String)>,
     /// True when an error finding rejected this row from the metrics.
@@ -210,7 +214,7 @@ impl Record {
     /// The text of a field, if it holds text.
     pub fn text(&self, f: Field) -> Option<&str> {
         match self.values.get(&f) {
-            Some(Value::Text(s)) => Some(s.as_str()),
+            Some(Value::Text(s)) => Some(s),
             _ => None,
         }
     }

@@ -168,7 +168,7 @@ pub fn build_opportunities(
 /// The text of a value, for keys.
 fn text_of(v: Option<&Value>) -> Option<String> {
     match v {
-        Some(Value::Text(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Text(s)) if !s.is_empty() => Some(s.to_string()),
         _ => None,
     }
 }
@@ -178,8 +178,8 @@ pub fn current_stage(r: &Record, pipeline: &Pipeline) -> (Option<usize>, Option<
     let stage = r.stage(Field::Stage);
     let lost_at = r.stage(Field::LostAtStage);
     match r.values.get(&Field::DealStatus) {
-        Some(Value::Text(s)) if s == "won" => (Some(pipeline.won()), lost_at),
-        Some(Value::Text(s)) if s == "lost" => (pipeline.lost(), lost_at.or(stage)),
+        Some(Value::Text(s)) if &**s == "won" => (Some(pipeline.won()), lost_at),
+        Some(Value::Text(s)) if &**s == "lost" => (pipeline.lost(), lost_at.or(stage)),
         _ => (stage, lost_at),
     }
 }

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::findings::{Code, Finding};
 use crate::ingest::classify::classify;
 use crate::ingest::header::{detect_header, is_summary_row, Header};
-use crate::model::{Cell, Origin, RawSheet, Record, TableKind, Value};
+use crate::model::{Cell, Origin, RawSheet, Record, TableKind, Text, Value};
 use crate::normalize::contact::{find_id_number, mask_id_numbers};
 use crate::normalize::date::{order_evidence, DateOrder, OrderEvidence};
 use crate::normalize::stage::Pipeline;
@@ -462,7 +462,7 @@ impl Tables {
             }
         };
         Normalized {
-            text,
+            text: Text::from(text),
             masked,
             outcome,
         }
@@ -751,8 +751,8 @@ struct Prepared {
 /// result within a column, which is what makes [`ColumnCache`] sound.
 #[derive(Debug, Clone)]
 struct Normalized {
-    /// The cell text, ID numbers masked.
-    text: String,
+    /// The cell text, ID numbers masked (shared by every record that has it).
+    text: Text,
     /// True when an ID number was masked (an `id_number` finding).
     masked: bool,
     /// What the cell gives the record.

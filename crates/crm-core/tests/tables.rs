@@ -123,10 +123,7 @@ fn cells_are_normalized_with_findings_in_place() {
     assert_eq!(a.values.get(&Field::Stage), Some(&Value::Stage(2)));
     let b = &t.customers[1];
     assert!(!b.has(Field::FirstContactDate) && !b.has(Field::DealAmount) && !b.has(Field::Stage));
-    assert_eq!(
-        b.originals.get(&Field::Stage).map(String::as_str),
-        Some("快成了")
-    );
+    assert_eq!(b.originals.get(&Field::Stage).map(|s| &**s), Some("快成了"));
     let found: Vec<(&str, usize, &str, &str)> = t
         .findings
         .iter()
