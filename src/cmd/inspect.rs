@@ -11,7 +11,7 @@ use crm_core::ingest::header::is_summary_row;
 use crm_core::ingest::read::{collect_inputs, read_file, ReadOptions};
 use crm_core::model::{Cell, RawSheet};
 use crm_core::normalize::contact::mask_id_numbers;
-use crm_core::tables::{recognise_with, LoadOptions, SheetOverrides};
+use crm_core::tables::{needs_all_rows, recognise_with, LoadOptions, SheetOverrides};
 
 use crate::cli::InspectArgs;
 use crate::error::AppError;
@@ -78,7 +78,7 @@ pub fn run(args: &InspectArgs) -> Result<(), AppError> {
             Ok(sheets) => {
                 let profiles = config.profiles_for(&path);
                 let forced = forced_kind(&overrides, &path);
-                for sheet in &sheets {
+                for mut sheet in sheets {
                     let plan = plan_sheet(&profiles, &args.input.sheet, forced, &sheet.sheet);
                     if let Some(why) = plan.excluded {
                         reports.push(SheetReport {
@@ -100,7 +100,10 @@ pub fn run(args: &InspectArgs) -> Result<(), AppError> {
                         default_year: 2000,
                         kind: plan.kind,
                     };
-                    let mut report = describe(sheet, &opts, &plan.overrides);
+                    if needs_all_rows(&sheet, &plan.overrides) {
+                        sheet.materialize();
+                    }
+                    let mut report = describe(&sheet, &opts, &plan.overrides);
                     report.profiles = plan.profiles;
                     reports.push(report);
                 }
@@ -141,39 +144,44 @@ pub fn run(args: &InspectArgs) -> Result<(), AppError> {
 fn describe(sheet: &RawSheet, opts: &LoadOptions, overrides: &SheetOverrides) -> SheetReport {
     let r = recognise_with(sheet, opts, overrides);
     let data_start = r.info.header_row.unwrap_or(0);
-    let data: Vec<&Vec<Cell>> = sheet
-        .rows
-        .iter()
-        .skip(data_start)
-        .filter(|row| !row.iter().all(Cell::is_blank))
-        .collect();
+    // One pass over the rows (pending rows of a big file are parsed as
+    // they come): the data rows are counted, the first distinct values of
+    // each column kept as samples.
+    let mut samples: Vec<Vec<String>> = vec![Vec::new(); r.info.columns.len()];
+    let mut data_rows = 0;
+    for (_, row) in sheet.all_rows().skip(data_start) {
+        if row.iter().all(Cell::is_blank) {
+            continue;
+        }
+        data_rows += 1;
+        // Subtotal and notes rows are left out of the table: not samples.
+        if is_summary_row(&row) {
+            continue;
+        }
+        for (c, kept) in samples.iter_mut().enumerate() {
+            let Some(cell) = row.get(c).filter(|cell| !cell.is_blank()) else {
+                continue;
+            };
+            if kept.len() == SAMPLES {
+                continue;
+            }
+            // ID card numbers are masked in every output.
+            let v = mask_id_numbers(&cell.display());
+            if !kept.contains(&v) {
+                kept.push(v);
+            }
+        }
+    }
     let columns = r
         .info
         .columns
         .iter()
-        .enumerate()
-        .map(|(c, (header, field))| {
-            let mut samples: Vec<String> = Vec::new();
-            // Subtotal and notes rows are left out of the table: not samples.
-            for row in data.iter().filter(|row| !is_summary_row(row)) {
-                let Some(cell) = row.get(c).filter(|cell| !cell.is_blank()) else {
-                    continue;
-                };
-                // ID card numbers are masked in every output.
-                let v = mask_id_numbers(&cell.display());
-                if !samples.contains(&v) {
-                    samples.push(v);
-                }
-                if samples.len() == SAMPLES {
-                    break;
-                }
-            }
-            ColumnReport {
-                header: header.clone(),
-                field: field.map(|f| f.id().to_string()),
-                label: field.map(|f| f.label().to_string()),
-                samples,
-            }
+        .zip(samples)
+        .map(|((header, field), samples)| ColumnReport {
+            header: header.clone(),
+            field: field.map(|f| f.id().to_string()),
+            label: field.map(|f| f.label().to_string()),
+            samples,
         })
         .collect();
     SheetReport {
@@ -182,7 +190,7 @@ fn describe(sheet: &RawSheet, opts: &LoadOptions, overrides: &SheetOverrides) ->
         encoding: r.info.encoding,
         kind: r.info.kind,
         header_row: r.info.header_row,
-        rows: if r.table.is_some() { data.len() } else { 0 },
+        rows: if r.table.is_some() { data_rows } else { 0 },
         note: r.info.note,
         profiles: Vec::new(),
         columns,

@@ -86,6 +86,7 @@ fn customers(rows: &[(usize, usize, usize, usize, usize, u32)]) -> RawSheet {
         sheet: "c".into(),
         encoding: None,
         rows: out,
+        pending: None,
     }
 }
 
@@ -104,6 +105,7 @@ fn followups(rows: &[(usize, usize, usize)]) -> RawSheet {
         sheet: "f".into(),
         encoding: None,
         rows: out,
+        pending: None,
     }
 }
 

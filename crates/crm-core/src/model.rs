@@ -6,7 +6,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+use crate::ingest::delimited::PendingRows;
 use crate::schema::Field;
+use std::borrow::Cow;
 
 /// One cell as a reader found it, before any interpretation.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,8 +74,38 @@ pub struct RawSheet {
     pub sheet: String,
     /// Detected text encoding (CSV only).
     pub encoding: Option<String>,
-    /// The physical rows, merged ranges already filled in.
+    /// The physical rows, merged ranges already filled in. For a big
+    /// delimited file only the head: the rest is in `pending`.
     pub rows: Vec<Vec<Cell>>,
+    /// Rows after `rows` not parsed into cells yet (delimited files past
+    /// their head); `None` when `rows` holds the whole sheet.
+    pub pending: Option<PendingRows>,
+}
+
+impl RawSheet {
+    /// Parses the pending rows into `rows`, for a pass that needs rows
+    /// past the head by index (a header pinned far down, `inspect`).
+    pub fn materialize(&mut self) {
+        if let Some(pending) = self.pending.take() {
+            self.rows.extend(pending.rows().map(|(_, row)| row));
+        }
+    }
+
+    /// Every row with its 0-based index: the head borrowed, the pending
+    /// rows parsed one at a time.
+    pub fn all_rows(&self) -> impl Iterator<Item = (usize, Cow<'_, [Cell]>)> + '_ {
+        let head = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| (i, Cow::Borrowed(row.as_slice())));
+        let rest = self
+            .pending
+            .iter()
+            .flat_map(|p| p.rows())
+            .map(|(i, row)| (i, Cow::Owned(row)));
+        head.chain(rest)
+    }
 }
 
 /// Where a value came from, as a spreadsheet user would find it.

@@ -163,33 +163,66 @@ impl Tables {
         opts: &LoadOptions,
         overrides: &SheetOverrides,
     ) {
+        if needs_all_rows(sheet, overrides) {
+            let mut whole = sheet.clone();
+            whole.materialize();
+            return self.add_sheet_owned(whole, opts, overrides);
+        }
         let Some(prepared) = self.prepare_sheet(sheet, opts, overrides) else {
             return;
         };
-        let rows = sheet.rows.iter().enumerate().skip(prepared.header.row + 1);
+        let rows = sheet.all_rows().skip(prepared.header.row + 1);
         self.read_rows(sheet, prepared, rows, opts);
     }
 
     /// [`Tables::add_sheet_with`] taking the sheet: each raw row is freed
-    /// as soon as it is read, so the raw cells and the records they become
-    /// are not both held whole (peak memory of big inputs).
+    /// as soon as it is read, and pending rows are parsed one at a time, so
+    /// the raw cells and the records they become are not both held whole
+    /// (peak memory of big inputs).
     pub fn add_sheet_owned(
         &mut self,
         mut sheet: RawSheet,
         opts: &LoadOptions,
         overrides: &SheetOverrides,
     ) {
+        if needs_all_rows(&sheet, overrides) {
+            sheet.materialize();
+        }
         let Some(prepared) = self.prepare_sheet(&sheet, opts, overrides) else {
             return;
         };
-        let rows = std::mem::take(&mut sheet.rows);
+        let head = std::mem::take(&mut sheet.rows);
         let skip = prepared.header.row + 1;
-        self.read_rows(
-            &sheet,
-            prepared,
-            rows.into_iter().enumerate().skip(skip),
-            opts,
-        );
+        let Some(pending) = sheet.pending.take() else {
+            let rows = head.into_iter().enumerate().skip(skip);
+            return self.read_rows(&sheet, prepared, rows, opts);
+        };
+        // Pending rows are parsed on a second thread while this one
+        // normalizes, handed over in chunks (a few in flight at most).
+        std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(usize, Vec<Cell>)>>(4);
+            scope.spawn(move || {
+                let mut chunk = Vec::with_capacity(PARSE_CHUNK_ROWS);
+                for row in pending.rows() {
+                    chunk.push(row);
+                    if chunk.len() == PARSE_CHUNK_ROWS {
+                        let full =
+                            std::mem::replace(&mut chunk, Vec::with_capacity(PARSE_CHUNK_ROWS));
+                        if send.send(full).is_err() {
+                            return;
+                        }
+                    }
+                }
+                // The receiver only goes away when reading stopped early.
+                let _ = send.send(chunk);
+            });
+            let rows = head
+                .into_iter()
+                .enumerate()
+                .chain(receive.into_iter().flatten())
+                .skip(skip);
+            self.read_rows(&sheet, prepared, rows, opts);
+        });
     }
 
     /// Recognises a sheet, raises its header findings and decides its date
@@ -313,22 +346,38 @@ impl Tables {
     ) -> HashMap<usize, DateOrder> {
         let fallback = opts.config.date_order().unwrap_or(DateOrder::Ymd);
         let mut out = HashMap::new();
-        for (c, f) in header.mapping.iter().enumerate() {
-            let Some(f) = f else { continue };
-            if !matches!(f.kind(), FieldKind::Date | FieldKind::DateTime) {
-                continue;
-            }
-            let (mut day, mut month, mut ambiguous) = (false, false, false);
-            for row in sheet.rows.iter().skip(header.row + 1) {
+        let columns: Vec<usize> = header
+            .mapping
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                f.is_some_and(|f| matches!(f.kind(), FieldKind::Date | FieldKind::DateTime))
+            })
+            .map(|(c, _)| c)
+            .collect();
+        if columns.is_empty() {
+            return out;
+        }
+        // One pass over the rows for every date column, each distinct text
+        // looked at once (pending rows are scanned without making cells).
+        let mut evidence = vec![OrderSeen::default(); header.mapping.len()];
+        for row in sheet.rows.iter().skip(header.row + 1) {
+            for &c in &columns {
                 if let Some(Cell::Text(t)) = row.get(c) {
-                    match order_evidence(t) {
-                        OrderEvidence::DayFirst => day = true,
-                        OrderEvidence::MonthFirst => month = true,
-                        OrderEvidence::Ambiguous => ambiguous = true,
-                        OrderEvidence::NoEvidence => {}
-                    }
+                    evidence[c].see(t);
                 }
             }
+        }
+        if let Some(pending) = &sheet.pending {
+            pending.scan_fields(&columns, |c, t| evidence[c].see(t));
+        }
+        for c in columns {
+            let OrderSeen {
+                day,
+                month,
+                ambiguous,
+                ..
+            } = evidence[c];
             let order = match (day, month) {
                 (true, false) => DateOrder::Dmy,
                 (false, true) => DateOrder::Mdy,
@@ -564,6 +613,16 @@ impl Tables {
         }
         accepted
     }
+}
+
+/// Rows of pending text parsed per hand-over to the normalizing thread.
+const PARSE_CHUNK_ROWS: usize = 4096;
+
+/// True when a sheet's pinned header row lies past the rows parsed so far
+/// (the header is looked for only among `rows`): call
+/// [`RawSheet::materialize`] first.
+pub fn needs_all_rows(sheet: &RawSheet, overrides: &SheetOverrides) -> bool {
+    sheet.pending.is_some() && overrides.header_row.is_some_and(|n| n >= sheet.rows.len())
 }
 
 /// How a sheet was recognised: its header and table kind, or why it is skipped.
@@ -816,6 +875,36 @@ impl ColumnCache {
     }
 }
 
+/// The day/month order evidence of one date column so far.
+#[derive(Debug, Clone, Default)]
+struct OrderSeen {
+    day: bool,
+    month: bool,
+    ambiguous: bool,
+    /// Texts already looked at (bounded: past the cap, texts are looked at again).
+    seen: std::collections::HashSet<String>,
+}
+
+impl OrderSeen {
+    /// Distinct texts remembered per column.
+    const CAP: usize = 1 << 14;
+
+    fn see(&mut self, text: &str) {
+        if self.seen.contains(text) {
+            return;
+        }
+        if self.seen.len() < Self::CAP {
+            self.seen.insert(text.to_owned());
+        }
+        match order_evidence(text) {
+            OrderEvidence::DayFirst => self.day = true,
+            OrderEvidence::MonthFirst => self.month = true,
+            OrderEvidence::Ambiguous => self.ambiguous = true,
+            OrderEvidence::NoEvidence => {}
+        }
+    }
+}
+
 /// Per-sheet state shared by its rows.
 struct RowContext<'a> {
     header: &'a Header,
@@ -855,6 +944,7 @@ mod tests {
                         .collect()
                 })
                 .collect(),
+            pending: None,
         }
     }
 

@@ -28,6 +28,7 @@ fn sheet(name: &str, rows: &[&[&str]]) -> RawSheet {
                     .collect()
             })
             .collect(),
+        pending: None,
     }
 }
 
@@ -234,4 +235,72 @@ fn a_sheet_without_a_header_is_skipped_with_a_note() {
     assert_eq!(t.inputs[0].kind, "skipped");
     assert!(t.inputs[0].note.is_some());
     assert_eq!(t.rows.read, 0);
+}
+
+/// A GBK follow-up log far longer than the parsed head: the rows past it
+/// are parsed on demand, yet read exactly as the head is. A day-first date
+/// only near the end decides the column's order for row 2; a bad date past
+/// the head is reported on its own row; by reference and owned agree.
+#[test]
+fn a_long_csv_reads_past_its_head_like_a_short_one() {
+    use crm_core::ingest::read::{read_file, ReadOptions};
+    let mut text = String::from("跟进记录\n客户名称,跟进日期,跟进方式\n");
+    let n = crm_core::ingest::delimited::HEAD_NONBLANK_ROWS * 4;
+    for i in 0..n {
+        let date = match i {
+            0 => "03/04/2024".to_string(),
+            _ if i == n - 10 => "25/03/2024".to_string(),
+            _ if i == n - 5 => "不是日期".to_string(),
+            _ => format!("2024-05-{:02}", i % 28 + 1),
+        };
+        text.push_str(&format!("客户{i},{date},电话\n"));
+        if i % 50 == 0 {
+            text.push('\n');
+        }
+    }
+    let (bytes, _, _) = encoding_rs::GBK.encode(&text);
+    let path = std::env::temp_dir().join(format!("crm-long-{}.csv", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let mut sheets = read_file(&path, &ReadOptions::default()).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let sheet = sheets.remove(0);
+    assert!(sheet.pending.is_some(), "the tail is left unparsed");
+    let config = Config::default();
+    let pipeline = Pipeline::default();
+    let opts = LoadOptions {
+        config: &config,
+        pipeline: &pipeline,
+        default_year: 2024,
+        kind: None,
+    };
+    let mut by_ref = Tables::default();
+    by_ref.add_sheet(&sheet, &opts);
+    let mut owned = Tables::default();
+    owned.add_sheet_owned(sheet, &opts, &Default::default());
+    for t in [&by_ref, &owned] {
+        assert_eq!(t.followups.len(), n);
+        assert_eq!(t.rows.read, n);
+        let first = &t.followups[0];
+        assert_eq!(first.origin.row, 3);
+        assert_eq!(
+            first.date(Field::FollowupDate),
+            chrono::NaiveDate::from_ymd_opt(2024, 4, 3)
+        );
+        let last = t.followups.last().unwrap();
+        assert_eq!(
+            last.text(Field::CustomerName),
+            Some(format!("客户{}", n - 1).as_str())
+        );
+        // Row of record i: 2 title/header rows, i + 1, one blank line per 50 records before it.
+        let bad = n - 5;
+        let row = 2 + bad + 1 + bad / 50 + 1;
+        let unparseable: Vec<usize> = t
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::UnparseableDate)
+            .map(|f| f.row)
+            .collect();
+        assert_eq!(unparseable, vec![row]);
+    }
+    assert_eq!(by_ref.findings.len(), owned.findings.len());
 }

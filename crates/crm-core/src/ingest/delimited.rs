@@ -189,57 +189,332 @@ pub fn parse_delimited_within(
     delimiter: u8,
     limits: &DelimitedLimits,
 ) -> Result<Vec<Vec<Cell>>, DelimitedOverflow> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let bytes = text.as_bytes();
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
-    let mut record = csv::StringRecord::new();
-    let mut used: usize = 0;
-    let mut charge = |n: usize| {
-        used = used.saturating_add(n);
-        if used > limits.max_cells {
+    let mut rows = Vec::new();
+    let mut budget = CellBudget::new(limits);
+    for row in RowParser::new(text, 0, 0, delimiter, limits) {
+        let row = row?;
+        budget.charge(&row)?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// Rows held as cells at the head of a delimited sheet read by
+/// [`split_delimited_within`]: enough for header detection
+/// (`ingest::header::HEADER_SEARCH_ROWS` non-blank rows) with room to spare.
+pub const HEAD_NONBLANK_ROWS: usize = 100;
+
+/// [`parse_delimited_within`] for big files: only the head of the sheet is
+/// parsed into cells (at least [`HEAD_NONBLANK_ROWS`] non-blank rows, or all
+/// of it); the rest is kept as [`PendingRows`], parsed again on each pass
+/// over it, so the cells of a large file are never all held at once. The
+/// rest is still checked against the limits here (counted, not kept), so a
+/// file over them is refused before any row is used.
+pub fn split_delimited_within(
+    text: String,
+    delimiter: u8,
+    limits: &DelimitedLimits,
+) -> Result<(Vec<Vec<Cell>>, Option<PendingRows>), DelimitedOverflow> {
+    let mut head = Vec::new();
+    let mut budget = CellBudget::new(limits);
+    let mut nonblank = 0;
+    let mut parser = RowParser::new(&text, 0, 0, delimiter, limits);
+    for row in parser.by_ref() {
+        let row = row?;
+        budget.charge(&row)?;
+        if !row.iter().all(Cell::is_blank) {
+            nonblank += 1;
+        }
+        head.push(row);
+        if nonblank >= HEAD_NONBLANK_ROWS {
+            break;
+        }
+    }
+    let Some(start) = parser.resume_at() else {
+        return Ok((head, None));
+    };
+    let first_row = head.len();
+    // Count (without keeping) the cells of the rest, for the limits.
+    let mut counter = RowParser::new(&text, start, first_row, delimiter, limits);
+    let mut rows = 0;
+    while let Some(width) = counter.next_width() {
+        budget.charge_width(width?)?;
+        rows += 1;
+    }
+    if rows == 0 {
+        return Ok((head, None));
+    }
+    let pending = PendingRows {
+        text: std::sync::Arc::new(text),
+        start,
+        first_row,
+        rows,
+        delimiter,
+        limits: *limits,
+    };
+    Ok((head, Some(pending)))
+}
+
+/// The cells charged so far against [`DelimitedLimits::max_cells`]: one
+/// slot per row (a blank line too) plus its fields.
+struct CellBudget {
+    used: usize,
+    max: usize,
+}
+
+impl CellBudget {
+    fn new(limits: &DelimitedLimits) -> CellBudget {
+        CellBudget {
+            used: 0,
+            max: limits.max_cells,
+        }
+    }
+
+    fn charge(&mut self, row: &[Cell]) -> Result<(), DelimitedOverflow> {
+        self.charge_width(row.len())
+    }
+
+    fn charge_width(&mut self, width: usize) -> Result<(), DelimitedOverflow> {
+        self.used = self.used.saturating_add(1 + width);
+        if self.used > self.max {
             Err(DelimitedOverflow::Cells)
         } else {
             Ok(())
         }
-    };
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            // Input is a `&str`, so UTF-8 errors cannot happen; stop on anything else.
-            Err(_) => break,
-        }
-        if let Some(pos) = record.position() {
-            let start = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
-            for _ in 0..blank_lines_at(bytes, start) {
-                charge(1)?;
-                rows.push(Vec::new());
+    }
+}
+
+/// The rows of a delimited sheet after its head, kept as the decoded text
+/// and parsed on each pass ([`PendingRows::rows`]). Made by
+/// [`split_delimited_within`], which has checked them against the limits.
+#[derive(Clone)]
+pub struct PendingRows {
+    /// The decoded text of the whole file.
+    text: std::sync::Arc<String>,
+    /// Byte offset of the first pending row in `text`.
+    start: usize,
+    /// 0-based index of the first pending row in the sheet.
+    first_row: usize,
+    /// How many rows are pending (blank lines included).
+    rows: usize,
+    delimiter: u8,
+    limits: DelimitedLimits,
+}
+
+impl std::fmt::Debug for PendingRows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingRows")
+            .field("first_row", &self.first_row)
+            .field("rows", &self.rows)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PendingRows {
+    /// The pending rows, each with its 0-based index in the sheet, parsed
+    /// as [`parse_delimited_within`] would have.
+    pub fn rows(&self) -> impl Iterator<Item = (usize, Vec<Cell>)> + '_ {
+        let parser = RowParser::new(
+            &self.text,
+            self.start,
+            self.first_row,
+            self.delimiter,
+            &self.limits,
+        );
+        // The limits were checked when the rows were counted.
+        (self.first_row..).zip(parser.map_while(Result::ok))
+    }
+
+    /// Calls `f(column, text)` for every non-empty field of the pending
+    /// rows in one of `columns`, in row order, without making cells: a
+    /// cheap pass for evidence that needs a few columns of every row.
+    /// Fields are cut as [`PendingRows::rows`] cuts them.
+    pub fn scan_fields(&self, columns: &[usize], mut f: impl FnMut(usize, &str)) {
+        let bytes = self.text.as_bytes().get(self.start..).unwrap_or_default();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.delimiter)
+            .from_reader(bytes);
+        let mut record = csv::StringRecord::new();
+        while matches!(reader.read_record(&mut record), Ok(true)) {
+            for &c in columns {
+                match record.get(c) {
+                    Some(text) if text.len() > self.limits.max_cell_chars => {
+                        f(c, &cut_field(text, self.limits.max_cell_chars));
+                    }
+                    Some(text) if !text.is_empty() => f(c, text),
+                    _ => {}
+                }
             }
         }
-        if record.len() > limits.max_columns {
-            return Err(DelimitedOverflow::Columns {
-                row: rows.len() + 1,
-            });
-        }
-        charge(1 + record.len())?;
-        rows.push(
-            record
-                .iter()
-                .map(|f| {
-                    if f.is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(cut_field(f, limits.max_cell_chars))
-                    }
-                })
-                .collect(),
-        );
     }
-    Ok(rows)
+
+    /// How many rows are pending (blank lines included).
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// True when no row is pending.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+}
+
+/// Parses delimited text from a byte offset into rows of cells, putting
+/// back the blank lines the `csv` crate skips as empty rows.
+struct RowParser<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    /// The text from the starting offset.
+    bytes: &'a [u8],
+    /// The starting offset in the whole text.
+    base: usize,
+    record: csv::StringRecord,
+    bytes_record: csv::ByteRecord,
+    /// Blank rows still to give before `held`.
+    blanks: usize,
+    /// A parsed row waiting behind blank rows.
+    held: Option<Vec<Cell>>,
+    /// The width of a counted row waiting behind blank rows.
+    held_width: Option<usize>,
+    limits: DelimitedLimits,
+    /// 0-based index of the next row given.
+    next_row: usize,
+    done: bool,
+}
+
+impl<'a> RowParser<'a> {
+    fn new(
+        text: &'a str,
+        start: usize,
+        first_row: usize,
+        delimiter: u8,
+        limits: &DelimitedLimits,
+    ) -> RowParser<'a> {
+        let bytes = text.as_bytes().get(start..).unwrap_or_default();
+        RowParser {
+            reader: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delimiter)
+                .from_reader(bytes),
+            bytes,
+            base: start,
+            record: csv::StringRecord::new(),
+            bytes_record: csv::ByteRecord::new(),
+            blanks: 0,
+            held: None,
+            held_width: None,
+            limits: *limits,
+            next_row: first_row,
+            done: false,
+        }
+    }
+
+    /// Where a new parser would go on after the rows given so far, as an
+    /// offset in the whole text; `None` at the end of the text.
+    fn resume_at(&self) -> Option<usize> {
+        if self.done || self.blanks > 0 || self.held.is_some() {
+            return None;
+        }
+        let mut at = usize::try_from(self.reader.position().byte()).ok()?;
+        // A `\r\n` terminator split after its `\r` is no blank line.
+        if at > 0 && self.bytes.get(at - 1) == Some(&b'\r') && self.bytes.get(at) == Some(&b'\n') {
+            at += 1;
+        }
+        (at < self.bytes.len()).then_some(self.base + at)
+    }
+
+    /// Blank lines skipped before the record just read.
+    fn blanks_before(&self, position: Option<&csv::Position>) -> usize {
+        position.map_or(0, |pos| {
+            let start = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
+            blank_lines_at(self.bytes, start)
+        })
+    }
+
+    /// The width of the next row without keeping its cells (a blank row is
+    /// 0 wide); `None` at the end.
+    fn next_width(&mut self) -> Option<Result<usize, DelimitedOverflow>> {
+        if self.blanks > 0 {
+            self.blanks -= 1;
+            return Some(Ok(0));
+        }
+        if let Some(width) = self.held_width.take() {
+            return Some(Ok(width));
+        }
+        if self.done
+            || !matches!(
+                self.reader.read_byte_record(&mut self.bytes_record),
+                Ok(true)
+            )
+        {
+            self.done = true;
+            return None;
+        }
+        let blanks = self.blanks_before(self.bytes_record.position());
+        let width = self.bytes_record.len();
+        self.next_row += blanks;
+        if width > self.limits.max_columns {
+            self.done = true;
+            return Some(Err(DelimitedOverflow::Columns {
+                row: self.next_row + 1,
+            }));
+        }
+        self.next_row += 1;
+        if blanks > 0 {
+            self.blanks = blanks - 1;
+            self.held_width = Some(width);
+            return Some(Ok(0));
+        }
+        Some(Ok(width))
+    }
+}
+
+impl Iterator for RowParser<'_> {
+    type Item = Result<Vec<Cell>, DelimitedOverflow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.blanks > 0 {
+            self.blanks -= 1;
+            return Some(Ok(Vec::new()));
+        }
+        if let Some(row) = self.held.take() {
+            return Some(Ok(row));
+        }
+        // Input is a `&str`, so UTF-8 errors cannot happen; stop on anything else.
+        if self.done || !matches!(self.reader.read_record(&mut self.record), Ok(true)) {
+            self.done = true;
+            return None;
+        }
+        let blanks = self.blanks_before(self.record.position());
+        self.next_row += blanks;
+        if self.record.len() > self.limits.max_columns {
+            self.done = true;
+            return Some(Err(DelimitedOverflow::Columns {
+                row: self.next_row + 1,
+            }));
+        }
+        self.next_row += 1;
+        let max = self.limits.max_cell_chars;
+        let row: Vec<Cell> = self
+            .record
+            .iter()
+            .map(|f| {
+                if f.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(cut_field(f, max))
+                }
+            })
+            .collect();
+        if blanks > 0 {
+            self.blanks = blanks - 1;
+            self.held = Some(row);
+            return Some(Ok(Vec::new()));
+        }
+        Some(Ok(row))
+    }
 }
 
 /// A field as owned text, cut to `max` characters plus the truncation mark
@@ -338,5 +613,103 @@ mod tests {
             parse_delimited_within("a,b,c\n".repeat(5).as_str(), b',', &limits),
             Err(DelimitedOverflow::Cells)
         );
+    }
+
+    /// A text longer than the head, with blank lines, `\r\n` and `\r`
+    /// endings, quoted line breaks and ragged rows around the split.
+    fn long_text() -> String {
+        let mut t = String::from("客户名称,跟进日期,备注\r\n");
+        for i in 0..(HEAD_NONBLANK_ROWS * 3) {
+            match i % 7 {
+                0 => t.push_str(&format!(
+                    "甲{i},2024-01-{:02},\"多\n行, 备注\"\r\n",
+                    i % 28 + 1
+                )),
+                1 => t.push_str("\r\n\n"),
+                2 => t.push_str(&format!("乙{i},03/04/2024\r")),
+                3 => t.push_str(&format!("丙{i},,,extra\n")),
+                _ => t.push_str(&format!("丁{i},2024-02-01,\"\"\"引号\"\"\"\n")),
+            }
+        }
+        t
+    }
+
+    fn unlimited() -> DelimitedLimits {
+        DelimitedLimits {
+            max_cells: usize::MAX,
+            max_columns: usize::MAX,
+            max_cell_chars: usize::MAX,
+        }
+    }
+
+    #[test]
+    fn head_and_pending_rows_are_the_whole_parse() {
+        let text = long_text();
+        let whole = parse_delimited(&text, b',');
+        let (head, pending) = split_delimited_within(text, b',', &unlimited()).expect("within");
+        let pending = pending.expect("longer than the head");
+        assert!(head.len() < whole.len());
+        assert_eq!(head.len() + pending.len(), whole.len());
+        let rest: Vec<(usize, Vec<Cell>)> = pending.rows().collect();
+        assert_eq!(rest.first().map(|(i, _)| *i), Some(head.len()));
+        let mut joined = head;
+        joined.extend(rest.into_iter().map(|(_, row)| row));
+        assert_eq!(texts(&joined), texts(&whole));
+        // Twice the same: the rows are parsed again on each pass.
+        let again: Vec<Vec<Cell>> = pending.rows().map(|(_, r)| r).collect();
+        assert_eq!(texts(&again), texts(&whole[whole.len() - pending.len()..]));
+    }
+
+    #[test]
+    fn a_short_text_has_no_pending_rows() {
+        let (head, pending) =
+            split_delimited_within("a,b\n\n1,2\n".into(), b',', &unlimited()).expect("within");
+        assert_eq!(head.len(), 3);
+        assert!(pending.is_none());
+    }
+
+    #[test]
+    fn limits_apply_past_the_head() {
+        let text = long_text();
+        let whole = parse_delimited(&text, b',');
+        let cells: usize = whole.iter().map(|r| 1 + r.len()).sum();
+        let mut limits = unlimited();
+        limits.max_cells = cells - 1;
+        assert_eq!(
+            split_delimited_within(text.clone(), b',', &limits).map(|_| ()),
+            Err(DelimitedOverflow::Cells)
+        );
+        limits.max_cells = cells;
+        assert!(split_delimited_within(text.clone(), b',', &limits).is_ok());
+        let wide = format!("{text}x,{}\n", ",".repeat(10));
+        let mut limits = unlimited();
+        limits.max_columns = 5;
+        assert_eq!(
+            split_delimited_within(wide, b',', &limits).map(|_| ()),
+            Err(DelimitedOverflow::Columns {
+                row: whole.len() + 1
+            })
+        );
+    }
+
+    #[test]
+    fn scanning_fields_sees_what_rows_hold() {
+        let text = long_text();
+        let mut limits = unlimited();
+        limits.max_cell_chars = 4;
+        let (_, pending) = split_delimited_within(text, b',', &limits).expect("within");
+        let pending = pending.expect("pending");
+        let mut scanned = Vec::new();
+        pending.scan_fields(&[1, 2], |c, t| scanned.push((c, t.to_string())));
+        let mut from_rows = Vec::new();
+        for (_, row) in pending.rows() {
+            for c in [1, 2] {
+                if let Some(Cell::Text(t)) = row.get(c) {
+                    from_rows.push((c, t.clone()));
+                }
+            }
+        }
+        assert!(!scanned.is_empty());
+        assert_eq!(scanned, from_rows);
     }
 }

@@ -366,6 +366,7 @@ fn read_unguarded(
             sheet: name,
             encoding: None,
             rows: grid.rows,
+            pending: None,
         });
     }
     Ok(out)

@@ -11,7 +11,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use super::delimited::{
-    parse_delimited_within, sniff_delimiter, DelimitedLimits, DelimitedOverflow,
+    sniff_delimiter, split_delimited_within, DelimitedLimits, DelimitedOverflow,
 };
 use super::encoding::decode;
 use super::excel::{read_workbook_within, CFB_MAGIC, ZIP_MAGIC};
@@ -431,24 +431,26 @@ pub fn read_delimited_bytes(
         max_columns: opts.max_columns,
         max_cell_chars: opts.max_cell_chars,
     };
-    let rows = parse_delimited_within(&text, delimiter, &limits).map_err(|e| match e {
-        DelimitedOverflow::Cells => ReadError::SheetTooLarge {
-            path: file.to_owned(),
-            sheet: stem.to_owned(),
-            limit: opts.max_cells,
-        },
-        DelimitedOverflow::Columns { row } => ReadError::TooManyColumns {
-            path: file.to_owned(),
-            sheet: stem.to_owned(),
-            row,
-            limit: opts.max_columns,
-        },
-    })?;
+    let (rows, pending) =
+        split_delimited_within(text, delimiter, &limits).map_err(|e| match e {
+            DelimitedOverflow::Cells => ReadError::SheetTooLarge {
+                path: file.to_owned(),
+                sheet: stem.to_owned(),
+                limit: opts.max_cells,
+            },
+            DelimitedOverflow::Columns { row } => ReadError::TooManyColumns {
+                path: file.to_owned(),
+                sheet: stem.to_owned(),
+                row,
+                limit: opts.max_columns,
+            },
+        })?;
     Ok(RawSheet {
         file: file.to_owned(),
         sheet: stem.to_owned(),
         encoding: Some(encoding.to_owned()),
         rows,
+        pending,
     })
 }
 
