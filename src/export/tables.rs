@@ -63,8 +63,8 @@ fn layout(
     let mut extras: Vec<String> = Vec::new();
     for r in records {
         for (h, _) in &r.extras {
-            if !h.is_empty() && !extras.contains(h) {
-                extras.push(h.clone());
+            if !h.is_empty() && !extras.iter().any(|e| **e == **h) {
+                extras.push(h.to_string());
             }
         }
     }
@@ -81,8 +81,8 @@ fn layout(
                 OutCell::plain(
                     r.extras
                         .iter()
-                        .find(|(k, _)| k == h)
-                        .map(|(_, v)| v.clone())
+                        .find(|(k, _)| **k == **h)
+                        .map(|(_, v)| v.to_string())
                         .unwrap_or_default(),
                 )
             }));
@@ -100,8 +100,8 @@ fn layout(
 /// The source-place cells of a row.
 fn place(o: &Origin) -> [OutCell; 3] {
     [
-        OutCell::plain(o.file.clone()),
-        OutCell::plain(o.sheet.clone()),
+        OutCell::plain(o.file.to_string()),
+        OutCell::plain(o.sheet.to_string()),
         OutCell::plain(o.row.to_string()),
     ]
 }

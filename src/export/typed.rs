@@ -300,11 +300,11 @@ fn record_table(
         |f: fn(&Record) -> String| ColumnData::Text(records.iter().map(|r| Some(f(r))).collect());
     columns.push(TypedColumn {
         name: "source_file".into(),
-        data: text(|r| r.origin.file.clone()),
+        data: text(|r| r.origin.file.to_string()),
     });
     columns.push(TypedColumn {
         name: "source_sheet".into(),
-        data: text(|r| r.origin.sheet.clone()),
+        data: text(|r| r.origin.sheet.to_string()),
     });
     columns.push(TypedColumn {
         name: "source_row".into(),
@@ -313,7 +313,7 @@ fn record_table(
     let mut extras: Vec<&str> = Vec::new();
     for r in &records {
         for (h, _) in &r.extras {
-            if !h.is_empty() && !extras.contains(&h.as_str()) {
+            if !h.is_empty() && !extras.contains(&&**h) {
                 extras.push(h);
             }
         }
@@ -328,8 +328,8 @@ fn record_table(
             .map(|r| {
                 r.extras
                     .iter()
-                    .find(|(k, _)| k == h)
-                    .map(|(_, v)| v.clone())
+                    .find(|(k, _)| &**k == h)
+                    .map(|(_, v)| v.to_string())
                     .filter(|v| !v.is_empty())
             })
             .collect();

@@ -174,7 +174,7 @@ impl Dataset {
                     if d > as_of {
                         let column = self
                             .column_names
-                            .get(&(r.origin.file.clone(), r.origin.sheet.clone(), *f))
+                            .get(&(r.origin.file.to_string(), r.origin.sheet.to_string(), *f))
                             .cloned()
                             .unwrap_or_else(|| f.label().to_string());
                         let original = r.originals.get(f).cloned().unwrap_or_default();

@@ -207,8 +207,8 @@ impl Finding {
         Finding {
             code,
             severity: code.severity(),
-            file: origin.file.clone(),
-            sheet: origin.sheet.clone(),
+            file: origin.file.to_string(),
+            sheet: origin.sheet.to_string(),
             row: origin.row,
             column: column.to_string(),
             value: value.to_string(),

@@ -111,12 +111,19 @@ impl RawSheet {
 /// Where a value came from, as a spreadsheet user would find it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Origin {
-    /// The input file.
-    pub file: String,
+    /// The input file (shared by every row of the file).
+    #[serde(serialize_with = "serialize_text")]
+    pub file: Text,
     /// The sheet in that file.
-    pub sheet: String,
+    #[serde(serialize_with = "serialize_text")]
+    pub sheet: Text,
     /// 1-based spreadsheet row number, header counted.
     pub row: usize,
+}
+
+/// Serializes shared text as a string.
+fn serialize_text<S: serde::Serializer>(text: &Text, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(text)
 }
 
 /// What kind of table a sheet is (schema.md §1).
@@ -237,7 +244,7 @@ pub struct Record {
     /// The original text of every mapped cell, by field.
     pub originals: BTreeMap<Field, Text>,
     /// Unmapped columns: header and text, in column order.
-    pub extras: Vec<(String, String)>,
+    pub extras: Vec<(Text, Text)>,
     /// True when an error finding rejected this row from the metrics.
     pub rejected: bool,
 }

@@ -239,9 +239,13 @@ impl Tables {
             return None;
         };
         let extra = overrides.synonyms(opts.config);
+        let (file, sheet_name) = (
+            Text::from(sheet.file.as_str()),
+            Text::from(sheet.sheet.as_str()),
+        );
         let origin_of = |row: usize| Origin {
-            file: sheet.file.clone(),
-            sheet: sheet.sheet.clone(),
+            file: file.clone(),
+            sheet: sheet_name.clone(),
             row,
         };
         for &c in &header.duplicate_columns {
@@ -288,11 +292,20 @@ impl Tables {
             kind,
             orders,
         } = prepared;
+        let (file, sheet_name) = (
+            Text::from(sheet.file.as_str()),
+            Text::from(sheet.sheet.as_str()),
+        );
         let origin_of = |row: usize| Origin {
-            file: sheet.file.clone(),
-            sheet: sheet.sheet.clone(),
+            file: file.clone(),
+            sheet: sheet_name.clone(),
             row,
         };
+        let column_texts: Vec<Text> = header
+            .columns
+            .iter()
+            .map(|c| Text::from(c.as_str()))
+            .collect();
         let mut caches: Vec<ColumnCache> = (0..header.columns.len())
             .map(|_| ColumnCache::default())
             .collect();
@@ -319,6 +332,7 @@ impl Tables {
             }
             let ctx = RowContext {
                 header: &header,
+                column_texts: &column_texts,
                 orders: &orders,
                 opts,
             };
@@ -453,7 +467,8 @@ impl Tables {
             match (&done.outcome, mapping) {
                 (Outcome::Extra(clean), _) => {
                     if !cell.is_blank() || c < ctx.header.columns.len() {
-                        record.extras.push((column.to_string(), clean.clone()));
+                        let header = ctx.column_texts.get(c).cloned().unwrap_or_default();
+                        record.extras.push((header, clean.clone()));
                     }
                 }
                 (Outcome::Blank, _) | (Outcome::Mapped(_), None) => {}
@@ -491,7 +506,7 @@ impl Tables {
             masked = true;
         }
         let outcome = match mapping {
-            None => Outcome::Extra(clean_text(&text)),
+            None => Outcome::Extra(Text::from(clean_text(&text))),
             Some(_) if cell.is_blank() => Outcome::Blank,
             Some(field) => {
                 let cell_ctx = CellContext {
@@ -822,7 +837,7 @@ struct Normalized {
 #[derive(Debug, Clone)]
 enum Outcome {
     /// An unmapped column: its cleaned text.
-    Extra(String),
+    Extra(Text),
     /// A mapped column left blank.
     Blank,
     /// A mapped column: its value and findings.
@@ -908,6 +923,8 @@ impl OrderSeen {
 /// Per-sheet state shared by its rows.
 struct RowContext<'a> {
     header: &'a Header,
+    /// The header's column names, shared by the extras of every row.
+    column_texts: &'a [Text],
     orders: &'a HashMap<usize, DateOrder>,
     opts: &'a LoadOptions<'a>,
 }
