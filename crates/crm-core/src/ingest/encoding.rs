@@ -60,6 +60,27 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> (String, &'sta
     }
 }
 
+/// [`decode`] taking the bytes: valid UTF-8 (with or without a BOM) and no
+/// forced encoding becomes the text in place, without a copy of the file.
+pub fn decode_owned(
+    mut bytes: Vec<u8>,
+    forced: Option<&'static Encoding>,
+) -> (String, &'static str) {
+    if forced.is_none() && sniff_utf16(&bytes).is_none() {
+        let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+        let utf16_bom = matches!(Encoding::for_bom(&bytes), Some((enc, _)) if enc != UTF_8);
+        if !utf16_bom && std::str::from_utf8(&bytes[if bom { 3 } else { 0 }..]).is_ok() {
+            if bom {
+                bytes.drain(..3);
+            }
+            let name = if bom { "UTF-8-BOM" } else { "UTF-8" };
+            // Checked just above; `unwrap_or_default` never yields the default.
+            return (String::from_utf8(bytes).unwrap_or_default(), name);
+        }
+    }
+    decode(&bytes, forced)
+}
+
 /// How many leading bytes [`looks_like_latin1`] inspects.
 const LATIN1_PROBE: usize = 64 * 1024;
 
@@ -209,5 +230,37 @@ mod latin_tests {
         let (bytes, _, _) = GBK
             .encode("企业名称,备注\n杭州甲科技有限公司,ABC公司推荐\n上海乙贸易有限公司,老客户\n");
         assert_eq!(decode(&bytes, None).1, "GB18030");
+    }
+
+    #[test]
+    fn decoding_owned_bytes_agrees_with_decode() {
+        let (gbk, _, _) = GBK.encode("企业名称,行业\n甲,软件\n");
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("名称,电话\n".encode_utf16().flat_map(u16::to_le_bytes));
+        let bare16: Vec<u8> = "name,phone\nA,1\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let inputs: Vec<Vec<u8>> = vec![
+            "企业名称,行业\n".as_bytes().to_vec(),
+            b"\xEF\xBB\xBF\xE4\xBC\x81,a\n".to_vec(),
+            b"\xEF\xBB\xBF\xFF\xFEbad".to_vec(),
+            gbk.into_owned(),
+            utf16,
+            bare16,
+            Vec::new(),
+        ];
+        for bytes in inputs {
+            assert_eq!(
+                decode_owned(bytes.clone(), None),
+                decode(&bytes, None),
+                "{bytes:?}"
+            );
+            assert_eq!(
+                decode_owned(bytes.clone(), Some(GBK)),
+                decode(&bytes, Some(GBK)),
+                "{bytes:?}"
+            );
+        }
     }
 }

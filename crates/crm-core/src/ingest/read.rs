@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::delimited::{
     sniff_delimiter, split_delimited_within, DelimitedLimits, DelimitedOverflow,
 };
-use super::encoding::decode;
+use super::encoding::{decode, decode_owned};
 use super::excel::{read_workbook_within, CFB_MAGIC, ZIP_MAGIC};
 use crate::model::{Cell, RawSheet};
 
@@ -352,12 +352,12 @@ pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<Vec<RawSheet>, ReadE
             limit: opts.max_file_bytes,
         });
     }
-    let text_sheet = |bytes: &[u8]| {
+    let text_sheet = |bytes: Vec<u8>| {
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        read_delimited_bytes(bytes, opts, ext_ref == "tsv", &file, &stem)
+        read_delimited_owned(bytes, opts, ext_ref == "tsv", &file, &stem)
     };
     let mut sheets = match (sniff_content(&bytes), is_text_ext) {
         (Content::Workbook, _) => {
@@ -368,10 +368,10 @@ pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<Vec<RawSheet>, ReadE
             return Err(disguised(file, "an XML Spreadsheet 2003 file"))
         }
         (Content::Xml, _) => return Err(disguised(file, "an XML file")),
-        (Content::Empty | Content::Text, true) => vec![text_sheet(&bytes)?],
+        (Content::Empty | Content::Text, true) => vec![text_sheet(bytes)?],
         (Content::Binary, true) => return Err(ReadError::NotText { path: file }),
         (Content::Empty, false) => return Err(ReadError::Empty { path: file }),
-        (Content::Text, false) if ext_ref == "xls" => vec![text_sheet(&bytes)?],
+        (Content::Text, false) if ext_ref == "xls" => vec![text_sheet(bytes)?],
         (Content::Text, false) => {
             return Err(ReadError::Corrupt {
                 path: file,
@@ -393,7 +393,8 @@ pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<Vec<RawSheet>, ReadE
 fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0).min(limit);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
@@ -416,7 +417,19 @@ pub fn read_delimited_bytes(
     file: &str,
     stem: &str,
 ) -> Result<RawSheet, ReadError> {
-    let (text, encoding) = decode(bytes, opts.encoding);
+    read_delimited_owned(bytes.to_vec(), opts, tab_hint, file, stem)
+}
+
+/// [`read_delimited_bytes`] taking the bytes, so that UTF-8 text needs no
+/// second copy of the file.
+fn read_delimited_owned(
+    bytes: Vec<u8>,
+    opts: &ReadOptions,
+    tab_hint: bool,
+    file: &str,
+    stem: &str,
+) -> Result<RawSheet, ReadError> {
+    let (text, encoding) = decode_owned(bytes, opts.encoding);
     let first_line_has_tab = text
         .split(['\n', '\r'])
         .next()
