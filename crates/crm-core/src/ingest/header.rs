@@ -170,11 +170,21 @@ pub fn is_summary_row(row: &[Cell]) -> bool {
     };
     let Cell::Text(t) = first else { return false };
     let t = clean_text(t);
+    if NOTES_PREFIXES.iter().any(|p| t.starts_with(p)) {
+        return true;
+    }
+    // Longer text is no summary word (however spaced): skip the folding.
+    if t.len() > SUMMARY_WORD_MAX_BYTES {
+        return false;
+    }
     let lower = t.to_lowercase();
     SUMMARY_WORDS.contains(&lower.as_str())
         || SUMMARY_WORDS.contains(&lower.replace(' ', "").as_str())
-        || NOTES_PREFIXES.iter().any(|p| t.starts_with(p))
 }
+
+/// Bytes of the longest first cell that can be a summary word, spaces
+/// between its letters included (`合 计`, `G r a n d   T o t a l`).
+const SUMMARY_WORD_MAX_BYTES: usize = 32;
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,14 @@ use unicode_normalization::UnicodeNormalization;
 /// NFKC, trim, and collapse inner runs of spaces and tabs to one space.
 /// Line breaks are kept (need fields split on them); meaning never changes.
 pub fn clean_text(s: &str) -> String {
+    if is_clean(s) {
+        return s.to_owned();
+    }
+    clean_changed(s)
+}
+
+/// [`clean_text`] of a text that may change.
+fn clean_changed(s: &str) -> String {
     let nfkc: String = s.nfkc().collect();
     let mut out = String::with_capacity(nfkc.len());
     for (i, line) in nfkc
@@ -33,6 +41,31 @@ pub fn clean_text(s: &str) -> String {
     out.trim().to_string()
 }
 
+/// True when [`clean_text`] would return `s` unchanged (most cells): NFKC
+/// already (the quick check), no `\r`, no white space at either end or
+/// around a line break, and every other white space a single ` `.
+fn is_clean(s: &str) -> bool {
+    let mut prev_space = true; // at the start, as after a line break
+    for c in s.chars() {
+        if c == '\n' {
+            if prev_space {
+                return false;
+            }
+            prev_space = true;
+        } else if c.is_whitespace() {
+            if c != ' ' || prev_space {
+                return false;
+            }
+            prev_space = true;
+        } else {
+            prev_space = false;
+        }
+    }
+    !prev_space
+        && unicode_normalization::is_nfkc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
+}
+
 /// The form in which column headers compare: NFKC, case folded, bracketed
 /// notes and a trailing `*` removed, `_` read as a space, spaces collapsed.
 pub fn fold_header(s: &str) -> String {
@@ -56,6 +89,47 @@ pub fn fold_header(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quick check only passes texts the full cleaning leaves as they are.
+    #[test]
+    fn clean_texts_are_recognised_exactly() {
+        let texts = [
+            "杭州甲科技有限公司",
+            "Acme Ltd",
+            "a b c",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\nb",
+            "a \nb",
+            "a\n b",
+            "a\r\nb",
+            "\na",
+            "a\n",
+            "",
+            " ",
+            "ＡＢＣ１２３",
+            "（有限公司）",
+            "a\u{3000}b",
+            "e\u{301}",
+            "é",
+            "ﬁ",
+            "2024/3/5",
+            "138 0013 8000",
+            "第一行\n第二行",
+        ];
+        for t in texts {
+            let full = clean_changed(t);
+            if is_clean(t) {
+                assert_eq!(full, t, "{t:?} passed the quick check but changes");
+            }
+            assert_eq!(clean_text(t), full, "{t:?}");
+        }
+        assert!(is_clean("杭州甲科技有限公司"));
+        assert!(is_clean("a b\nc"));
+        assert!(!is_clean("ＡＢＣ"));
+    }
 
     #[test]
     fn clean_text_cases() {
