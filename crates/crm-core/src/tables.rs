@@ -4,7 +4,7 @@
 //! every finding with its place. Combined legacy sheets are split into
 //! customers and follow-ups here (schema.md §1).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::findings::{Code, Finding};
 use crate::ingest::classify::classify;
 use crate::ingest::header::{detect_header, is_summary_row, Header};
-use crate::model::{Cell, Origin, RawSheet, Record, TableKind, Text, Value};
+use crate::model::{Cell, FieldMap, Origin, RawSheet, Record, TableKind, Text, Value};
 use crate::normalize::contact::{find_id_number, mask_id_numbers};
 use crate::normalize::date::{order_evidence, DateOrder, OrderEvidence};
 use crate::normalize::stage::Pipeline;
@@ -301,6 +301,7 @@ impl Tables {
             sheet: sheet_name.clone(),
             row,
         };
+        let mapped = header.mapping.iter().flatten().count();
         let column_texts: Vec<Text> = header
             .columns
             .iter()
@@ -333,6 +334,7 @@ impl Tables {
             let ctx = RowContext {
                 header: &header,
                 column_texts: &column_texts,
+                mapped,
                 orders: &orders,
                 opts,
             };
@@ -428,8 +430,8 @@ impl Tables {
     ) -> Record {
         let mut record = Record {
             origin,
-            values: BTreeMap::new(),
-            originals: BTreeMap::new(),
+            values: FieldMap::with_capacity(ctx.mapped),
+            originals: FieldMap::with_capacity(ctx.mapped),
             extras: Vec::new(),
             rejected: false,
         };
@@ -925,6 +927,8 @@ struct RowContext<'a> {
     header: &'a Header,
     /// The header's column names, shared by the extras of every row.
     column_texts: &'a [Text],
+    /// How many columns are mapped to a field.
+    mapped: usize,
     orders: &'a HashMap<usize, DateOrder>,
     opts: &'a LoadOptions<'a>,
 }
