@@ -507,8 +507,16 @@ impl Tables {
             text = mask_id_numbers(&text);
             masked = true;
         }
+        let text = Text::from(text);
         let outcome = match mapping {
-            None => Outcome::Extra(Text::from(clean_text(&text))),
+            None => {
+                let clean = clean_text(&text);
+                Outcome::Extra(if *clean == *text {
+                    text.clone()
+                } else {
+                    Text::from(clean)
+                })
+            }
             Some(_) if cell.is_blank() => Outcome::Blank,
             Some(field) => {
                 let cell_ctx = CellContext {
@@ -518,17 +526,24 @@ impl Tables {
                     default_year: ctx.opts.default_year,
                 };
                 let masked_cell;
-                let cell = if text != original {
-                    masked_cell = Cell::Text(text.clone());
+                let cell = if masked {
+                    masked_cell = Cell::Text(text.to_string());
                     &masked_cell
                 } else {
                     cell
                 };
-                Outcome::Mapped(normalize_cell(field, cell, &cell_ctx))
+                let mut result = normalize_cell(field, cell, &cell_ctx);
+                // Text kept as written shares the original's allocation.
+                if let Some(Value::Text(value)) = &mut result.value {
+                    if *value == text {
+                        *value = text.clone();
+                    }
+                }
+                Outcome::Mapped(result)
             }
         };
         Normalized {
-            text: Text::from(text),
+            text,
             masked,
             outcome,
         }
@@ -847,8 +862,9 @@ enum Outcome {
 }
 
 /// Distinct text values of one column and their normalized form. Bounded:
-/// it stops growing at [`ColumnCache::CAP`] entries, and a column whose
-/// values hardly repeat (names, notes) stops being cached at all.
+/// when it holds [`ColumnCache::CAP`] entries it starts over (rows near
+/// each other repeat values: a customer's follow-ups, a month's dates), and
+/// a column whose values hardly repeat (notes) stops being cached at all.
 #[derive(Debug, Default)]
 struct ColumnCache {
     map: HashMap<String, Normalized>,
@@ -882,11 +898,14 @@ impl ColumnCache {
         hit
     }
 
-    /// Keeps `d` for `raw` when there is room, and returns it.
+    /// Keeps `d` for `raw` (starting over when full), and returns it.
     fn insert(&mut self, raw: &str, d: Normalized) -> &Normalized {
-        if self.off || self.map.len() >= Self::CAP {
+        if self.off {
             self.spare = Some(d);
             return self.spare.as_ref().expect("just set");
+        }
+        if self.map.len() >= Self::CAP {
+            self.map.clear();
         }
         self.map.entry(raw.to_string()).or_insert(d)
     }
