@@ -152,9 +152,24 @@ def main():
     first_id = ident.groupby(cust["key"]).transform("first")
     cust["group"] = cust["key"] + "|" + ident.fillna(first_id).fillna("")
     merged = cust.groupby("group", sort=False).first()
-    as_of = date(2026, 10, 31)
-    start = merged["first"].fillna(merged["created"])
-    opps = merged[~start.apply(lambda d: d is not None and d > as_of)]
+    # The as-of date is an input of the metrics, not one of the figures
+    # compared: take the tool's (summary.json) when given, else today.
+    summary = json.load(open(sys.argv[2], encoding="utf-8")) if len(sys.argv) > 2 else None
+    as_of = date.fromisoformat(summary["as_of"]) if summary else date.today()
+    # Start date: first contact, else created, else the customer's earliest
+    # follow-up up to the as-of date (by customer id, else by name key).
+    fu_date = mapped(fu[col(fu, "跟进日期")], parse_date)
+    fu_date = fu_date.where(fu_date.apply(lambda d: d is not None and d <= as_of))
+    fu_id = fu[col(fu, "客户编号")].str.strip().replace({"": None})
+    fu_key = mapped(fu[col(fu, "企业名称")], company_key)
+    dated = pd.DataFrame({"id": fu_id, "key": fu_key, "date": fu_date}).dropna(subset=["date"])
+    by_id = dated.dropna(subset=["id"]).groupby("id")["date"].min()
+    by_key = dated[dated["id"].isna()].dropna(subset=["key"]).groupby("key")["date"].min()
+    merged_id = merged[col(merged, "客户编号")]
+    earliest = merged_id.map(by_id)
+    earliest = earliest.where(earliest.notna(), merged["key"].map(by_key))
+    start = merged["first"].fillna(merged["created"]).fillna(earliest)
+    opps = merged[~start.apply(lambda d: pd.notna(d) and d > as_of)]
     won = opps["stage"] == "won"
     lost = opps["stage"] == "lost"
     amount = opps["amount"].where(opps["amount"] >= 0)
@@ -180,8 +195,8 @@ def main():
     total_s = time.time() - started
     print(json.dumps({"pandas_seconds": round(total_s, 2), "read_seconds": round(read_s, 2),
                       "figures": figures}, ensure_ascii=False))
-    if len(sys.argv) > 2:
-        compare(figures, json.load(open(sys.argv[2], encoding="utf-8")))
+    if summary:
+        compare(figures, summary)
 
 
 def compare(p, s):
