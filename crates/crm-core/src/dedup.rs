@@ -117,46 +117,68 @@ fn merge_into(target: &mut Record, other: &Record) {
 }
 
 /// Reports keys of 4+ characters at edit distance 1 that share their first
-/// two characters. Candidates come from single-deletion variants, so the
-/// search is linear in the number of keys, never all pairs.
+/// two characters, for every pair of customers holding two such keys.
+/// Candidates come from single-deletion variants of the distinct keys,
+/// blocked by those two characters: customers sharing one key (reported by
+/// the dedup itself) are never compared with each other.
 fn near_duplicates(customers: &[Customer], findings: &mut Vec<Finding>) {
-    // Each key and its single-deletion variants, as (hash, customer): no
-    // string is built. Customers sharing a hash are candidates; a hash
-    // collision only adds a candidate that the edit-distance check below
-    // drops (every pair at distance 1 shares a variant anyway).
-    let mut variants: Vec<(u64, usize)> = Vec::new();
+    // The distinct keys, in order of first appearance, with their customers.
+    let mut key_index: HashMap<&str, usize> = HashMap::new();
+    let mut members: Vec<(&str, Vec<usize>)> = Vec::new();
     for (i, c) in customers.iter().enumerate() {
-        let n = c.key.chars().count();
-        if n < 4 || c.key.starts_with("id:") {
+        if c.key.chars().count() < 4 || c.key.starts_with("id:") {
             continue;
         }
-        variants.push((variant_hash(&c.key, None), i));
-        for (at, ch) in c.key.char_indices() {
-            variants.push((variant_hash(&c.key, Some((at, at + ch.len_utf8()))), i));
+        let k = *key_index.entry(c.key.as_str()).or_insert_with(|| {
+            members.push((c.key.as_str(), Vec::new()));
+            members.len() - 1
+        });
+        members[k].1.push(i);
+    }
+    // Each key and its single-deletion variants, with the key's first two
+    // characters, as (hash, key): no string is built. Keys sharing a hash
+    // are candidates; a hash collision only adds a candidate that the
+    // edit-distance check below drops (every pair at distance 1 with the
+    // same first two characters shares a variant and that prefix).
+    let mut variants: Vec<(u64, usize)> = Vec::new();
+    for (k, (key, _)) in members.iter().enumerate() {
+        let prefix_end = key.char_indices().nth(2).map_or(key.len(), |(at, _)| at);
+        let prefix = &key[..prefix_end];
+        variants.push((variant_hash(prefix, key, None), k));
+        for (at, ch) in key.char_indices() {
+            let skip = Some((at, at + ch.len_utf8()));
+            variants.push((variant_hash(prefix, key, skip), k));
         }
     }
     variants.sort_unstable();
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut key_pairs: Vec<(usize, usize)> = Vec::new();
     for run in variants.chunk_by(|a, b| a.0 == b.0) {
-        for (a, &(_, i)) in run.iter().enumerate() {
-            for &(_, j) in &run[a + 1..] {
-                if i != j {
-                    pairs.push((i.min(j), i.max(j)));
+        for (a, &(_, k)) in run.iter().enumerate() {
+            for &(_, l) in &run[a + 1..] {
+                if k != l {
+                    key_pairs.push((k.min(l), k.max(l)));
                 }
             }
         }
     }
-    pairs.sort_unstable();
-    pairs.dedup();
-    for (i, j) in pairs {
-        let (a, b) = (&customers[i], &customers[j]);
-        let prefix = |k: &str| k.chars().take(2).collect::<String>();
-        if a.key == b.key
-            || prefix(&a.key) != prefix(&b.key)
-            || strsim::levenshtein(&a.key, &b.key) != 1
-        {
+    key_pairs.sort_unstable();
+    key_pairs.dedup();
+    let prefix = |k: &str| k.chars().take(2).collect::<String>();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (k, l) in key_pairs {
+        let ((a, of_a), (b, of_b)) = (&members[k], &members[l]);
+        if prefix(a) != prefix(b) || strsim::levenshtein(a, b) != 1 {
             continue;
         }
+        for &i in of_a {
+            for &j in of_b {
+                pairs.push((i.min(j), i.max(j)));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    for (i, j) in pairs {
+        let (a, b) = (&customers[i], &customers[j]);
         let name = |c: &Customer| {
             c.record
                 .text(Field::CustomerName)
@@ -175,10 +197,13 @@ fn near_duplicates(customers: &[Customer], findings: &mut Vec<Finding>) {
     }
 }
 
-/// The hash of `key` with the byte range `skip` left out (one character).
-fn variant_hash(key: &str, skip: Option<(usize, usize)>) -> u64 {
+/// The hash of `prefix` and of `key` with the byte range `skip` left out
+/// (one character).
+fn variant_hash(prefix: &str, key: &str, skip: Option<(usize, usize)>) -> u64 {
     use std::hash::Hasher;
     let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(prefix.as_bytes());
+    h.write_u8(0xff);
     match skip {
         None => h.write(key.as_bytes()),
         Some((from, to)) => {

@@ -211,6 +211,47 @@ fn duplicates_merge_and_followups_link_by_key() {
     );
 }
 
+/// One edit apart with the same first two characters: every customer of
+/// one key is reported against every customer of the other; customers
+/// sharing a key are not near duplicates of each other (the dedup reports
+/// them once), and a different start is never compared.
+#[test]
+fn near_duplicates_pair_every_customer_of_two_close_keys() {
+    let t = load(&[sheet(
+        "客户",
+        &[
+            &["客户编号", "企业名称"],
+            &["C1", "杭州星河网络科技有限公司"],
+            &["C2", "杭州星河网络科技有限公司"],
+            &["C3", "杭州星湖网络科技有限公司"],
+            &["C4", "上海星河网络科技有限公司"],
+        ],
+    )]);
+    let ds = Dataset::build(t);
+    assert_eq!(ds.customers.len(), 4);
+    let near: Vec<(usize, String)> = ds
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::PossibleDuplicate && f.column == Field::CustomerName.label())
+        .map(|f| (f.row, f.detail.clone()))
+        .collect();
+    assert_eq!(
+        near,
+        vec![
+            (4, "杭州星河网络科技有限公司".to_string()),
+            (4, "杭州星河网络科技有限公司".to_string()),
+        ]
+    );
+    // C2 against C1 (same key, other id) is reported once, by the dedup.
+    let same_key = ds
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::PossibleDuplicate && f.row == 3)
+        .count();
+    assert_eq!(same_key, 1);
+    assert!(!ds.findings.iter().any(|f| f.row == 5));
+}
+
 #[test]
 fn different_ids_are_not_merged() {
     let t = load(&[sheet(
