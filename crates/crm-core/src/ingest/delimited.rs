@@ -336,15 +336,18 @@ impl PendingRows {
             .flexible(true)
             .delimiter(self.delimiter)
             .from_reader(bytes);
-        let mut record = csv::StringRecord::new();
-        while matches!(reader.read_record(&mut record), Ok(true)) {
+        // Byte records: only the fields asked for are checked as UTF-8 (they
+        // always are: the text is a `str` split at ASCII delimiters).
+        let mut record = csv::ByteRecord::new();
+        while matches!(reader.read_byte_record(&mut record), Ok(true)) {
             for &c in columns {
-                match record.get(c) {
-                    Some(text) if text.len() > self.limits.max_cell_chars => {
-                        f(c, &cut_field(text, self.limits.max_cell_chars));
-                    }
-                    Some(text) if !text.is_empty() => f(c, text),
-                    _ => {}
+                let Some(Ok(text)) = record.get(c).map(std::str::from_utf8) else {
+                    continue;
+                };
+                if text.len() > self.limits.max_cell_chars {
+                    f(c, &cut_field(text, self.limits.max_cell_chars));
+                } else if !text.is_empty() {
+                    f(c, text);
                 }
             }
         }
