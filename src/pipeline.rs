@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crm_core::config::{Config, Profile};
 use crm_core::dataset::Dataset;
+use crm_core::findings::Finding;
 use crm_core::ingest::read::{collect_inputs, read_file, ReadOptions};
 use crm_core::model::TableKind;
 use crm_core::normalize::stage::Pipeline;
@@ -353,8 +354,7 @@ pub fn load_with(
     let mut deal_findings = Vec::new();
     let opps = build_opportunities(&ds, &pipeline, as_of, &mut deal_findings);
     ds.findings.extend(deal_findings);
-    ds.findings
-        .sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
+    ds.findings.sort_by(Finding::place_order);
     timings.link = started.elapsed();
     timings.peak_mb[2] = peak_rss_mb();
     Ok(Loaded {

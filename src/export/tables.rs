@@ -216,8 +216,8 @@ fn issues(ds: &Dataset, lang: Lang) -> OutTable {
             [
                 f.code.code().to_string(),
                 f.severity.code().to_string(),
-                f.file.clone(),
-                f.sheet.clone(),
+                f.file.to_string(),
+                f.sheet.to_string(),
                 if f.row > 0 {
                     f.row.to_string()
                 } else {

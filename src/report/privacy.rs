@@ -56,7 +56,7 @@ pub fn apply<'a>(
 fn field_of(f: &Finding, inputs: &[InputInfo]) -> Option<Field> {
     inputs
         .iter()
-        .filter(|i| i.file == f.file && i.sheet == f.sheet)
+        .filter(|i| *i.file == *f.file && *i.sheet == *f.sheet)
         .flat_map(|i| &i.columns)
         .find(|(header, _)| *header == f.column)
         .and_then(|(_, field)| *field)

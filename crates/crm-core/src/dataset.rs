@@ -188,7 +188,7 @@ impl Dataset {
                 }
             }
         }
-        found.sort_by(|a, b| (&a.file, &a.sheet, a.row).cmp(&(&b.file, &b.sheet, b.row)));
+        found.sort_by(Finding::place_order);
         found.dedup();
         self.findings.extend(found);
     }

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::model::Text;
+
 /// How serious a finding is (schema.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -187,10 +189,12 @@ pub struct Finding {
     pub code: Code,
     /// Its severity (usually `code.severity()`).
     pub severity: Severity,
-    /// Input file.
-    pub file: String,
+    /// Input file (shared by the findings of the file).
+    #[serde(serialize_with = "crate::model::serialize_text")]
+    pub file: Text,
     /// Sheet of the file.
-    pub sheet: String,
+    #[serde(serialize_with = "crate::model::serialize_text")]
+    pub sheet: Text,
     /// 1-based spreadsheet row; 0 for a finding about a whole column or sheet.
     pub row: usize,
     /// Column header as written in the file.
@@ -207,8 +211,8 @@ impl Finding {
         Finding {
             code,
             severity: code.severity(),
-            file: origin.file.to_string(),
-            sheet: origin.sheet.to_string(),
+            file: origin.file.clone(),
+            sheet: origin.sheet.clone(),
             row: origin.row,
             column: column.to_string(),
             value: value.to_string(),
@@ -220,5 +224,20 @@ impl Finding {
     pub fn with_detail(mut self, detail: impl Into<String>) -> Finding {
         self.detail = detail.into();
         self
+    }
+
+    /// The order findings are listed in: by file, sheet and row. Findings
+    /// of one sheet share its names, which then compare without reading them.
+    pub fn place_order(&self, other: &Finding) -> std::cmp::Ordering {
+        let text = |a: &Text, b: &Text| {
+            if std::sync::Arc::ptr_eq(a, b) {
+                std::cmp::Ordering::Equal
+            } else {
+                a.cmp(b)
+            }
+        };
+        text(&self.file, &other.file)
+            .then_with(|| text(&self.sheet, &other.sheet))
+            .then(self.row.cmp(&other.row))
     }
 }

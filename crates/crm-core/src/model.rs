@@ -121,7 +121,7 @@ pub struct Origin {
 }
 
 /// Serializes shared text as a string.
-fn serialize_text<S: serde::Serializer>(text: &Text, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn serialize_text<S: serde::Serializer>(text: &Text, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(text)
 }
 

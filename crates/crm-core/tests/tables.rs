@@ -86,7 +86,7 @@ fn customers_under_a_title_with_summary_and_blank_rows() {
         .iter()
         .find(|f| f.code == Code::MissingCustomerName)
         .unwrap();
-    assert_eq!((missing.sheet.as_str(), missing.row), ("客户", 5));
+    assert_eq!((&*missing.sheet, missing.row), ("客户", 5));
     assert_eq!(codes(&t).iter().filter(|c| **c == "summary_row").count(), 2);
 }
 

@@ -134,8 +134,8 @@ fn finding_row(lang: Lang, f: &Finding) -> Vec<Val> {
     vec![
         Val::text(f.code.code()),
         Val::text(severity_label(lang, f.severity.code())),
-        Val::text(f.file.clone()),
-        Val::text(f.sheet.clone()),
+        Val::text(f.file.to_string()),
+        Val::text(f.sheet.to_string()),
         if f.row == 0 {
             Val::Null
         } else {
