@@ -32,20 +32,26 @@ fn sheet(name: &str, rows: &[&[&str]]) -> RawSheet {
     }
 }
 
-fn load(sheets: &[RawSheet]) -> Tables {
+/// Runs `f` with the default load options (default config and pipeline, year 2024).
+fn with_default_options<R>(f: impl FnOnce(&LoadOptions) -> R) -> R {
     let config = Config::default();
     let pipeline = Pipeline::default();
-    let opts = LoadOptions {
+    f(&LoadOptions {
         config: &config,
         pipeline: &pipeline,
         default_year: 2024,
         kind: None,
-    };
-    let mut t = Tables::default();
-    for s in sheets {
-        t.add_sheet(s, &opts);
-    }
-    t
+    })
+}
+
+fn load(sheets: &[RawSheet]) -> Tables {
+    with_default_options(|opts| {
+        let mut t = Tables::default();
+        for s in sheets {
+            t.add_sheet(s, opts);
+        }
+        t
+    })
 }
 
 fn codes(t: &Tables) -> Vec<&'static str> {
@@ -306,18 +312,12 @@ fn a_long_csv_reads_past_its_head_like_a_short_one() {
     std::fs::remove_file(&path).unwrap();
     let sheet = sheets.remove(0);
     assert!(sheet.pending.is_some(), "the tail is left unparsed");
-    let config = Config::default();
-    let pipeline = Pipeline::default();
-    let opts = LoadOptions {
-        config: &config,
-        pipeline: &pipeline,
-        default_year: 2024,
-        kind: None,
-    };
-    let mut by_ref = Tables::default();
-    by_ref.add_sheet(&sheet, &opts);
-    let mut owned = Tables::default();
-    owned.add_sheet_owned(sheet, &opts, &Default::default());
+    let by_ref = load(std::slice::from_ref(&sheet));
+    let owned = with_default_options(|opts| {
+        let mut t = Tables::default();
+        t.add_sheet_owned(sheet, opts, &Default::default());
+        t
+    });
     for t in [&by_ref, &owned] {
         assert_eq!(t.followups.len(), n);
         assert_eq!(t.rows.read, n);
