@@ -176,9 +176,9 @@ impl Tables {
     }
 
     /// [`Tables::add_sheet_with`] taking the sheet: each raw row is freed
-    /// as soon as it is read, and pending rows are parsed one at a time, so
-    /// the raw cells and the records they become are not both held whole
-    /// (peak memory of big inputs).
+    /// as soon as it is read, and pending rows are parsed in chunks on a
+    /// second thread as they are needed, so the raw cells and the records
+    /// they become are not both held whole (peak memory of big inputs).
     pub fn add_sheet_owned(
         &mut self,
         mut sheet: RawSheet,
