@@ -331,11 +331,7 @@ impl PendingRows {
     /// Fields are cut as [`PendingRows::rows`] cuts them.
     pub fn scan_fields(&self, columns: &[usize], mut f: impl FnMut(usize, &str)) {
         let bytes = self.text.as_bytes().get(self.start..).unwrap_or_default();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(self.delimiter)
-            .from_reader(bytes);
+        let mut reader = csv_reader(bytes, self.delimiter);
         // Byte records: only the fields asked for are checked as UTF-8 (they
         // always are: the text is a `str` split at ASCII delimiters).
         let mut record = csv::ByteRecord::new();
@@ -362,6 +358,15 @@ impl PendingRows {
     pub fn is_empty(&self) -> bool {
         self.rows == 0
     }
+}
+
+/// The `csv` reader every pass uses: no header row, rows of any length.
+fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes)
 }
 
 /// Parses delimited text from a byte offset into rows of cells, putting
@@ -396,11 +401,7 @@ impl<'a> RowParser<'a> {
     ) -> RowParser<'a> {
         let bytes = text.as_bytes().get(start..).unwrap_or_default();
         RowParser {
-            reader: csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .delimiter(delimiter)
-                .from_reader(bytes),
+            reader: csv_reader(bytes, delimiter),
             bytes,
             base: start,
             record: csv::StringRecord::new(),
