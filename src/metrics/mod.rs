@@ -37,7 +37,11 @@ use crm_core::findings::Finding;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 
-use crate::report::summary::{Customers, Quality, Summary, Tool};
+use crate::report::summary::{
+    Activity, Cadence, Collections, Complaints, Customers, Cycle, Forecast, Funnel, Grades,
+    LostAnalysis, MonthRow, NeedCount, NeedKeyword, Quality, RepRow, Satisfaction, Summary,
+    TargetRow, TimeInStage, Todos, Tool, WeekRow,
+};
 use period::Period;
 
 /// What a metrics run needs.
@@ -56,8 +60,100 @@ pub struct MetricsInput<'a> {
     pub period: Option<&'a Period>,
 }
 
-/// Computes every section of the summary.
+/// The sections computed from the linked records rather than the
+/// opportunity frame: they run on a second thread beside the others.
+struct RecordSections {
+    activity: Activity,
+    top_needs: Vec<NeedCount>,
+    need_keywords: Vec<NeedKeyword>,
+    grades: Grades,
+    satisfaction: Satisfaction,
+    complaints: Complaints,
+    monthly: Vec<MonthRow>,
+    targets: Vec<TargetRow>,
+    todos: Todos,
+    weekly_activity: Vec<WeekRow>,
+    collections: Collections,
+    quality: Quality,
+}
+
+/// Computes every section of the summary. The sections over the records
+/// (needs, to-dos, monthly, weekly…) run on a second thread while this one
+/// computes the funnel and what builds on it; every section is a pure
+/// function of the input, so the result does not depend on the threads.
 pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
+    let ds = x.ds;
+    let (frame_part, records) = std::thread::scope(|scope| {
+        let records = scope.spawn(|| record_sections(x));
+        let frame_part = frame_sections(x);
+        let records = records
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (frame_part, records)
+    });
+    let FrameSections {
+        funnel,
+        cycle,
+        cadence,
+        reps,
+        teams,
+        forecast,
+        lost_analysis,
+        time_in_stage,
+    } = frame_part?;
+    let records = records?;
+    Ok(Summary {
+        tool: Tool {
+            name: "crm-report".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        as_of: x.as_of.format("%Y-%m-%d").to_string(),
+        period: x.period.map(|p| p.label.clone()),
+        inputs: ds.inputs.clone(),
+        rows: ds.rows,
+        customers: Customers {
+            total: ds.customers.len(),
+            duplicates_merged: ds.customers.iter().map(|c| c.merged.len()).sum(),
+        },
+        activity: records.activity,
+        cycle_days: cycle,
+        top_needs: records.top_needs,
+        need_keywords: records.need_keywords,
+        cadence,
+        grades: records.grades,
+        teams,
+        reps,
+        satisfaction: records.satisfaction,
+        complaints: records.complaints,
+        monthly: records.monthly,
+        forecast,
+        targets: records.targets,
+        todos: records.todos,
+        weekly_activity: records.weekly_activity,
+        collections: records.collections,
+        quality: records.quality,
+        lost_analysis,
+        time_in_stage,
+        compare: None,
+        funnel,
+    })
+}
+
+/// The funnel and the sections that build on it or on the opportunities.
+struct FrameSections {
+    funnel: Funnel,
+    cycle: Cycle,
+    cadence: Cadence,
+    reps: Vec<RepRow>,
+    teams: Vec<RepRow>,
+    forecast: Forecast,
+    lost_analysis: LostAnalysis,
+    time_in_stage: TimeInStage,
+}
+
+/// Computes the funnel, cycle, cadence, reps and teams, the forecast, the
+/// lost analysis and time in stage.
+fn frame_sections(x: &MetricsInput) -> PolarsResult<FrameSections> {
     let ds = x.ds;
     let frame = frames::opportunity_frame(x.opps, x.pipeline, x.period)?;
     let no_start_date = match x.period {
@@ -77,6 +173,23 @@ pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
         as_of: x.as_of,
         period: x.period,
     })?;
+    Ok(FrameSections {
+        cadence: cadence::cadence(&cadence_rows)?,
+        teams: teams::teams(ds, &reps, &frame)?,
+        forecast: forecast::forecast(x.opps, x.pipeline, &x.config.forecast, x.as_of)?,
+        lost_analysis: lost::lost_analysis(x.opps, x.pipeline, x.period)?,
+        time_in_stage: stages::time_in_stage(x.opps, x.pipeline, &x.config.stall, x.as_of)?,
+        reps,
+        cycle,
+        funnel,
+    })
+}
+
+/// Computes the sections over the linked records: activity, needs and
+/// keywords, grades, satisfaction, complaints, monthly, targets, to-dos,
+/// weekly activity, collections and quality.
+fn record_sections(x: &MetricsInput) -> PolarsResult<RecordSections> {
+    let ds = x.ds;
     // Without a period the cohort is every customer: borrowed, not cloned.
     let cohort_of_period: Vec<crm_core::dedup::Customer>;
     let cohort: &[crm_core::dedup::Customer] = match x.period {
@@ -99,24 +212,10 @@ pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
             &cohort_of_period
         }
     };
-    Ok(Summary {
-        tool: Tool {
-            name: "crm-report".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        as_of: x.as_of.format("%Y-%m-%d").to_string(),
-        period: x.period.map(|p| p.label.clone()),
-        inputs: ds.inputs.clone(),
-        rows: ds.rows,
-        customers: Customers {
-            total: ds.customers.len(),
-            duplicates_merged: ds.customers.iter().map(|c| c.merged.len()).sum(),
-        },
+    Ok(RecordSections {
         activity: monthly::activity(ds, x.opps, x.pipeline, x.as_of, x.period),
-        cycle_days: cycle,
         top_needs: needs::top_needs(cohort, &x.config.needs),
         need_keywords: keywords::need_keywords(cohort),
-        cadence: cadence::cadence(&cadence_rows)?,
         grades: grades::grades(
             &ds.customers,
             x.opps,
@@ -124,21 +223,14 @@ pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
             &x.config.grading,
             x.as_of,
         )?,
-        teams: teams::teams(ds, &reps, &frame)?,
-        reps,
         satisfaction: satisfaction::satisfaction(ds),
         complaints: satisfaction::complaints(ds),
         monthly: monthly::monthly(ds, x.opps, x.pipeline, x.as_of)?,
-        forecast: forecast::forecast(x.opps, x.pipeline, &x.config.forecast, x.as_of)?,
         targets: targets::targets(ds, x.opps, x.pipeline, x.as_of, x.period)?,
         todos: todos::todos(ds, x.as_of)?,
         weekly_activity: weekly::weekly_activity(ds, x.as_of)?,
         collections: collections::collections(ds, x.opps, x.pipeline, x.as_of)?,
         quality: quality(&ds.findings),
-        lost_analysis: lost::lost_analysis(x.opps, x.pipeline, x.period)?,
-        time_in_stage: stages::time_in_stage(x.opps, x.pipeline, &x.config.stall, x.as_of)?,
-        compare: None,
-        funnel,
     })
 }
 

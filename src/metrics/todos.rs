@@ -13,7 +13,7 @@ use crm_core::dataset::Dataset;
 use crm_core::schema::Field;
 
 use super::frames::{int_at, str_at};
-use super::weekly::{followup_customer, followup_customer_key, followup_owner};
+use super::weekly::{followup_customer, followup_customer_key, followup_owner, FollowupCustomer};
 use crate::report::summary::{TodoOwner, TodoRow, Todos};
 
 /// One to-do, resolved.
@@ -26,7 +26,7 @@ struct Todo {
 /// The `todos` section as of the as-of date.
 pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     // Latest follow-up per customer on or before the as-of date.
-    let mut latest: HashMap<String, NaiveDate> = HashMap::new();
+    let mut latest: HashMap<FollowupCustomer, NaiveDate> = HashMap::new();
     for f in &ds.followups {
         if let Some(d) = f.record.date(Field::FollowupDate).filter(|d| *d <= as_of) {
             latest

@@ -58,12 +58,21 @@ pub fn followup_customer(ds: &Dataset, f: &Linked) -> String {
         .unwrap_or_default()
 }
 
-/// The key that groups follow-ups of one customer: the linked customer,
-/// else the dedup key of the name (or id).
-pub fn followup_customer_key(f: &Linked) -> String {
+/// What groups the follow-ups of one customer: the linked customer, else
+/// the dedup key of the name (or id).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FollowupCustomer {
+    /// Linked to this customer.
+    Linked(usize),
+    /// Not linked: the row's own dedup key (empty when it has none).
+    Unlinked(String),
+}
+
+/// The customer a follow-up groups under ([`FollowupCustomer`]).
+pub fn followup_customer_key(f: &Linked) -> FollowupCustomer {
     match f.customer {
-        Some(c) => format!("#{c}"),
-        None => format!("key:{}", record_key(&f.record).unwrap_or_default()),
+        Some(c) => FollowupCustomer::Linked(c),
+        None => FollowupCustomer::Unlinked(record_key(&f.record).unwrap_or_default()),
     }
 }
 
