@@ -58,7 +58,7 @@ fn layout(
     let fields: Vec<Field> = Field::ALL
         .iter()
         .copied()
-        .filter(|f| records.iter().any(|r| r.originals.contains_key(f)))
+        .filter(|f| records.iter().any(|r| r.has_cell(*f)))
         .collect();
     let mut extras: Vec<String> = Vec::new();
     for r in records {
@@ -119,11 +119,7 @@ pub fn masked(f: Field, text: String) -> String {
 /// One field of a record: its normalized text (masked on request), with the
 /// original when they differ.
 fn cell(r: &Record, f: Field, pipeline: &Pipeline, mask: bool) -> OutCell {
-    let original = r
-        .originals
-        .get(&f)
-        .map(|o| o.to_string())
-        .unwrap_or_default();
+    let original = r.original(f).map(|o| o.to_string()).unwrap_or_default();
     let mut text = r
         .values
         .get(&f)

@@ -291,9 +291,11 @@ fn record_table(
     let records: Vec<&Record> = rows.iter().map(|(r, _)| *r).collect();
     let links: Vec<Option<usize>> = rows.iter().map(|(_, l)| *l).collect();
     let mut columns = customer_columns(customers, &links).to_vec();
-    for f in Field::ALL.iter().copied().filter(|f| {
-        layout.always.contains(f) || records.iter().any(|r| r.originals.contains_key(f))
-    }) {
+    for f in Field::ALL
+        .iter()
+        .copied()
+        .filter(|f| layout.always.contains(f) || records.iter().any(|r| r.has_cell(*f)))
+    {
         columns.extend(field_columns(&records, f, pipeline, mask));
     }
     let text =

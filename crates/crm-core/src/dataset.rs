@@ -177,7 +177,7 @@ impl Dataset {
                             .get(&(r.origin.file.to_string(), r.origin.sheet.to_string(), *f))
                             .cloned()
                             .unwrap_or_else(|| f.label().to_string());
-                        let original = r.originals.get(f).cloned().unwrap_or_default();
+                        let original = r.original(*f).unwrap_or_default();
                         found.push(Finding::new(
                             Code::FutureDate,
                             &r.origin,

@@ -109,9 +109,10 @@ fn merge_into(target: &mut Record, other: &Record) {
     for (f, v) in &other.values {
         if !is_filled(target.values.get(f)) {
             target.values.insert(*f, v.clone());
-            if let Some(o) = other.originals.get(f) {
-                target.originals.insert(*f, o.clone());
-            }
+            match other.originals.get(f) {
+                Some(o) => target.originals.insert(*f, o.clone()),
+                None => target.originals.remove(f),
+            };
         }
     }
 }

@@ -209,8 +209,8 @@ impl Value {
     pub fn display(&self, stages: &crate::normalize::stage::Pipeline) -> String {
         match self {
             Value::Text(s) => s.to_string(),
-            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Value::DateTime(dt) => dt.format("%Y-%m-%d %H:%M").to_string(),
+            Value::Date(d) => d.format(DATE_FORMAT).to_string(),
+            Value::DateTime(dt) => dt.format(DATE_TIME_FORMAT).to_string(),
             Value::Money(c) => format_cents(*c),
             Value::MoneyRange(a, b) if a == b => format_cents(*a),
             Value::MoneyRange(a, b) => format!("{}-{}", format_cents(*a), format_cents(*b)),
@@ -290,6 +290,14 @@ impl<V> FieldMap<V> {
         self.0.is_empty()
     }
 
+    /// Removes a field, returning its value.
+    pub fn remove(&mut self, f: &Field) -> Option<V> {
+        self.0
+            .binary_search_by_key(f, |(k, _)| *k)
+            .ok()
+            .map(|i| self.0.remove(i).1)
+    }
+
     /// Removes every field.
     pub fn clear(&mut self) {
         self.0.clear();
@@ -331,7 +339,10 @@ pub struct Record {
     pub origin: Origin,
     /// Normalized values of mapped fields (a value that failed to normalize is absent).
     pub values: FieldMap<Value>,
-    /// The original text of every mapped cell, by field.
+    /// The original text of a mapped cell where the value does not show it
+    /// as written (or the cell did not normalize), by field; read it with
+    /// [`Record::original`]. Most cells are text or dates already written
+    /// as the tool writes them, and millions of rows are held.
     pub originals: FieldMap<Text>,
     /// Unmapped columns: header and text, in column order.
     pub extras: Vec<(Text, Text)>,
@@ -417,5 +428,46 @@ impl Record {
     /// True when the field is filled after normalization.
     pub fn has(&self, f: Field) -> bool {
         self.values.contains_key(&f)
+    }
+
+    /// True when the row had a non-blank cell for the field, whether or
+    /// not it normalized.
+    pub fn has_cell(&self, f: Field) -> bool {
+        self.values.contains_key(&f) || self.originals.contains_key(&f)
+    }
+
+    /// The original text of the field's cell (ID numbers masked): the one
+    /// kept apart, else the value as written when it shows the original
+    /// (see [`shows_original`]).
+    pub fn original(&self, f: Field) -> Option<Text> {
+        if let Some(o) = self.originals.get(&f) {
+            return Some(o.clone());
+        }
+        match self.values.get(&f)? {
+            Value::Text(t) => Some(t.clone()),
+            Value::Date(d) => Some(Text::from(d.format(DATE_FORMAT).to_string())),
+            Value::DateTime(dt) => Some(Text::from(dt.format(DATE_TIME_FORMAT).to_string())),
+            _ => None,
+        }
+    }
+}
+
+/// How a date value is written (ISO).
+const DATE_FORMAT: &str = "%Y-%m-%d";
+
+/// How a date-time value is written.
+const DATE_TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
+
+/// True when `value` written out is exactly `original`, so the record need
+/// not keep the original apart: text kept as written, a date written ISO.
+/// Other kinds (stages, amounts, grades…) always keep their original.
+pub fn shows_original(value: &Value, original: &str) -> bool {
+    match value {
+        Value::Text(t) => **t == *original,
+        Value::Date(d) => original.len() == 10 && d.format(DATE_FORMAT).to_string() == original,
+        Value::DateTime(dt) => {
+            original.len() == 16 && dt.format(DATE_TIME_FORMAT).to_string() == original
+        }
+        _ => false,
     }
 }

@@ -242,7 +242,7 @@ pub fn earliest_followups(ds: &Dataset, as_of: NaiveDate) -> HashMap<usize, Naiv
 /// Deal-level findings of schema.md §4.
 fn deal_findings(o: &Opportunity, r: &Record, pipeline: &Pipeline, findings: &mut Vec<Finding>) {
     let won = o.current == Some(pipeline.won());
-    let stage_text = r.originals.get(&Field::Stage).cloned().unwrap_or_default();
+    let stage_text = r.original(Field::Stage).unwrap_or_default();
     if won && o.signed.is_none() {
         findings.push(Finding::new(
             Code::WonWithoutSignDate,
@@ -260,11 +260,7 @@ fn deal_findings(o: &Opportunity, r: &Record, pipeline: &Pipeline, findings: &mu
         ));
     }
     if !won && o.amount.is_some_and(|a| a > 0) {
-        let original = r
-            .originals
-            .get(&Field::DealAmount)
-            .cloned()
-            .unwrap_or_default();
+        let original = r.original(Field::DealAmount).unwrap_or_default();
         findings.push(Finding::new(
             Code::AmountWithoutWon,
             &r.origin,
@@ -274,11 +270,7 @@ fn deal_findings(o: &Opportunity, r: &Record, pipeline: &Pipeline, findings: &mu
     }
     if let (true, Some(s), Some(start)) = (won, o.signed, o.start) {
         if s < start {
-            let original = r
-                .originals
-                .get(&Field::SignedDate)
-                .cloned()
-                .unwrap_or_default();
+            let original = r.original(Field::SignedDate).unwrap_or_default();
             findings.push(
                 Finding::new(
                     Code::SignBeforeStart,

@@ -13,7 +13,9 @@ use crate::config::Config;
 use crate::findings::{Code, Finding};
 use crate::ingest::classify::classify;
 use crate::ingest::header::{detect_header, is_summary_row, Header};
-use crate::model::{Cell, FieldMap, Origin, RawSheet, Record, TableKind, Text, Value};
+use crate::model::{
+    shows_original, Cell, FieldMap, Origin, RawSheet, Record, TableKind, Text, Value,
+};
 use crate::normalize::contact::{find_id_number, mask_id_numbers};
 use crate::normalize::date::{order_evidence, DateOrder, OrderEvidence};
 use crate::normalize::stage::Pipeline;
@@ -431,7 +433,7 @@ impl Tables {
         let mut record = Record {
             origin,
             values: FieldMap::with_capacity(ctx.mapped),
-            originals: FieldMap::with_capacity(ctx.mapped),
+            originals: FieldMap::default(),
             extras: Vec::new(),
             rejected: false,
         };
@@ -481,7 +483,9 @@ impl Tables {
                                 .with_detail(detail.as_str()),
                         );
                     }
-                    record.originals.insert(field, done.text.clone());
+                    if !done.shown_by_value {
+                        record.originals.insert(field, done.text.clone());
+                    }
                     if let Some(v) = &result.value {
                         record.values.insert(field, v.clone());
                     }
@@ -542,10 +546,17 @@ impl Tables {
                 Outcome::Mapped(result)
             }
         };
+        let shown_by_value = match &outcome {
+            Outcome::Mapped(CellResult {
+                value: Some(value), ..
+            }) => shows_original(value, &text),
+            _ => false,
+        };
         Normalized {
             text,
             masked,
             outcome,
+            shown_by_value,
         }
     }
 
@@ -570,8 +581,7 @@ impl Tables {
             // `unreadable_period` (a warning, raised by the cell) leaves the
             // target row out; it counts as rejected so rows still add up.
             TableKind::Targets
-                if record.originals.contains_key(&Field::TargetPeriod)
-                    && !record.has(Field::TargetPeriod) =>
+                if record.has_cell(Field::TargetPeriod) && !record.has(Field::TargetPeriod) =>
             {
                 record.rejected = true;
             }
@@ -848,6 +858,9 @@ struct Normalized {
     masked: bool,
     /// What the cell gives the record.
     outcome: Outcome,
+    /// True when the value written out is the text itself, so the record
+    /// keeps no original apart ([`shows_original`]).
+    shown_by_value: bool,
 }
 
 /// What a cell gives its record.

@@ -345,3 +345,61 @@ fn a_long_csv_reads_past_its_head_like_a_short_one() {
     }
     assert_eq!(by_ref.findings.len(), owned.findings.len());
 }
+
+#[test]
+fn originals_are_kept_apart_only_where_the_value_does_not_show_them() {
+    let t = load(&[sheet(
+        "客户",
+        &[
+            &["企业名称", "首次接触时间", "跟进状态"],
+            &["甲公司", "2024-03-05", "成交"],
+            &["乙公司", "2024/3/5", "已成交"],
+            &["甲公司", "上周", ""],
+        ],
+    )]);
+    let (a, b) = (&t.customers[0], &t.customers[1]);
+    // Text and ISO dates as written: no copy kept, the value gives them back.
+    assert!(!a.originals.contains_key(&Field::CustomerName));
+    assert!(!a.originals.contains_key(&Field::FirstContactDate));
+    assert_eq!(a.original(Field::CustomerName).as_deref(), Some("甲公司"));
+    assert_eq!(
+        a.original(Field::FirstContactDate).as_deref(),
+        Some("2024-03-05")
+    );
+    // A stage always keeps its text; a date written otherwise keeps it too.
+    assert_eq!(a.original(Field::Stage).as_deref(), Some("成交"));
+    assert_eq!(
+        b.original(Field::FirstContactDate).as_deref(),
+        Some("2024/3/5")
+    );
+    assert_eq!(b.original(Field::Stage).as_deref(), Some("已成交"));
+    // A cell that did not normalize keeps its text; the column still counts.
+    let c = &t.customers[2];
+    assert!(!c.has(Field::FirstContactDate) && c.has_cell(Field::FirstContactDate));
+    assert_eq!(c.original(Field::FirstContactDate).as_deref(), Some("上周"));
+    assert!(!c.has_cell(Field::Stage), "a blank cell is no cell");
+}
+
+#[test]
+fn a_merged_field_takes_the_original_of_the_row_it_came_from() {
+    let t = load(&[sheet(
+        "客户",
+        &[
+            &["企业名称", "首次接触时间"],
+            &["甲公司", "上周"],
+            &["甲公司 ", "2024-03-05"],
+        ],
+    )]);
+    let ds = Dataset::build(t);
+    assert_eq!(ds.customers.len(), 1);
+    let merged = &ds.customers[0].record;
+    assert_eq!(
+        merged.date(Field::FirstContactDate),
+        chrono::NaiveDate::from_ymd_opt(2024, 3, 5)
+    );
+    assert_eq!(
+        merged.original(Field::FirstContactDate).as_deref(),
+        Some("2024-03-05"),
+        "not the unreadable 上周 of the first row"
+    );
+}
