@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use crate::dedup::{dedup_customers_owned, Customer, CustomerIndex, NameMemo};
+use crate::dedup::{merge_duplicates, near_duplicates, Customer, CustomerIndex, NameMemo};
 use crate::findings::{Code, Finding};
 use crate::model::{Record, Value};
 use crate::schema::Field;
@@ -49,6 +49,50 @@ pub struct Dataset {
     pub column_names: std::collections::HashMap<(String, String, Field), String>,
 }
 
+/// Follow-ups, opportunities and complaints linked to the merged customers
+/// (rejected rows left out), with the `orphan_followup` findings of rows
+/// whose customer is in no customer table (raised only when one was read).
+type LinkedTables = (Vec<Linked>, Vec<Linked>, Vec<Linked>, Vec<Finding>);
+
+/// Links the accepted rows of the follow-ups, opportunities and complaints
+/// to their customers ([`LinkedTables`]).
+fn link_tables(
+    customers: &[Customer],
+    has_customer_table: bool,
+    followups: Vec<Record>,
+    opportunities: Vec<Record>,
+    complaints: Vec<Record>,
+) -> LinkedTables {
+    let index = CustomerIndex::new(customers);
+    let mut memo = NameMemo::new();
+    let mut findings = Vec::new();
+    let mut link = |rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Linked> {
+        rows.into_iter()
+            .filter(|r| !r.rejected)
+            .map(|record| {
+                let customer = index.find_memo(&record, &mut memo);
+                if customer.is_none() && has_customer_table {
+                    let name = record
+                        .text(Field::CustomerName)
+                        .or_else(|| record.text(Field::CustomerId))
+                        .unwrap_or_default();
+                    findings.push(Finding::new(
+                        Code::OrphanFollowup,
+                        &record.origin,
+                        Field::CustomerName.label(),
+                        name,
+                    ));
+                }
+                Linked { record, customer }
+            })
+            .collect()
+    };
+    let followups = link(followups, &mut findings);
+    let opportunities = link(opportunities, &mut findings);
+    let complaints = link(complaints, &mut findings);
+    (followups, opportunities, complaints, findings)
+}
+
 impl Dataset {
     /// Deduplicates customers and links the other tables to them.
     pub fn build(tables: Tables) -> Dataset {
@@ -75,34 +119,28 @@ impl Dataset {
             rejected.extend(t.iter().filter(|r| r.rejected).cloned());
         }
         let has_customer_table = !customers.is_empty();
-        let merged = dedup_customers_owned(customers, &mut findings);
-        let index = CustomerIndex::new(&merged);
-        let mut memo = NameMemo::new();
-        let mut link = |rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Linked> {
-            rows.into_iter()
-                .filter(|r| !r.rejected)
-                .map(|record| {
-                    let customer = index.find_memo(&record, &mut memo);
-                    if customer.is_none() && has_customer_table {
-                        let name = record
-                            .text(Field::CustomerName)
-                            .or_else(|| record.text(Field::CustomerId))
-                            .unwrap_or_default();
-                        findings.push(Finding::new(
-                            Code::OrphanFollowup,
-                            &record.origin,
-                            Field::CustomerName.label(),
-                            name,
-                        ));
-                    }
-                    Linked { record, customer }
-                })
-                .collect()
-        };
-        let followups = link(followups, &mut findings);
+        let merged = merge_duplicates(customers, &mut findings);
+        // The near-duplicate search reads only the merged customers: it runs
+        // on a second thread while the other tables are linked. Its findings
+        // go before the linking's, as if run first.
         let has_opportunity_table = !opportunities.is_empty();
-        let opportunities = link(opportunities, &mut findings);
-        let complaints = link(complaints, &mut findings);
+        let (near, linked) = std::thread::scope(|scope| {
+            let near = scope.spawn(|| near_duplicates(&merged));
+            let linked = link_tables(
+                &merged,
+                has_customer_table,
+                followups,
+                opportunities,
+                complaints,
+            );
+            let near = near
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (near, linked)
+        });
+        let (followups, opportunities, complaints, link_findings) = linked;
+        findings.extend(near);
+        findings.extend(link_findings);
         Dataset {
             customers: merged,
             followups,
