@@ -67,25 +67,24 @@ fn link_tables(
     let mut memo = NameMemo::new();
     let mut findings = Vec::new();
     let mut link = |rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Linked> {
-        rows.into_iter()
-            .filter(|r| !r.rejected)
-            .map(|record| {
-                let customer = index.find_memo(&record, &mut memo);
-                if customer.is_none() && has_customer_table {
-                    let name = record
-                        .text(Field::CustomerName)
-                        .or_else(|| record.text(Field::CustomerId))
-                        .unwrap_or_default();
-                    findings.push(Finding::new(
-                        Code::OrphanFollowup,
-                        &record.origin,
-                        Field::CustomerName.label(),
-                        name,
-                    ));
-                }
-                Linked { record, customer }
-            })
-            .collect()
+        let mut linked = Vec::with_capacity(rows.len());
+        linked.extend(rows.into_iter().filter(|r| !r.rejected).map(|record| {
+            let customer = index.find_memo(&record, &mut memo);
+            if customer.is_none() && has_customer_table {
+                let name = record
+                    .text(Field::CustomerName)
+                    .or_else(|| record.text(Field::CustomerId))
+                    .unwrap_or_default();
+                findings.push(Finding::new(
+                    Code::OrphanFollowup,
+                    &record.origin,
+                    Field::CustomerName.label(),
+                    name,
+                ));
+            }
+            Linked { record, customer }
+        }));
+        linked
     };
     let followups = link(followups, &mut findings);
     let opportunities = link(opportunities, &mut findings);

@@ -173,8 +173,11 @@ impl Tables {
         let Some(prepared) = self.prepare_sheet(sheet, opts, overrides) else {
             return;
         };
-        let rows = sheet.all_rows().skip(prepared.header.row + 1);
-        self.read_rows(sheet, prepared, rows, opts);
+        let skip = prepared.header.row + 1;
+        let pending = sheet.pending.as_ref().map_or(0, |p| p.len());
+        let expected = (sheet.rows.len() + pending).saturating_sub(skip);
+        let rows = sheet.all_rows().skip(skip);
+        self.read_rows(sheet, prepared, rows, expected, opts);
     }
 
     /// [`Tables::add_sheet_with`] taking the sheet: each raw row is freed
@@ -196,11 +199,13 @@ impl Tables {
         let head = std::mem::take(&mut sheet.rows);
         let skip = prepared.header.row + 1;
         let Some(pending) = sheet.pending.take() else {
+            let expected = head.len().saturating_sub(skip);
             let rows = head.into_iter().enumerate().skip(skip);
-            return self.read_rows(&sheet, prepared, rows, opts);
+            return self.read_rows(&sheet, prepared, rows, expected, opts);
         };
         // Pending rows are parsed on a second thread while this one
         // normalizes, handed over in chunks (a few in flight at most).
+        let expected = (head.len() + pending.len()).saturating_sub(skip);
         std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(usize, Vec<Cell>)>>(4);
             scope.spawn(move || {
@@ -223,7 +228,7 @@ impl Tables {
                 .enumerate()
                 .chain(receive.into_iter().flatten())
                 .skip(skip);
-            self.read_rows(&sheet, prepared, rows, opts);
+            self.read_rows(&sheet, prepared, rows, expected, opts);
         });
     }
 
@@ -286,6 +291,7 @@ impl Tables {
         sheet: &RawSheet,
         prepared: Prepared,
         rows: impl Iterator<Item = (usize, R)>,
+        expected_rows: usize,
         opts: &LoadOptions,
     ) {
         let Prepared {
@@ -294,6 +300,11 @@ impl Tables {
             kind,
             orders,
         } = prepared;
+        // Room for every row at once: growing a table of millions of
+        // records by doubling copies it and touches twice the memory.
+        if kind != TableKind::Combined {
+            self.table_mut(kind).reserve(expected_rows);
+        }
         let (file, sheet_name) = (
             Text::from(sheet.file.as_str()),
             Text::from(sheet.sheet.as_str()),
@@ -588,16 +599,20 @@ impl Tables {
             _ => {}
         }
         let accepted = !record.rejected;
-        let table = match kind {
+        self.table_mut(kind).push(record);
+        accepted
+    }
+
+    /// The table the rows of a sheet of this kind go to.
+    fn table_mut(&mut self, kind: TableKind) -> &mut Vec<Record> {
+        match kind {
             TableKind::Customers | TableKind::Combined => &mut self.customers,
             TableKind::Followups => &mut self.followups,
             TableKind::Opportunities => &mut self.opportunities,
             TableKind::Roster => &mut self.roster,
             TableKind::Targets => &mut self.targets,
             TableKind::Complaints => &mut self.complaints,
-        };
-        table.push(record);
-        accepted
+        }
     }
 
     /// Raises `missing_customer_name`; an error severity rejects the row.
