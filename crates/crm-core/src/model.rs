@@ -251,6 +251,21 @@ impl<V> FieldMap<V> {
         FieldMap(Vec::with_capacity(n))
     }
 
+    /// A map of the pairs, taken out of `pairs` (which is left empty for
+    /// reuse) into an allocation of exactly their number; of several
+    /// values for one field the last wins, as with [`FieldMap::insert`].
+    pub fn from_pairs(pairs: &mut Vec<(Field, V)>) -> Self {
+        pairs.sort_by_key(|(f, _)| *f);
+        let mut out: Vec<(Field, V)> = Vec::with_capacity(pairs.len());
+        for (f, v) in pairs.drain(..) {
+            match out.last_mut() {
+                Some(last) if last.0 == f => last.1 = v,
+                _ => out.push((f, v)),
+            }
+        }
+        FieldMap(out)
+    }
+
     /// The value of a field.
     pub fn get(&self, f: &Field) -> Option<&V> {
         self.0

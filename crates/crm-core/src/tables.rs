@@ -314,7 +314,6 @@ impl Tables {
             sheet: sheet_name.clone(),
             row,
         };
-        let mapped = header.mapping.iter().flatten().count();
         let column_texts: Vec<Text> = header
             .columns
             .iter()
@@ -324,6 +323,7 @@ impl Tables {
             .map(|_| ColumnCache::default())
             .collect();
         let mut block: Option<Record> = None;
+        let mut values = Vec::new();
         for (i, row) in rows {
             let row = row.as_ref();
             if row.iter().all(Cell::is_blank) {
@@ -347,11 +347,10 @@ impl Tables {
             let ctx = RowContext {
                 header: &header,
                 column_texts: &column_texts,
-                mapped,
                 orders: &orders,
                 opts,
             };
-            let record = self.read_row(row, origin, &ctx, &mut caches);
+            let record = self.read_row(row, origin, &ctx, &mut caches, &mut values);
             let accepted = match kind {
                 TableKind::Combined => self.add_combined_row(record, &mut block),
                 _ => self.add_row(kind, record),
@@ -440,14 +439,19 @@ impl Tables {
         origin: Origin,
         ctx: &RowContext,
         caches: &mut [ColumnCache],
+        values: &mut Vec<(Field, Value)>,
     ) -> Record {
         let mut record = Record {
             origin,
-            values: FieldMap::with_capacity(ctx.mapped),
+            values: FieldMap::default(),
             originals: FieldMap::default(),
             extras: Vec::new(),
             rejected: false,
         };
+        // The values are gathered here and given an allocation of their
+        // exact number at the end: millions of rows are held, most with
+        // some mapped cells blank.
+
         let width = ctx.header.columns.len().max(row.len());
         for c in 0..width {
             let cell = row.get(c).unwrap_or(&Cell::Empty);
@@ -498,11 +502,12 @@ impl Tables {
                         record.originals.insert(field, done.text.clone());
                     }
                     if let Some(v) = &result.value {
-                        record.values.insert(field, v.clone());
+                        values.push((field, v.clone()));
                     }
                 }
             }
         }
+        record.values = FieldMap::from_pairs(values);
         record
     }
 
@@ -515,14 +520,18 @@ impl Tables {
         mapping: Option<Field>,
         ctx: &RowContext,
     ) -> Normalized {
-        let original = cell_text(cell);
-        let mut text = original.clone();
-        let mut masked = false;
-        if find_id_number(&text).is_some() {
-            text = mask_id_numbers(&text);
-            masked = true;
-        }
-        let text = Text::from(text);
+        // One allocation for the shared text: a text cell is not copied
+        // into a String first.
+        let written = match cell {
+            Cell::Text(s) => std::borrow::Cow::Borrowed(s.as_str()),
+            _ => std::borrow::Cow::Owned(cell_text(cell)),
+        };
+        let masked = find_id_number(&written).is_some();
+        let text = if masked {
+            Text::from(mask_id_numbers(&written))
+        } else {
+            Text::from(&*written)
+        };
         let outcome = match mapping {
             None => {
                 let clean = clean_text(&text);
@@ -974,8 +983,6 @@ struct RowContext<'a> {
     header: &'a Header,
     /// The header's column names, shared by the extras of every row.
     column_texts: &'a [Text],
-    /// How many columns are mapped to a field.
-    mapped: usize,
     orders: &'a HashMap<usize, DateOrder>,
     opts: &'a LoadOptions<'a>,
 }
