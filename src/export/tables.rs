@@ -219,8 +219,8 @@ fn issues(ds: &Dataset, lang: Lang) -> OutTable {
                 } else {
                     String::new()
                 },
-                f.column.clone(),
-                f.value.clone(),
+                f.column.to_string(),
+                f.value.to_string(),
                 message,
                 t.fix.to_string(),
             ]

@@ -328,7 +328,7 @@ pub fn findings() -> Vec<Finding> {
         row,
         column: column.into(),
         value: value.into(),
-        detail: String::new(),
+        detail: "".into(),
     };
     vec![
         finding(

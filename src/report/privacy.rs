@@ -58,7 +58,7 @@ fn field_of(f: &Finding, inputs: &[InputInfo]) -> Option<Field> {
         .iter()
         .filter(|i| *i.file == *f.file && *i.sheet == *f.sheet)
         .flat_map(|i| &i.columns)
-        .find(|(header, _)| *header == f.column)
+        .find(|(header, _)| **header == *f.column)
         .and_then(|(_, field)| *field)
 }
 
@@ -76,15 +76,15 @@ fn mask_finding(f: &Finding, inputs: &[InputInfo]) -> Finding {
     } else if matches!(f.code, Code::InvalidPhone | Code::PersonalPhone)
         || (field == Some(Field::Phone) && !not_a_value)
     {
-        mask_phone(&f.value)
+        mask_phone(&f.value).into()
     } else if f.code == Code::UnmaskedContactName
         || (field == Some(Field::ContactName) && !not_a_value)
     {
-        mask_name(&f.value)
+        mask_name(&f.value).into()
     } else {
-        mask_phones_in_text(&f.value)
+        mask_phones_in_text(&f.value).into()
     };
-    out.detail = mask_phones_in_text(&f.detail);
+    out.detail = mask_phones_in_text(&f.detail).into();
     out
 }
 
@@ -172,7 +172,7 @@ mod tests {
             row: 3,
             column: column.into(),
             value: value.into(),
-            detail: String::new(),
+            detail: "".into(),
         }
     }
 
@@ -191,13 +191,13 @@ mod tests {
             finding(Code::UnparseableDate, "备注", "回电 13912345678"),
         ];
         let (_, shown) = apply(&s, &findings, Privacy::Mask);
-        let values: Vec<&str> = shown.iter().map(|f| f.value.as_str()).collect();
+        let values: Vec<&str> = shown.iter().map(|f| &*f.value).collect();
         assert_eq!(
             values,
             ["张*", "138****5678", "王**", "#N/A", "回电 139****5678"]
         );
         let (_, shown) = apply(&s, &findings, Privacy::Show);
-        assert_eq!(shown[0].value, "张三");
+        assert_eq!(&*shown[0].value, "张三");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use crate::dedup::{merge_duplicates, near_duplicates, Customer, CustomerIndex, NameMemo};
-use crate::findings::{Code, Finding};
+use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::model::{Record, Value};
 use crate::schema::Field;
 use crate::tables::{InputInfo, RowCounts, Tables};
@@ -72,13 +72,14 @@ fn link_tables(
             let customer = index.find_memo(&record, &mut memo);
             if customer.is_none() && has_customer_table {
                 let name = record
-                    .text(Field::CustomerName)
-                    .or_else(|| record.text(Field::CustomerId))
-                    .unwrap_or_default();
-                findings.push(Finding::new(
+                    .shared_text(Field::CustomerName)
+                    .or_else(|| record.shared_text(Field::CustomerId))
+                    .cloned()
+                    .unwrap_or_else(empty_text);
+                findings.push(Finding::shared(
                     Code::OrphanFollowup,
                     &record.origin,
-                    Field::CustomerName.label(),
+                    label_text(Field::CustomerName),
                     name,
                 ));
             }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::findings::{Code, Finding};
+use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::model::{Origin, Record};
 use crate::normalize::company::company_key;
 use crate::schema::Field;
@@ -79,12 +79,7 @@ pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Ve
                             Field::CustomerId.label(),
                             r.text(Field::CustomerName).unwrap_or_default(),
                         )
-                        .with_detail(
-                            other
-                                .text(Field::CustomerName)
-                                .unwrap_or_default()
-                                .to_string(),
-                        ),
+                        .with_detail(other.text(Field::CustomerName).unwrap_or_default()),
                     );
                 }
                 candidates.push(out.len());
@@ -177,18 +172,18 @@ pub fn near_duplicates(customers: &[Customer]) -> Vec<Finding> {
         let (a, b) = (&customers[i], &customers[j]);
         let name = |c: &Customer| {
             c.record
-                .text(Field::CustomerName)
-                .unwrap_or_default()
-                .to_string()
+                .shared_text(Field::CustomerName)
+                .cloned()
+                .unwrap_or_else(empty_text)
         };
         findings.push(
-            Finding::new(
+            Finding::shared(
                 Code::PossibleDuplicate,
                 &b.record.origin,
-                Field::CustomerName.label(),
-                &name(b),
+                label_text(Field::CustomerName),
+                name(b),
             )
-            .with_detail(name(a)),
+            .with_shared_detail(name(a)),
         );
     }
     findings

@@ -197,32 +197,74 @@ pub struct Finding {
     pub sheet: Text,
     /// 1-based spreadsheet row; 0 for a finding about a whole column or sheet.
     pub row: usize,
-    /// Column header as written in the file.
-    pub column: String,
-    /// The original value.
-    pub value: String,
+    /// Column header as written in the file (shared by the findings of
+    /// the column).
+    #[serde(serialize_with = "crate::model::serialize_text")]
+    pub column: Text,
+    /// The original value (shared with the record that holds it).
+    #[serde(serialize_with = "crate::model::serialize_text")]
+    pub value: Text,
     /// Detail for the message (e.g. the other name of a possible duplicate).
-    pub detail: String,
+    #[serde(serialize_with = "crate::model::serialize_text")]
+    pub detail: Text,
+}
+
+/// One empty text for every finding without a detail: millions of
+/// findings are held on big inputs.
+pub fn empty_text() -> Text {
+    static EMPTY: std::sync::LazyLock<Text> = std::sync::LazyLock::new(|| Text::from(""));
+    EMPTY.clone()
+}
+
+/// A field's Chinese label as shared text, made once per run.
+pub fn label_text(f: crate::schema::Field) -> Text {
+    static LABELS: std::sync::LazyLock<Vec<Text>> = std::sync::LazyLock::new(|| {
+        crate::schema::Field::ALL
+            .iter()
+            .map(|f| Text::from(f.label()))
+            .collect()
+    });
+    LABELS[f as usize].clone()
+}
+
+/// Shared text for `s`: the empty text without an allocation.
+fn text_of(s: &str) -> Text {
+    if s.is_empty() {
+        empty_text()
+    } else {
+        Text::from(s)
+    }
 }
 
 impl Finding {
     /// A finding with the code's own severity.
     pub fn new(code: Code, origin: &crate::model::Origin, column: &str, value: &str) -> Finding {
+        Finding::shared(code, origin, text_of(column), text_of(value))
+    }
+
+    /// [`Finding::new`] with a column and value already shared (no copy).
+    pub fn shared(code: Code, origin: &crate::model::Origin, column: Text, value: Text) -> Finding {
         Finding {
             code,
             severity: code.severity(),
             file: origin.file.clone(),
             sheet: origin.sheet.clone(),
             row: origin.row,
-            column: column.to_string(),
-            value: value.to_string(),
-            detail: String::new(),
+            column,
+            value,
+            detail: empty_text(),
         }
     }
 
     /// Adds a detail text.
-    pub fn with_detail(mut self, detail: impl Into<String>) -> Finding {
-        self.detail = detail.into();
+    pub fn with_detail(mut self, detail: impl AsRef<str>) -> Finding {
+        self.detail = text_of(detail.as_ref());
+        self
+    }
+
+    /// Adds a detail text already shared (no copy).
+    pub fn with_shared_detail(mut self, detail: Text) -> Finding {
+        self.detail = detail;
         self
     }
 

@@ -374,6 +374,14 @@ impl Record {
         }
     }
 
+    /// The text of a field, if it holds text, as the shared allocation.
+    pub fn shared_text(&self, f: Field) -> Option<&Text> {
+        match self.values.get(&f) {
+            Some(Value::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The date of a field (the date part of a date-time).
     pub fn date(&self, f: Field) -> Option<NaiveDate> {
         match self.values.get(&f) {

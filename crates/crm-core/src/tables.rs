@@ -475,27 +475,37 @@ impl Tables {
                     &fresh
                 }
             };
+            let column_text = || {
+                ctx.column_texts
+                    .get(c)
+                    .cloned()
+                    .unwrap_or_else(|| Text::from(column))
+            };
             if done.masked {
-                self.findings.push(Finding::new(
+                self.findings.push(Finding::shared(
                     Code::IdNumber,
                     &record.origin,
-                    column,
-                    &done.text,
+                    column_text(),
+                    done.text.clone(),
                 ));
             }
             match (&done.outcome, mapping) {
                 (Outcome::Extra(clean), _) => {
                     if !cell.is_blank() || c < ctx.header.columns.len() {
-                        let header = ctx.column_texts.get(c).cloned().unwrap_or_default();
-                        record.extras.push((header, clean.clone()));
+                        record.extras.push((column_text(), clean.clone()));
                     }
                 }
                 (Outcome::Blank, _) | (Outcome::Mapped(_), None) => {}
                 (Outcome::Mapped(result), Some(field)) => {
                     for (code, detail) in &result.findings {
                         self.findings.push(
-                            Finding::new(*code, &record.origin, column, &done.text)
-                                .with_detail(detail.as_str()),
+                            Finding::shared(
+                                *code,
+                                &record.origin,
+                                column_text(),
+                                done.text.clone(),
+                            )
+                            .with_detail(detail),
                         );
                     }
                     if !done.shown_by_value {

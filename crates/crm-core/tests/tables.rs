@@ -134,7 +134,7 @@ fn cells_are_normalized_with_findings_in_place() {
     let found: Vec<(&str, usize, &str, &str)> = t
         .findings
         .iter()
-        .map(|f| (f.code.code(), f.row, f.column.as_str(), f.value.as_str()))
+        .map(|f| (f.code.code(), f.row, &*f.column, &*f.value))
         .collect();
     for expected in [
         ("unparseable_date", 3, "首次接触时间", "上周"),
@@ -238,8 +238,8 @@ fn near_duplicates_pair_every_customer_of_two_close_keys() {
     let near: Vec<(usize, String)> = ds
         .findings
         .iter()
-        .filter(|f| f.code == Code::PossibleDuplicate && f.column == Field::CustomerName.label())
-        .map(|f| (f.row, f.detail.clone()))
+        .filter(|f| f.code == Code::PossibleDuplicate && *f.column == *Field::CustomerName.label())
+        .map(|f| (f.row, f.detail.to_string()))
         .collect();
     assert_eq!(
         near,

@@ -141,8 +141,8 @@ fn finding_row(lang: Lang, f: &Finding) -> Vec<Val> {
         } else {
             Val::int(f.row)
         },
-        Val::text(f.column.clone()),
-        Val::text(f.value.clone()),
+        Val::text(f.column.to_string()),
+        Val::text(f.value.to_string()),
         Val::text(message),
         Val::text(text.fix),
     ]
