@@ -64,7 +64,7 @@ fn link_tables(
     complaints: Vec<Record>,
 ) -> LinkedTables {
     let index = CustomerIndex::new(customers);
-    let mut memo = NameMemo::new();
+    let mut memo = NameMemo::default();
     let mut findings = Vec::new();
     let mut link = |rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Linked> {
         let mut linked = Vec::with_capacity(rows.len());

@@ -2,13 +2,12 @@
 //! rows with the same key, near-duplicate detection, and the index that
 //! links follow-ups, opportunities and complaints to their customer.
 
-use std::collections::HashMap;
-
 use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::model::{Origin, Record};
 use crate::normalize::company::company_key;
 use crate::schema::Field;
 use crate::tables::is_filled;
+use crate::FastMap;
 
 /// A customer after deduplication.
 #[derive(Debug, Clone)]
@@ -39,7 +38,7 @@ pub fn record_key(r: &Record) -> Option<String> {
 /// [`near_duplicates`]' job.
 pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Vec<Customer> {
     let mut out: Vec<Customer> = Vec::new();
-    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_key: FastMap<String, Vec<usize>> = FastMap::default();
     for r in records.into_iter().filter(|r| !r.rejected) {
         let Some(key) = record_key(&r) else { continue };
         let id = r.text(Field::CustomerId);
@@ -116,7 +115,7 @@ fn merge_into(target: &mut Record, other: &Record) {
 pub fn near_duplicates(customers: &[Customer]) -> Vec<Finding> {
     let mut findings = Vec::new();
     // The distinct keys, in order of first appearance, with their customers.
-    let mut key_index: HashMap<&str, usize> = HashMap::new();
+    let mut key_index: FastMap<&str, usize> = FastMap::default();
     let mut members: Vec<(&str, Vec<usize>)> = Vec::new();
     for (i, c) in customers.iter().enumerate() {
         if c.key.chars().count() < 4 || c.key.starts_with("id:") {
@@ -239,14 +238,14 @@ fn variant_hash(prefix: &str, key: &str, skip: Option<(usize, usize)>) -> u64 {
 
 /// Memo of customer name → what its dedup key finds, for
 /// [`CustomerIndex::find_memo`]: `None` when the name gives no key.
-pub type NameMemo = HashMap<String, Option<Option<usize>>>;
+pub type NameMemo = FastMap<String, Option<Option<usize>>>;
 
 /// Finds the customer of a follow-up, opportunity or complaint row: by
 /// customer id when both sides have one, else by the name's dedup key.
 #[derive(Debug, Default)]
 pub struct CustomerIndex {
-    by_id: HashMap<String, usize>,
-    by_key: HashMap<String, usize>,
+    by_id: FastMap<String, usize>,
+    by_key: FastMap<String, usize>,
 }
 
 impl CustomerIndex {

@@ -15,3 +15,11 @@ pub mod normalize;
 pub mod opportunity;
 pub mod schema;
 pub mod tables;
+
+/// A hash map for the hot lookups keyed by cell text, names and dedup keys:
+/// foldhash is several times faster than the standard SipHash on short
+/// keys, and seeded per run, so crafted inputs cannot plan collisions.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// The set of [`FastMap`].
+pub type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;

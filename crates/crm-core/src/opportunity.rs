@@ -5,13 +5,13 @@
 //! not done here: the metrics stage does it with polars.
 
 use chrono::NaiveDate;
-use std::collections::HashMap;
 
 use crate::dataset::Dataset;
 use crate::findings::{Code, Finding};
 use crate::model::{Record, Value};
 use crate::normalize::stage::Pipeline;
 use crate::schema::Field;
+use crate::FastMap;
 
 /// Key used for an empty or unmapped breakdown value.
 pub const UNKNOWN_KEY: &str = "未知";
@@ -85,7 +85,7 @@ pub fn build_opportunities(
             .map(|(i, c)| (Some(i), &c.record, None))
             .collect()
     };
-    let mut per_customer: HashMap<usize, usize> = HashMap::new();
+    let mut per_customer: FastMap<usize, usize> = FastMap::default();
     for (c, _, _) in &rows {
         if let Some(c) = c {
             *per_customer.entry(*c).or_default() += 1;
@@ -205,8 +205,8 @@ fn furthest_order(
 
 /// The dated stage history of each customer: follow-up rows with a stage,
 /// dated on or before the as-of date, in date order (input order on a tie).
-fn stage_history(ds: &Dataset, as_of: NaiveDate) -> HashMap<usize, Vec<(NaiveDate, usize)>> {
-    let mut out: HashMap<usize, Vec<(NaiveDate, usize)>> = HashMap::new();
+fn stage_history(ds: &Dataset, as_of: NaiveDate) -> FastMap<usize, Vec<(NaiveDate, usize)>> {
+    let mut out: FastMap<usize, Vec<(NaiveDate, usize)>> = FastMap::default();
     for f in &ds.followups {
         let (Some(c), Some(s), Some(d)) = (
             f.customer,
@@ -226,8 +226,8 @@ fn stage_history(ds: &Dataset, as_of: NaiveDate) -> HashMap<usize, Vec<(NaiveDat
 }
 
 /// Earliest follow-up date of each customer, on or before the as-of date.
-pub fn earliest_followups(ds: &Dataset, as_of: NaiveDate) -> HashMap<usize, NaiveDate> {
-    let mut out: HashMap<usize, NaiveDate> = HashMap::new();
+pub fn earliest_followups(ds: &Dataset, as_of: NaiveDate) -> FastMap<usize, NaiveDate> {
+    let mut out: FastMap<usize, NaiveDate> = FastMap::default();
     for f in &ds.followups {
         let (Some(c), Some(d)) = (f.customer, f.record.date(Field::FollowupDate)) else {
             continue;

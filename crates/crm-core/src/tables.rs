@@ -21,6 +21,7 @@ use crate::normalize::date::{order_evidence, DateOrder, OrderEvidence};
 use crate::normalize::stage::Pipeline;
 use crate::normalize::text::{clean_text, fold_header};
 use crate::schema::{Field, FieldKind};
+use crate::{FastMap, FastSet};
 
 /// One entry of `summary.json` `inputs`: a sheet (or a file that failed).
 #[derive(Debug, Clone, Serialize)]
@@ -914,7 +915,7 @@ enum Outcome {
 /// a column whose values hardly repeat (notes) stops being cached at all.
 #[derive(Debug, Default)]
 struct ColumnCache {
-    map: HashMap<String, Normalized>,
+    map: FastMap<String, Normalized>,
     lookups: usize,
     hits: usize,
     off: bool,
@@ -935,7 +936,7 @@ impl ColumnCache {
         self.lookups += 1;
         if self.lookups == Self::TRIAL && self.hits * 4 < self.lookups {
             self.off = true;
-            self.map = HashMap::new();
+            self.map = FastMap::default();
             return None;
         }
         let hit = self.map.get(raw);
@@ -965,7 +966,7 @@ struct OrderSeen {
     month: bool,
     ambiguous: bool,
     /// Texts already looked at (bounded: past the cap, texts are looked at again).
-    seen: std::collections::HashSet<String>,
+    seen: FastSet<String>,
 }
 
 impl OrderSeen {
