@@ -382,8 +382,8 @@ fn deals(ds: &Dataset, opps: &[Opportunity], pipeline: &Pipeline) -> TypedTable 
     let links: Vec<Option<usize>> = opps.iter().map(|o| o.customer).collect();
     let mut columns = customer_columns(&ds.customers, &links).to_vec();
     columns.extend([
-        text("customer_name", &|o| Some(o.customer_name.clone())),
-        text("owner", &|o| Some(o.owner.clone())),
+        text("customer_name", &|o| Some(o.customer_name.to_string())),
+        text("owner", &|o| Some(o.owner.to_string())),
         text("source", &|o| known(&o.source)),
         text("industry_section", &|o| known(&o.industry)),
         text("grade", &|o| known(&o.grade)),

@@ -33,7 +33,7 @@ pub fn collections(
         vec![
             Column::new(
                 "owner".into(),
-                won.iter().map(|o| o.owner.clone()).collect::<Vec<String>>(),
+                won.iter().map(|o| &*o.owner).collect::<Vec<&str>>(),
             ),
             Column::new(
                 "signed".into(),

@@ -223,8 +223,8 @@ fn slipped(open: &[&Opportunity], pipeline: &Pipeline, as_of: NaiveDate) -> Slip
     let list: Vec<SlippedDeal> = deals
         .iter()
         .map(|(o, d)| SlippedDeal {
-            customer: o.customer_name.clone(),
-            owner: o.owner.clone(),
+            customer: o.customer_name.to_string(),
+            owner: o.owner.to_string(),
             stage: o
                 .current
                 .map(|c| pipeline.code(c))
@@ -262,11 +262,11 @@ mod tests {
     fn row_probability_wins_over_the_stage_default() {
         let o = |current, probability| Opportunity {
             customer: None,
-            customer_name: String::new(),
-            owner: String::new(),
-            source: String::new(),
-            industry: String::new(),
-            grade: String::new(),
+            customer_name: "".into(),
+            owner: "".into(),
+            source: "".into(),
+            industry: "".into(),
+            grade: "".into(),
             start: None,
             signed: None,
             expected_close: None,

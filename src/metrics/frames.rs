@@ -55,24 +55,26 @@ pub fn opportunity_frame(
         .iter()
         .filter(|o| period.is_none_or(|p| o.start.is_some_and(|s| p.contains(s))))
         .collect();
-    let s = |f: fn(&Opportunity) -> String| rows.iter().map(|o| f(o)).collect::<Vec<String>>();
+    let s = |f: fn(&Opportunity) -> &str| rows.iter().map(|o| f(o)).collect::<Vec<&str>>();
     let order = |i: Option<usize>| i.and_then(|i| pipeline.order(i)).map(|o| o as i64);
     let cycle = |o: &Opportunity| match (o.current == Some(won), o.start, o.signed) {
         (true, Some(start), Some(signed)) => Some((signed - start).num_days()).filter(|d| *d >= 0),
         _ => None,
     };
     let columns = vec![
-        Column::new(opp::OWNER.into(), s(|o| o.owner.clone())),
-        Column::new(opp::SOURCE.into(), s(|o| o.source.clone())),
-        Column::new(opp::INDUSTRY.into(), s(|o| o.industry.clone())),
-        Column::new(opp::GRADE.into(), s(|o| o.grade.clone())),
+        Column::new(opp::OWNER.into(), s(|o| &o.owner)),
+        Column::new(opp::SOURCE.into(), s(|o| &o.source)),
+        Column::new(opp::INDUSTRY.into(), s(|o| &o.industry)),
+        Column::new(opp::GRADE.into(), s(|o| &o.grade)),
         Column::new(
             opp::START_MONTH.into(),
-            s(|o| {
-                o.start
-                    .map(month_key)
-                    .unwrap_or_else(|| crm_core::opportunity::UNKNOWN_KEY.into())
-            }),
+            rows.iter()
+                .map(|o| {
+                    o.start
+                        .map(month_key)
+                        .unwrap_or_else(|| crm_core::opportunity::UNKNOWN_KEY.into())
+                })
+                .collect::<Vec<String>>(),
         ),
         Column::new(
             opp::FURTHEST.into(),

@@ -52,6 +52,6 @@ pub fn lost_analysis(
                 .collect(),
             amounts.clone(),
         )?,
-        by_owner: rows(lost.iter().map(|o| o.owner.clone()).collect(), amounts)?,
+        by_owner: rows(lost.iter().map(|o| o.owner.to_string()).collect(), amounts)?,
     })
 }

@@ -102,7 +102,7 @@ pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
         .filter(|o| o.current == Some(won) && o.signed.is_some_and(inside))
         .collect();
     let activity_won = count_sum_by(
-        signed.iter().map(|o| o.owner.clone()).collect(),
+        signed.iter().map(|o| o.owner.to_string()).collect(),
         signed.iter().map(|o| o.amount.unwrap_or(0)).collect(),
     )?;
     let mut owners: BTreeSet<String> = BTreeSet::new();

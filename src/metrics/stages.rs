@@ -66,8 +66,8 @@ pub fn time_in_stage(
             let threshold = stall.threshold(pipeline.code(s));
             if Some(s) == o.current && days > threshold {
                 stalled.push(StalledRow {
-                    customer: o.customer_name.clone(),
-                    owner: o.owner.clone(),
+                    customer: o.customer_name.to_string(),
+                    owner: o.owner.to_string(),
                     stage: pipeline.code(s).to_string(),
                     days_in_stage: days,
                     threshold,

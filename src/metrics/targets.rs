@@ -211,7 +211,7 @@ fn achieved(
         vec![
             Column::new(
                 "owner".into(),
-                won.iter().map(|o| o.owner.clone()).collect::<Vec<String>>(),
+                won.iter().map(|o| &*o.owner).collect::<Vec<&str>>(),
             ),
             Column::new(
                 "day".into(),

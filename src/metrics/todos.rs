@@ -7,10 +7,10 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
-use std::collections::HashMap;
 
 use crm_core::dataset::Dataset;
 use crm_core::schema::Field;
+use crm_core::FastMap;
 
 use super::frames::{int_at, str_at};
 use super::weekly::{followup_customer, followup_customer_key, followup_owner, FollowupCustomer};
@@ -18,15 +18,15 @@ use crate::report::summary::{TodoOwner, TodoRow, Todos};
 
 /// One to-do, resolved.
 #[derive(Debug, Clone)]
-struct Todo {
-    owner: String,
+struct Todo<'a> {
+    owner: &'a str,
     overdue: Option<TodoRow>,
 }
 
 /// The `todos` section as of the as-of date.
 pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     // Latest follow-up per customer on or before the as-of date.
-    let mut latest: HashMap<FollowupCustomer, NaiveDate> = HashMap::new();
+    let mut latest: FastMap<FollowupCustomer, NaiveDate> = FastMap::default();
     for f in &ds.followups {
         if let Some(d) = f.record.date(Field::FollowupDate).filter(|d| *d <= as_of) {
             latest
@@ -56,7 +56,7 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
         let owner = followup_owner(ds, f);
         let overdue = (due < as_of && !closed).then(|| TodoRow {
             customer: followup_customer(ds, f),
-            owner: owner.clone(),
+            owner: owner.to_string(),
             next_action: action.to_string(),
             due_date: due.format("%Y-%m-%d").to_string(),
             days_overdue: (as_of - due).num_days(),
@@ -83,9 +83,7 @@ fn by_owner(list: &[Todo]) -> PolarsResult<Vec<TodoOwner>> {
         vec![
             Column::new(
                 "owner".into(),
-                list.iter()
-                    .map(|t| t.owner.clone())
-                    .collect::<Vec<String>>(),
+                list.iter().map(|t| t.owner).collect::<Vec<&str>>(),
             ),
             Column::new(
                 "overdue".into(),

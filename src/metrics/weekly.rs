@@ -34,14 +34,14 @@ pub fn window_start(as_of: NaiveDate) -> NaiveDate {
 }
 
 /// The rep of a follow-up: its own owner, else its customer's, else `未分配`.
-pub fn followup_owner(ds: &Dataset, f: &Linked) -> String {
+pub fn followup_owner<'a>(ds: &'a Dataset, f: &'a Linked) -> &'a str {
     let own = f.record.text(Field::Owner).filter(|s| !s.is_empty());
     let customer = || {
         f.customer
             .and_then(|c| ds.customers[c].record.text(Field::Owner))
             .filter(|s| !s.is_empty())
     };
-    own.or_else(customer).unwrap_or(UNASSIGNED).to_string()
+    own.or_else(customer).unwrap_or(UNASSIGNED)
 }
 
 /// The customer name shown for a follow-up: its customer's, else its own

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::dataset::Dataset;
 use crate::findings::{Code, Finding};
-use crate::model::{Record, Value};
+use crate::model::{Record, Text, Value};
 use crate::normalize::stage::Pipeline;
 use crate::schema::Field;
 use crate::FastMap;
@@ -23,16 +23,16 @@ pub const UNASSIGNED: &str = "未分配";
 pub struct Opportunity {
     /// Its customer, when linked.
     pub customer: Option<usize>,
-    /// Customer name for lists.
-    pub customer_name: String,
+    /// Customer name for lists (shared with its record).
+    pub customer_name: Text,
     /// Owner (`未分配` when empty).
-    pub owner: String,
+    pub owner: Text,
     /// Canonical source or `未知`.
-    pub source: String,
+    pub source: Text,
     /// Industry section name or `未知`.
-    pub industry: String,
+    pub industry: Text,
     /// Grade or `未知`.
-    pub grade: String,
+    pub grade: Text,
     /// Start date (metrics.md §0).
     pub start: Option<NaiveDate>,
     /// Signed date.
@@ -92,7 +92,8 @@ pub fn build_opportunities(
         }
     }
     let history = stage_history(ds, as_of);
-    let mut out = Vec::new();
+    let keys = Keys::new();
+    let mut out = Vec::with_capacity(rows.len());
     for (customer, own, parent) in rows {
         let pick = |f: Field| {
             own.values
@@ -130,18 +131,16 @@ pub fn build_opportunities(
             .or_else(|| own.date(Field::SignedDate).filter(|_| is_open));
         let o = Opportunity {
             customer,
-            customer_name: text_of(pick(Field::CustomerName)).unwrap_or_default(),
-            owner: text_of(pick(Field::Owner))
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| UNASSIGNED.into()),
-            source: text_of(pick(Field::Source)).unwrap_or_else(|| UNKNOWN_KEY.into()),
+            customer_name: text_of(pick(Field::CustomerName)).unwrap_or_else(|| keys.empty.clone()),
+            owner: text_of(pick(Field::Owner)).unwrap_or_else(|| keys.unassigned.clone()),
+            source: text_of(pick(Field::Source)).unwrap_or_else(|| keys.unknown.clone()),
             industry: match pick(Field::Industry) {
                 Some(Value::Industry(m)) => m.section_name.clone(),
-                _ => UNKNOWN_KEY.into(),
+                _ => keys.unknown.clone(),
             },
             grade: match pick(Field::Grade) {
-                Some(Value::Grade(g)) => g.to_string(),
-                _ => UNKNOWN_KEY.into(),
+                Some(Value::Grade(g)) => keys.grade(*g),
+                _ => keys.unknown.clone(),
             },
             start,
             signed,
@@ -151,6 +150,7 @@ pub fn build_opportunities(
             amount,
             probability: own.number(Field::Probability),
             lost_reason: text_of(own.values.get(&Field::LostReason))
+                .map(|s| s.to_string())
                 .filter(|_| current.is_some() && current == pipeline.lost()),
             lost_at: lost_at.filter(|_| current.is_some() && current == pipeline.lost()),
             history: hist,
@@ -165,11 +165,41 @@ pub fn build_opportunities(
     out
 }
 
-/// The text of a value, for keys.
-fn text_of(v: Option<&Value>) -> Option<String> {
+/// The text of a value, for keys (shared, not copied); `None` when empty.
+fn text_of(v: Option<&Value>) -> Option<Text> {
     match v {
-        Some(Value::Text(s)) if !s.is_empty() => Some(s.to_string()),
+        Some(Value::Text(s)) if !s.is_empty() => Some(s.clone()),
         _ => None,
+    }
+}
+
+/// The fixed keys opportunities fall back to, made once per build and
+/// shared by every opportunity that uses them.
+struct Keys {
+    empty: Text,
+    unassigned: Text,
+    unknown: Text,
+    grades: [Text; 3],
+}
+
+impl Keys {
+    fn new() -> Keys {
+        Keys {
+            empty: Text::from(""),
+            unassigned: Text::from(UNASSIGNED),
+            unknown: Text::from(UNKNOWN_KEY),
+            grades: ["A", "B", "C"].map(Text::from),
+        }
+    }
+
+    /// The key of a grade letter.
+    fn grade(&self, g: char) -> Text {
+        match g {
+            'A' => self.grades[0].clone(),
+            'B' => self.grades[1].clone(),
+            'C' => self.grades[2].clone(),
+            other => Text::from(other.to_string()),
+        }
     }
 }
 

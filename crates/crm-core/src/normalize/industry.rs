@@ -21,7 +21,7 @@ pub struct IndustryMatch {
     /// Section letter (门类), e.g. `I`.
     pub section: String,
     /// Section name, e.g. 信息传输、软件和信息技术服务业.
-    pub section_name: String,
+    pub section_name: crate::model::Text,
     /// Division code (大类) when known, e.g. `65`.
     pub division: Option<String>,
     /// Division name when known.
@@ -478,7 +478,7 @@ fn to_match(t: &Table, i: usize) -> Option<IndustryMatch> {
         code: e.code.to_string(),
         name: e.name.to_string(),
         section: sec.code.to_string(),
-        section_name: sec.name.to_string(),
+        section_name: sec.name.into(),
         division: div.map(|d| d.code.to_string()),
         division_name: div.map(|d| d.name.to_string()),
     })
@@ -612,7 +612,7 @@ mod tests {
     fn names_filled() {
         let m = map_industry("I65").unwrap();
         assert_eq!(m.name, "软件和信息技术服务业");
-        assert_eq!(m.section_name, "信息传输、软件和信息技术服务业");
+        assert_eq!(&*m.section_name, "信息传输、软件和信息技术服务业");
         assert_eq!(m.division_name.as_deref(), Some("软件和信息技术服务业"));
         assert_eq!(m.display(), "65 软件和信息技术服务业");
         let s = map_industry("金融").unwrap();
