@@ -145,6 +145,31 @@ pub fn ratio(a: f64, b: f64) -> Option<f64> {
     (b != 0.0).then(|| a / b)
 }
 
+/// Counts dates per calendar month: `YYYY-MM` key → count. Grouped by
+/// month number, so no text is made per date.
+pub fn count_by_month(
+    dates: &[NaiveDate],
+) -> PolarsResult<std::collections::HashMap<String, usize>> {
+    use chrono::Datelike;
+    let months: Vec<i32> = dates
+        .iter()
+        .map(|d| d.year() * 12 + d.month0() as i32)
+        .collect();
+    let df = DataFrame::new(months.len(), vec![Column::new("m".into(), months)])?;
+    let g = df
+        .lazy()
+        .group_by([col("m")])
+        .agg([len().cast(DataType::Int64).alias("n")])
+        .collect()?;
+    (0..g.height())
+        .map(|i| {
+            let m = int_at(&g, "m", i)?;
+            let key = format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
+            Ok((key, int_at(&g, "n", i)? as usize))
+        })
+        .collect()
+}
+
 /// Cents to currency units.
 pub fn yuan(cents: i64) -> f64 {
     cents as f64 / 100.0
@@ -154,10 +179,11 @@ pub fn yuan(cents: i64) -> f64 {
 /// sum of `values` (cents or any integer). The generic small group-by that
 /// monthly, per-rep and per-grade figures share.
 pub fn count_sum_by(
-    keys: Vec<String>,
+    keys: &[impl AsRef<str>],
     values: Vec<i64>,
 ) -> PolarsResult<Vec<(String, usize, i64)>> {
     let n = keys.len();
+    let keys: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
     let df = DataFrame::new(
         n,
         vec![
@@ -183,4 +209,35 @@ pub fn count_sum_by(
             ))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_by_month_keys_every_month_across_a_year_end() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let counts = count_by_month(&[
+            d(2024, 1, 31),
+            d(2024, 1, 1),
+            d(2023, 12, 31),
+            d(2024, 2, 29),
+            d(2024, 12, 1),
+        ])
+        .unwrap();
+        let mut got: Vec<(String, usize)> = counts.into_iter().collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("2023-12", 1),
+                ("2024-01", 2),
+                ("2024-02", 1),
+                ("2024-12", 1)
+            ]
+            .map(|(k, n)| (k.to_string(), n))
+        );
+        assert!(count_by_month(&[]).unwrap().is_empty());
+    }
 }

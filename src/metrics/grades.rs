@@ -32,11 +32,12 @@ pub fn grades(
                 && o.customer.is_some()
         })
         .collect();
+    let customer_keys: Vec<String> = signed
+        .iter()
+        .map(|o| format!("{:012}", o.customer.unwrap_or(0)))
+        .collect();
     let annual = count_sum_by(
-        signed
-            .iter()
-            .map(|o| format!("{:012}", o.customer.unwrap_or(0)))
-            .collect(),
+        &customer_keys,
         signed.iter().map(|o| o.amount.unwrap_or(0)).collect(),
     )?;
     let mut out = Grades::default();

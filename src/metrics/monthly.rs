@@ -11,7 +11,7 @@ use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 use crm_core::schema::Field;
 
-use super::frames::{count_sum_by, yuan};
+use super::frames::{count_by_month, count_sum_by, yuan};
 use super::period::{month_key, Period};
 use crate::report::summary::{Activity, MonthRow};
 
@@ -43,27 +43,16 @@ pub fn monthly(
     let Some(first) = opps.iter().filter_map(|o| o.start).min() else {
         return Ok(Vec::new());
     };
-    let starts: Vec<String> = opps.iter().filter_map(|o| o.start).map(month_key).collect();
-    let new_by: HashMap<String, usize> = count_sum_by(starts.clone(), vec![0; starts.len()])?
-        .into_iter()
-        .map(|(k, n, _)| (k, n))
-        .collect();
-    let fdates: Vec<String> = followup_dates(ds, as_of)
-        .into_iter()
-        .map(month_key)
-        .collect();
-    let follow_by: HashMap<String, usize> = count_sum_by(fdates.clone(), vec![0; fdates.len()])?
-        .into_iter()
-        .map(|(k, n, _)| (k, n))
-        .collect();
+    let starts: Vec<NaiveDate> = opps.iter().filter_map(|o| o.start).collect();
+    let new_by = count_by_month(&starts)?;
+    let follow_by = count_by_month(&followup_dates(ds, as_of))?;
     let won = signed(opps, pipeline, as_of);
-    let won_by: HashMap<String, (usize, i64)> = count_sum_by(
-        won.iter().map(|(d, _)| month_key(*d)).collect(),
-        won.iter().map(|(_, a)| *a).collect(),
-    )?
-    .into_iter()
-    .map(|(k, n, s)| (k, (n, s)))
-    .collect();
+    let won_keys: Vec<String> = won.iter().map(|(d, _)| month_key(*d)).collect();
+    let won_by: HashMap<String, (usize, i64)> =
+        count_sum_by(&won_keys, won.iter().map(|(_, a)| *a).collect())?
+            .into_iter()
+            .map(|(k, n, s)| (k, (n, s)))
+            .collect();
     let mut out = Vec::new();
     let (mut y, mut m) = (first.year(), first.month());
     while (y, m) <= (as_of.year(), as_of.month()) {

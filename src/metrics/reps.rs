@@ -32,10 +32,8 @@ pub const COMPLETENESS_FIELDS: [Field; 10] = [
 ];
 
 /// Owner key of a record's owner text.
-fn owner_of(text: Option<&str>) -> String {
-    text.filter(|s| !s.is_empty())
-        .unwrap_or(UNASSIGNED)
-        .to_string()
+fn owner_of(text: Option<&str>) -> &str {
+    text.filter(|s| !s.is_empty()).unwrap_or(UNASSIGNED)
 }
 
 /// Everything the per-rep table is assembled from.
@@ -61,14 +59,14 @@ pub struct RepInputs<'a> {
 /// The per-rep rows, by won amount descending, then owner.
 pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
     let ds = x.ds;
-    let customer_owner: Vec<String> = ds
+    let customer_owner: Vec<&str> = ds
         .customers
         .iter()
         .map(|c| owner_of(c.record.text(Field::Owner)))
         .collect();
-    let customers = count_sum_by(customer_owner.clone(), vec![0; customer_owner.len()])?;
+    let customers = count_sum_by(&customer_owner, vec![0; customer_owner.len()])?;
     let completeness = count_sum_by(
-        customer_owner.clone(),
+        &customer_owner,
         ds.customers
             .iter()
             .map(|c| {
@@ -80,21 +78,18 @@ pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
             .collect(),
     )?;
     let inside = |d: NaiveDate| d <= x.as_of && x.period.is_none_or(|p| p.contains(d));
-    let followup_owner: Vec<String> = ds
+    let followup_owner: Vec<&str> = ds
         .followups
         .iter()
         .filter(|f| f.record.date(Field::FollowupDate).is_some_and(inside))
         .map(
             |f| match f.record.text(Field::Owner).filter(|s| !s.is_empty()) {
-                Some(o) => o.to_string(),
-                None => f
-                    .customer
-                    .map(|c| customer_owner[c].clone())
-                    .unwrap_or_else(|| UNASSIGNED.into()),
+                Some(o) => o,
+                None => f.customer.map_or(UNASSIGNED, |c| customer_owner[c]),
             },
         )
         .collect();
-    let followups = count_sum_by(followup_owner.clone(), vec![0; followup_owner.len()])?;
+    let followups = count_sum_by(&followup_owner, vec![0; followup_owner.len()])?;
     let won = x.pipeline.won();
     let signed: Vec<&Opportunity> = x
         .opps
@@ -102,7 +97,7 @@ pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
         .filter(|o| o.current == Some(won) && o.signed.is_some_and(inside))
         .collect();
     let activity_won = count_sum_by(
-        signed.iter().map(|o| o.owner.to_string()).collect(),
+        &signed.iter().map(|o| &*o.owner).collect::<Vec<&str>>(),
         signed.iter().map(|o| o.amount.unwrap_or(0)).collect(),
     )?;
     let mut owners: BTreeSet<String> = BTreeSet::new();
