@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::metrics::compare::{compare, previous};
 use crate::metrics::period::Period;
 use crate::metrics::{compute, MetricsInput};
-use crate::output::write_atomic;
+use crate::output::{write_atomic, write_atomic_with};
 use crate::pipeline::{load_with, parse_day, Loaded};
 use crate::report::i18n::Lang;
 use crate::report::privacy::Privacy;
@@ -87,15 +87,14 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
     let findings = &findings;
     // The three outputs are independent: the workbook (the longest) is
     // written beside the JSON and the HTML page.
-    let (json, written) = std::thread::scope(|scope| {
+    let written = std::thread::scope(|scope| {
         let book = scope.spawn(|| {
             let path = dir.join(XLSX_FILE);
             xlsx::write_xlsx(&summary, findings, lang, privacy, &path)
                 .map_err(|e| AppError::output(&path, e))
         });
-        let json = summary_json(&summary);
         let path = dir.join(SUMMARY_FILE);
-        let others = write_atomic(&path, json.as_bytes())
+        let others = write_atomic_with(&path, |w| write_summary_json(&summary, w))
             .map_err(|e| AppError::output(&path, e))
             .and_then(|()| {
                 let path = dir.join(HTML_FILE);
@@ -109,7 +108,7 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
                 "the workbook writer failed",
             ))
         });
-        (json, others.and(book))
+        others.and(book)
     });
     written?;
     if args.by_owner {
@@ -123,7 +122,7 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
     }
     let mut out = std::io::stdout().lock();
     let printed = if args.json {
-        writeln!(out, "{json}")
+        write_summary_json(&summary, &mut out).and_then(|()| out.flush())
     } else if args.quiet {
         Ok(())
     } else {
@@ -160,11 +159,9 @@ fn compare_previous(
 }
 
 /// The summary as pretty JSON with a trailing newline.
-pub fn summary_json(summary: &Summary) -> String {
-    let mut s =
-        serde_json::to_string_pretty(summary).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+pub fn write_summary_json(summary: &Summary, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, summary).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 /// A percentage for the terminal, `—` for null.
