@@ -340,7 +340,7 @@ pub fn load_with(
         )));
     }
     let started = Instant::now();
-    let mut ds = Dataset::build(tables);
+    let (mut ds, near) = Dataset::build_deferred(tables);
     if ds.customers.is_empty() && ds.followups.is_empty() && ds.opportunities.is_empty() {
         let sheets = ds.inputs.len();
         return Err(AppError::NothingRead(format!(
@@ -354,6 +354,7 @@ pub fn load_with(
     let mut deal_findings = Vec::new();
     let opps = build_opportunities(&ds, &pipeline, as_of, &mut deal_findings);
     ds.findings.extend(deal_findings);
+    near.join_into(&mut ds);
     ds.findings.sort_by(Finding::place_order);
     timings.link = started.elapsed();
     timings.peak_mb[2] = peak_rss_mb();

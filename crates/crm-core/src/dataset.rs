@@ -5,7 +5,9 @@
 
 use chrono::NaiveDate;
 
-use crate::dedup::{merge_duplicates, near_duplicates, Customer, CustomerIndex, NameMemo};
+use crate::dedup::{
+    merge_duplicates, near_candidates, near_duplicates, Customer, CustomerIndex, NameMemo,
+};
 use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::model::{Record, Value};
 use crate::schema::Field;
@@ -47,6 +49,36 @@ pub struct Dataset {
     pub findings: Vec<Finding>,
     /// Column headers per (file, sheet, field).
     pub column_names: std::collections::HashMap<(String, String, Field), String>,
+}
+
+/// The near-duplicate search of a dataset's customers, on its own thread.
+/// Its findings go where they would have been had it run in line: after
+/// the merge's, before the linking's and any added later.
+pub struct NearSearch {
+    handle: std::thread::JoinHandle<Vec<Finding>>,
+    at: usize,
+}
+
+impl NearSearch {
+    /// Starts the search over `customers`; `at` is the number of findings
+    /// so far, where its findings are to go.
+    fn start(customers: &[Customer], at: usize) -> NearSearch {
+        let candidates = near_candidates(customers);
+        NearSearch {
+            handle: std::thread::spawn(move || near_duplicates(&candidates)),
+            at,
+        }
+    }
+
+    /// Waits for the search and puts its findings in their place.
+    pub fn join_into(self, ds: &mut Dataset) {
+        let near = self
+            .handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let at = self.at.min(ds.findings.len());
+        ds.findings.splice(at..at, near);
+    }
 }
 
 /// Follow-ups, opportunities and complaints linked to the merged customers
@@ -94,8 +126,18 @@ fn link_tables(
 }
 
 impl Dataset {
-    /// Deduplicates customers and links the other tables to them.
+    /// Deduplicates customers and links the other tables to them, the
+    /// near-duplicate findings included.
     pub fn build(tables: Tables) -> Dataset {
+        let (mut ds, near) = Dataset::build_deferred(tables);
+        near.join_into(&mut ds);
+        ds
+    }
+
+    /// [`Dataset::build`] with the near-duplicate search still running on
+    /// its own thread: the caller goes on with the dataset (as-of date,
+    /// opportunities) and adds its findings with [`NearSearch::join_into`].
+    pub fn build_deferred(tables: Tables) -> (Dataset, NearSearch) {
         let Tables {
             customers,
             followups,
@@ -120,28 +162,17 @@ impl Dataset {
         }
         let has_customer_table = !customers.is_empty();
         let merged = merge_duplicates(customers, &mut findings);
-        // The near-duplicate search reads only the merged customers: it runs
-        // on a second thread while the other tables are linked. Its findings
-        // go before the linking's, as if run first.
+        let near = NearSearch::start(&merged, findings.len());
         let has_opportunity_table = !opportunities.is_empty();
-        let (near, linked) = std::thread::scope(|scope| {
-            let near = scope.spawn(|| near_duplicates(&merged));
-            let linked = link_tables(
-                &merged,
-                has_customer_table,
-                followups,
-                opportunities,
-                complaints,
-            );
-            let near = near
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (near, linked)
-        });
-        let (followups, opportunities, complaints, link_findings) = linked;
-        findings.extend(near);
+        let (followups, opportunities, complaints, link_findings) = link_tables(
+            &merged,
+            has_customer_table,
+            followups,
+            opportunities,
+            complaints,
+        );
         findings.extend(link_findings);
-        Dataset {
+        let ds = Dataset {
             customers: merged,
             followups,
             opportunities,
@@ -154,7 +185,8 @@ impl Dataset {
             rows,
             findings,
             column_names,
-        }
+        };
+        (ds, near)
     }
 
     /// The as-of date when none is given: the latest follow-up date, signed

@@ -3,7 +3,7 @@
 //! links follow-ups, opportunities and complaints to their customer.
 
 use crate::findings::{empty_text, label_text, Code, Finding};
-use crate::model::{Origin, Record};
+use crate::model::{Origin, Record, Text};
 use crate::normalize::company::company_key;
 use crate::schema::Field;
 use crate::tables::is_filled;
@@ -106,21 +106,49 @@ fn merge_into(target: &mut Record, other: &Record) {
     }
 }
 
-/// The `possible_duplicate` findings of keys of 4+ characters at edit
-/// distance 1 that share their first two characters, for every pair of
-/// customers holding two such keys, in pair order. Candidates come from
-/// single-deletion variants of the distinct keys, blocked by those two
-/// characters: customers sharing one key (reported by the merge itself)
-/// are never compared with each other.
-pub fn near_duplicates(customers: &[Customer]) -> Vec<Finding> {
+/// What the near-duplicate search reads of one customer, owned, so the
+/// search can run on its own thread while the customers are linked and
+/// used.
+#[derive(Debug, Clone)]
+pub struct NearCandidate {
+    /// The dedup key (4+ characters, not an id).
+    pub key: String,
+    /// The customer name (the finding's value, or the other's detail).
+    pub name: Text,
+    /// Where the customer's first row is.
+    pub origin: Origin,
+}
+
+/// The customers the near-duplicate search looks at, in customer order:
+/// those whose key has 4 or more characters and is not an id.
+pub fn near_candidates(customers: &[Customer]) -> Vec<NearCandidate> {
+    customers
+        .iter()
+        .filter(|c| c.key.chars().count() >= 4 && !c.key.starts_with("id:"))
+        .map(|c| NearCandidate {
+            key: c.key.clone(),
+            name: c
+                .record
+                .shared_text(Field::CustomerName)
+                .cloned()
+                .unwrap_or_else(empty_text),
+            origin: c.record.origin.clone(),
+        })
+        .collect()
+}
+
+/// The `possible_duplicate` findings of keys at edit distance 1 that share
+/// their first two characters, for every pair of candidates
+/// ([`near_candidates`]) holding two such keys, in pair order. Candidates
+/// come from single-deletion variants of the distinct keys, blocked by
+/// those two characters: customers sharing one key (reported by the merge
+/// itself) are never compared with each other.
+pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
     let mut findings = Vec::new();
     // The distinct keys, in order of first appearance, with their customers.
     let mut key_index: FastMap<&str, usize> = FastMap::default();
     let mut members: Vec<(&str, Vec<usize>)> = Vec::new();
     for (i, c) in customers.iter().enumerate() {
-        if c.key.chars().count() < 4 || c.key.starts_with("id:") {
-            continue;
-        }
         let k = *key_index.entry(c.key.as_str()).or_insert_with(|| {
             members.push((c.key.as_str(), Vec::new()));
             members.len() - 1
@@ -169,20 +197,14 @@ pub fn near_duplicates(customers: &[Customer]) -> Vec<Finding> {
     pairs.sort_unstable();
     for (i, j) in pairs {
         let (a, b) = (&customers[i], &customers[j]);
-        let name = |c: &Customer| {
-            c.record
-                .shared_text(Field::CustomerName)
-                .cloned()
-                .unwrap_or_else(empty_text)
-        };
         findings.push(
             Finding::shared(
                 Code::PossibleDuplicate,
-                &b.record.origin,
+                &b.origin,
                 label_text(Field::CustomerName),
-                name(b),
+                b.name.clone(),
             )
-            .with_shared_detail(name(a)),
+            .with_shared_detail(a.name.clone()),
         );
     }
     findings
