@@ -350,7 +350,7 @@ pub fn load_with(
     let as_of = fixed_as_of
         .or_else(|| ds.infer_as_of(today, pipeline.won()))
         .unwrap_or(today);
-    ds.flag_future_dates(as_of, pipeline.won());
+    ds.flag_future_dates(as_of, &pipeline);
     let mut deal_findings = Vec::new();
     let opps = build_opportunities(&ds, &pipeline, as_of, &mut deal_findings);
     ds.findings.extend(deal_findings);

@@ -119,7 +119,10 @@ pub fn masked(f: Field, text: String) -> String {
 /// One field of a record: its normalized text (masked on request), with the
 /// original when they differ.
 fn cell(r: &Record, f: Field, pipeline: &Pipeline, mask: bool) -> OutCell {
-    let original = r.original(f).map(|o| o.to_string()).unwrap_or_default();
+    let original = r
+        .original(f, pipeline)
+        .map(|o| o.to_string())
+        .unwrap_or_default();
     let mut text = r
         .values
         .get(&f)

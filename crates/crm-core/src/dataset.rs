@@ -10,6 +10,7 @@ use crate::dedup::{
 };
 use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::model::{Record, Value};
+use crate::normalize::stage::Pipeline;
 use crate::schema::Field;
 use crate::tables::{InputInfo, RowCounts, Tables};
 
@@ -222,7 +223,8 @@ impl Dataset {
     /// Raises `future_date` for dates after the as-of date, except expected
     /// close dates (open deals look ahead, and so does the signed date of a
     /// deal that is not won) and due dates.
-    pub fn flag_future_dates(&mut self, as_of: NaiveDate, won_stage: usize) {
+    pub fn flag_future_dates(&mut self, as_of: NaiveDate, stages: &Pipeline) {
+        let won_stage = stages.won();
         let exempt = [Field::ExpectedCloseDate, Field::DueDate];
         let mut found = Vec::new();
         let records = self
@@ -247,7 +249,7 @@ impl Dataset {
                             .get(&(r.origin.file.to_string(), r.origin.sheet.to_string(), *f))
                             .cloned()
                             .unwrap_or_else(|| f.label().to_string());
-                        let original = r.original(*f).unwrap_or_default();
+                        let original = r.original(*f, stages).unwrap_or_default();
                         found.push(Finding::new(
                             Code::FutureDate,
                             &r.origin,

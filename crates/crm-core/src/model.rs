@@ -462,14 +462,15 @@ impl Record {
     /// The original text of the field's cell (ID numbers masked): the one
     /// kept apart, else the value as written when it shows the original
     /// (see [`shows_original`]).
-    pub fn original(&self, f: Field) -> Option<Text> {
+    pub fn original(&self, f: Field, stages: &crate::normalize::stage::Pipeline) -> Option<Text> {
         if let Some(o) = self.originals.get(&f) {
             return Some(o.clone());
         }
         match self.values.get(&f)? {
             Value::Text(t) => Some(t.clone()),
-            Value::Date(d) => Some(Text::from(d.format(DATE_FORMAT).to_string())),
-            Value::DateTime(dt) => Some(Text::from(dt.format(DATE_TIME_FORMAT).to_string())),
+            v @ (Value::Date(_) | Value::DateTime(_) | Value::Stage(_) | Value::Grade(_)) => {
+                Some(Text::from(v.display(stages)))
+            }
             _ => None,
         }
     }
@@ -482,11 +483,18 @@ const DATE_FORMAT: &str = "%Y-%m-%d";
 const DATE_TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
 
 /// True when `value` written out is exactly `original`, so the record need
-/// not keep the original apart: text kept as written, a date written ISO.
-/// Other kinds (stages, amounts, grades…) always keep their original.
-pub fn shows_original(value: &Value, original: &str) -> bool {
+/// not keep the original apart: text kept as written, a date written ISO,
+/// a stage written as its label, a grade as its letter. Other kinds
+/// (amounts, industries…) always keep their original.
+pub fn shows_original(
+    value: &Value,
+    original: &str,
+    stages: &crate::normalize::stage::Pipeline,
+) -> bool {
     match value {
         Value::Text(t) => **t == *original,
+        Value::Stage(i) => stages.label(*i) == original,
+        Value::Grade(g) => original.len() == g.len_utf8() && original.starts_with(*g),
         Value::Date(d) => original.len() == 10 && d.format(DATE_FORMAT).to_string() == original,
         Value::DateTime(dt) => {
             original.len() == 16 && dt.format(DATE_TIME_FORMAT).to_string() == original

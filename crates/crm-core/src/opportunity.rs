@@ -272,7 +272,7 @@ pub fn earliest_followups(ds: &Dataset, as_of: NaiveDate) -> FastMap<usize, Naiv
 /// Deal-level findings of schema.md §4.
 fn deal_findings(o: &Opportunity, r: &Record, pipeline: &Pipeline, findings: &mut Vec<Finding>) {
     let won = o.current == Some(pipeline.won());
-    let stage_text = r.original(Field::Stage).unwrap_or_default();
+    let stage_text = r.original(Field::Stage, pipeline).unwrap_or_default();
     if won && o.signed.is_none() {
         findings.push(Finding::new(
             Code::WonWithoutSignDate,
@@ -290,7 +290,7 @@ fn deal_findings(o: &Opportunity, r: &Record, pipeline: &Pipeline, findings: &mu
         ));
     }
     if !won && o.amount.is_some_and(|a| a > 0) {
-        let original = r.original(Field::DealAmount).unwrap_or_default();
+        let original = r.original(Field::DealAmount, pipeline).unwrap_or_default();
         findings.push(Finding::new(
             Code::AmountWithoutWon,
             &r.origin,
@@ -300,7 +300,7 @@ fn deal_findings(o: &Opportunity, r: &Record, pipeline: &Pipeline, findings: &mu
     }
     if let (true, Some(s), Some(start)) = (won, o.signed, o.start) {
         if s < start {
-            let original = r.original(Field::SignedDate).unwrap_or_default();
+            let original = r.original(Field::SignedDate, pipeline).unwrap_or_default();
             findings.push(
                 Finding::new(
                     Code::SignBeforeStart,

@@ -580,7 +580,7 @@ impl Tables {
         let shown_by_value = match &outcome {
             Outcome::Mapped(CellResult {
                 value: Some(value), ..
-            }) => shows_original(value, &text),
+            }) => shows_original(value, &text, ctx.opts.pipeline),
             _ => false,
         };
         Normalized {
