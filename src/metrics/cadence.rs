@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crm_core::config::Config;
 use crm_core::dataset::Dataset;
@@ -17,11 +17,11 @@ use crate::report::summary::{Cadence, Compliance, OverdueRow};
 
 /// The cadence position of one tracked customer.
 #[derive(Debug, Clone)]
-pub struct CustomerCadence {
+pub struct CustomerCadence<'a> {
     /// Customer name.
-    pub customer: String,
+    pub customer: &'a str,
     /// Owner (`未分配` when empty).
-    pub owner: String,
+    pub owner: &'a str,
     /// Grade used (`C` when ungraded).
     pub grade: char,
     /// `active` or `maintenance`.
@@ -35,21 +35,23 @@ pub struct CustomerCadence {
 }
 
 /// Cadence of every tracked (not lost) customer, in customer order.
-pub fn customer_cadence(
-    ds: &Dataset,
+pub fn customer_cadence<'a>(
+    ds: &'a Dataset,
     opps: &[Opportunity],
     pipeline: &Pipeline,
     config: &Config,
     as_of: NaiveDate,
-) -> Vec<CustomerCadence> {
+) -> Vec<CustomerCadence<'a>> {
     let won = pipeline.won();
     let lost = pipeline.lost();
     // Per customer: (all lost, any won, any open), from its opportunities —
     // or, without an opportunities table, from its own stage, even when its
     // opportunity starts after the as-of date and is not counted (§4).
-    let mut state: HashMap<usize, (bool, bool, bool)> = HashMap::new();
+    let n = ds.customers.len();
+    let mut state: Vec<Option<(bool, bool, bool)>> = vec![None; n];
     let mut add = |c: usize, current: Option<usize>| {
-        let e = state.entry(c).or_insert((true, false, false));
+        let Some(e) = state.get_mut(c) else { return };
+        let e = e.get_or_insert((true, false, false));
         let is_lost = current.is_some() && current == lost;
         let is_won = current == Some(won);
         e.0 &= is_lost;
@@ -67,31 +69,27 @@ pub fn customer_cadence(
             add(i, current_stage(&c.record, pipeline).0);
         }
     }
-    let mut touches: HashMap<usize, NaiveDate> = HashMap::new();
+    let mut touches: Vec<Option<NaiveDate>> = vec![None; n];
     for f in &ds.followups {
         if let (Some(c), Some(d)) = (f.customer, f.record.date(Field::FollowupDate)) {
-            if d <= as_of {
-                touches
-                    .entry(c)
-                    .and_modify(|e| *e = (*e).max(d))
-                    .or_insert(d);
+            if let Some(e) = touches.get_mut(c).filter(|_| d <= as_of) {
+                *e = Some(e.map_or(d, |e| e.max(d)));
             }
         }
     }
     let earliest = crm_core::opportunity::earliest_followups(ds, as_of);
     // A customer with no date of its own starts when its first opportunity does.
-    let mut opp_start: HashMap<usize, NaiveDate> = HashMap::new();
+    let mut opp_start: Vec<Option<NaiveDate>> = vec![None; n];
     for o in opps {
         if let (Some(c), Some(s)) = (o.customer, o.start) {
-            opp_start
-                .entry(c)
-                .and_modify(|e| *e = (*e).min(s))
-                .or_insert(s);
+            if let Some(e) = opp_start.get_mut(c) {
+                *e = Some(e.map_or(s, |e| e.min(s)));
+            }
         }
     }
     let mut out = Vec::new();
     for (i, c) in ds.customers.iter().enumerate() {
-        let (all_lost, any_won, any_open) = state.get(&i).copied().unwrap_or((false, false, true));
+        let (all_lost, any_won, any_open) = state[i].unwrap_or((false, false, true));
         if all_lost {
             continue;
         }
@@ -110,17 +108,13 @@ pub fn customer_cadence(
         let start = r
             .date(Field::FirstContactDate)
             .or_else(|| r.date(Field::CreatedDate))
-            .or_else(|| earliest.get(&i).copied())
-            .or_else(|| opp_start.get(&i).copied());
-        let last_touch = [
-            touches.get(&i).copied(),
-            r.date(Field::LastFollowupDate),
-            start,
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|d| *d <= as_of)
-        .max();
+            .or(earliest[i])
+            .or(opp_start[i]);
+        let last_touch = [touches[i], r.date(Field::LastFollowupDate), start]
+            .into_iter()
+            .flatten()
+            .filter(|d| *d <= as_of)
+            .max();
         let days_overdue = last_touch
             .map(|d| (as_of - d).num_days() - gap)
             .filter(|d| *d > 0);
@@ -128,13 +122,11 @@ pub fn customer_cadence(
             customer: r
                 .text(Field::CustomerName)
                 .or_else(|| r.text(Field::CustomerId))
-                .unwrap_or_default()
-                .to_string(),
+                .unwrap_or_default(),
             owner: r
                 .text(Field::Owner)
                 .filter(|s| !s.is_empty())
-                .unwrap_or(UNASSIGNED)
-                .to_string(),
+                .unwrap_or(UNASSIGNED),
             grade,
             state: if maintenance { "maintenance" } else { "active" },
             last_touch,
@@ -194,8 +186,8 @@ pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
         .iter()
         .filter_map(|r| {
             Some(OverdueRow {
-                customer: r.customer.clone(),
-                owner: r.owner.clone(),
+                customer: r.customer.to_string(),
+                owner: r.owner.to_string(),
                 grade: r.grade.to_string(),
                 state: r.state.to_string(),
                 last_touch: r.last_touch?.format("%Y-%m-%d").to_string(),

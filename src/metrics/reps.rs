@@ -49,7 +49,7 @@ pub struct RepInputs<'a> {
     /// Cycle by owner.
     pub cycle_by_owner: &'a [CycleGroup],
     /// Cadence of tracked customers.
-    pub cadence: &'a [CustomerCadence],
+    pub cadence: &'a [CustomerCadence<'a>],
     /// As-of date.
     pub as_of: NaiveDate,
     /// Report period.
@@ -118,7 +118,7 @@ pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
     };
     let mut cadence: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for c in x.cadence {
-        let e = cadence.entry(c.owner.as_str()).or_default();
+        let e = cadence.entry(c.owner).or_default();
         e.0 += 1;
         e.1 += usize::from(c.days_overdue.is_some());
     }

@@ -106,7 +106,7 @@ pub fn build_opportunities(
         };
         let start = date_of(own)
             .or_else(|| parent.and_then(date_of))
-            .or_else(|| customer.and_then(|c| earliest.get(&c).copied()));
+            .or_else(|| customer.and_then(|c| earliest.get(c).copied().flatten()));
         if start.is_some_and(|s| s > as_of) {
             continue;
         }
@@ -255,15 +255,18 @@ fn stage_history(ds: &Dataset, as_of: NaiveDate) -> FastMap<usize, Vec<(NaiveDat
     out
 }
 
-/// Earliest follow-up date of each customer, on or before the as-of date.
-pub fn earliest_followups(ds: &Dataset, as_of: NaiveDate) -> FastMap<usize, NaiveDate> {
-    let mut out: FastMap<usize, NaiveDate> = FastMap::default();
+/// Earliest follow-up date of each customer, on or before the as-of date,
+/// by customer index.
+pub fn earliest_followups(ds: &Dataset, as_of: NaiveDate) -> Vec<Option<NaiveDate>> {
+    let mut out: Vec<Option<NaiveDate>> = vec![None; ds.customers.len()];
     for f in &ds.followups {
         let (Some(c), Some(d)) = (f.customer, f.record.date(Field::FollowupDate)) else {
             continue;
         };
         if d <= as_of {
-            out.entry(c).and_modify(|e| *e = (*e).min(d)).or_insert(d);
+            if let Some(e) = out.get_mut(c) {
+                *e = Some(e.map_or(d, |e| e.min(d)));
+            }
         }
     }
     out
