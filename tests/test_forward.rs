@@ -5,7 +5,9 @@
 
 use serde_json::Value;
 
-use crate::forward_fixtures::{write_forward, write_opportunities, write_targets, write_year_end};
+use crate::forward_fixtures::{
+    write_csv, write_forward, write_opportunities, write_targets, write_year_end,
+};
 use crate::workdir::{close, Workdir};
 
 /// Writes the as-of 2024-05-15 fixture into `in/` and runs the report.
@@ -454,4 +456,52 @@ fn collections_without_a_collected_column_have_no_rate() {
     assert_eq!(c["by_owner"][0]["key"], "王磊");
     close(&c["by_owner"][0]["signed_amount"], 400_000.0);
     assert!(c["by_owner"][0]["rate"].is_null());
+}
+
+/// A follow-up log read without its customer list: no row links to a
+/// customer, so to-dos group by the dedup key of the name, and a later
+/// follow-up under another spelling of the same company still closes one.
+#[test]
+fn todos_of_an_unlinked_log_group_by_the_name_key() {
+    let wd = Workdir::new();
+    let dir = wd.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    write_csv(
+        &dir.join("跟进.csv"),
+        &["企业名称", "跟进日期", "跟进人", "下一步行动", "完成时限"],
+        &[
+            &[
+                "甲科技有限公司",
+                "2024-05-01",
+                "王磊",
+                "发送报价",
+                "2024-05-05",
+            ],
+            &["甲科技", "2024-05-10", "王磊", "", ""],
+            &[
+                "乙科技有限公司",
+                "2024-05-02",
+                "李娜",
+                "安排演示",
+                "2024-05-06",
+            ],
+            &["乙贸易有限公司", "2024-05-12", "李娜", "", ""],
+        ],
+    );
+    wd.run_ok(&[
+        "report",
+        "in",
+        "-o",
+        "out",
+        "--quiet",
+        "--as-of",
+        "2024-05-15",
+    ]);
+    let t = &wd.json("out/summary.json")["todos"];
+    assert_eq!(t["total"], 2);
+    // 甲科技 (same key as 甲科技有限公司) closed 甲's to-do; 乙贸易 is
+    // another company, so 乙科技's to-do is 9 days overdue.
+    assert_eq!(t["overdue"], 1);
+    assert_eq!(t["overdue_list"][0]["customer"], "乙科技有限公司");
+    assert_eq!(t["overdue_list"][0]["days_overdue"], 9);
 }

@@ -13,7 +13,7 @@ use crm_core::schema::Field;
 use crm_core::FastMap;
 
 use super::frames::{int_at, str_at};
-use super::weekly::{followup_customer, followup_customer_key, followup_owner, FollowupCustomer};
+use super::weekly::{followup_customer, followup_owner, FollowupCustomer, FollowupCustomers};
 use crate::report::summary::{TodoOwner, TodoRow, Todos};
 
 /// One to-do, resolved.
@@ -26,11 +26,12 @@ struct Todo<'a> {
 /// The `todos` section as of the as-of date.
 pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     // Latest follow-up per customer on or before the as-of date.
+    let mut customers = FollowupCustomers::default();
     let mut latest: FastMap<FollowupCustomer, NaiveDate> = FastMap::default();
     for f in &ds.followups {
         if let Some(d) = f.record.date(Field::FollowupDate).filter(|d| *d <= as_of) {
             latest
-                .entry(followup_customer_key(f))
+                .entry(customers.of(f))
                 .and_modify(|e| *e = (*e).max(d))
                 .or_insert(d);
         }
@@ -48,11 +49,8 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
         if row_date.is_some_and(|d| d > as_of) {
             continue;
         }
-        let closed = row_date.is_some_and(|rd| {
-            latest
-                .get(&followup_customer_key(f))
-                .is_some_and(|l| *l > rd)
-        });
+        let closed =
+            row_date.is_some_and(|rd| latest.get(&customers.of(f)).is_some_and(|l| *l > rd));
         let owner = followup_owner(ds, f);
         let overdue = (due < as_of && !closed).then(|| TodoRow {
             customer: followup_customer(ds, f),

@@ -11,6 +11,7 @@ use crm_core::dataset::{Dataset, Linked};
 use crm_core::dedup::record_key;
 use crm_core::opportunity::UNASSIGNED;
 use crm_core::schema::Field;
+use crm_core::FastMap;
 
 use super::frames::{int_at, str_at};
 use crate::report::summary::WeekRow;
@@ -59,20 +60,44 @@ pub fn followup_customer(ds: &Dataset, f: &Linked) -> String {
 }
 
 /// What groups the follow-ups of one customer: the linked customer, else
-/// the dedup key of the name (or id).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// the dedup key of the name (or id), as a number given by
+/// [`FollowupCustomers`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FollowupCustomer {
     /// Linked to this customer.
     Linked(usize),
-    /// Not linked: the row's own dedup key (empty when it has none).
-    Unlinked(String),
+    /// Not linked: the number of the row's own dedup key (one for every
+    /// row without a key).
+    Unlinked(usize),
 }
 
-/// The customer a follow-up groups under ([`FollowupCustomer`]).
-pub fn followup_customer_key(f: &Linked) -> FollowupCustomer {
-    match f.customer {
-        Some(c) => FollowupCustomer::Linked(c),
-        None => FollowupCustomer::Unlinked(record_key(&f.record).unwrap_or_default()),
+/// Gives follow-ups their [`FollowupCustomer`], computing the dedup key of
+/// each distinct unlinked name and id once: a follow-up log read without
+/// its customer list repeats its names on millions of rows.
+#[derive(Debug, Default)]
+pub struct FollowupCustomers<'a> {
+    by_text: FastMap<(Option<&'a str>, Option<&'a str>), usize>,
+    by_key: FastMap<String, usize>,
+}
+
+impl<'a> FollowupCustomers<'a> {
+    /// The customer a follow-up groups under.
+    pub fn of(&mut self, f: &'a Linked) -> FollowupCustomer {
+        if let Some(c) = f.customer {
+            return FollowupCustomer::Linked(c);
+        }
+        let text = (
+            f.record.text(Field::CustomerName),
+            f.record.text(Field::CustomerId),
+        );
+        if let Some(&k) = self.by_text.get(&text) {
+            return FollowupCustomer::Unlinked(k);
+        }
+        let next = self.by_key.len();
+        let key = record_key(&f.record).unwrap_or_default();
+        let k = *self.by_key.entry(key).or_insert(next);
+        self.by_text.insert(text, k);
+        FollowupCustomer::Unlinked(k)
     }
 }
 
