@@ -259,7 +259,7 @@ fn customer_columns(customers: &[Customer], links: &[Option<usize>]) -> [TypedCo
             data: ColumnData::Text(
                 links
                     .iter()
-                    .map(|l| l.map(|i| customers[i].key.clone()))
+                    .map(|l| l.map(|i| customers[i].key.to_string()))
                     .collect(),
             ),
         },

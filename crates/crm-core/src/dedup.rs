@@ -14,8 +14,8 @@ use crate::FastMap;
 pub struct Customer {
     /// The merged record: per field, the first filled value in input order.
     pub record: Record,
-    /// The dedup key.
-    pub key: String,
+    /// The dedup key (shared with the indexes built on it).
+    pub key: Text,
     /// Rows merged into this one (not counting its own first row).
     pub merged: Vec<Origin>,
 }
@@ -38,15 +38,23 @@ pub fn record_key(r: &Record) -> Option<String> {
 /// [`near_duplicates`]' job.
 pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Vec<Customer> {
     let mut out: Vec<Customer> = Vec::new();
-    let mut by_key: FastMap<String, Vec<usize>> = FastMap::default();
+    // The first customer of each key; customers kept apart under one key
+    // (different ids) are chained in input order.
+    let mut first_of_key: FastMap<Text, usize> = FastMap::default();
+    let mut next_of_key: Vec<Option<usize>> = Vec::new();
     for r in records.into_iter().filter(|r| !r.rejected) {
         let Some(key) = record_key(&r) else { continue };
         let id = r.text(Field::CustomerId);
-        let candidates = by_key.entry(key.clone()).or_default();
-        let compatible = candidates.iter().copied().find(|&i| {
+        let first = first_of_key.get(key.as_str()).copied();
+        let (mut at, mut last, mut compatible) = (first, None, None);
+        while let Some(i) = at {
             let other = out[i].record.text(Field::CustomerId);
-            id.is_none() || other.is_none() || other == id
-        });
+            if id.is_none() || other.is_none() || other == id {
+                compatible = Some(i);
+                break;
+            }
+            (last, at) = (Some(i), next_of_key[i]);
+        }
         match compatible {
             Some(i) => {
                 let target = &mut out[i];
@@ -69,7 +77,7 @@ pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Ve
                 );
             }
             None => {
-                if let Some(&first) = candidates.first() {
+                if let Some(first) = first {
                     let other = &out[first].record;
                     findings.push(
                         Finding::new(
@@ -81,7 +89,14 @@ pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Ve
                         .with_detail(other.text(Field::CustomerName).unwrap_or_default()),
                     );
                 }
-                candidates.push(out.len());
+                let key = Text::from(key);
+                match last {
+                    Some(last) => next_of_key[last] = Some(out.len()),
+                    None => {
+                        first_of_key.insert(key.clone(), out.len());
+                    }
+                }
+                next_of_key.push(None);
                 out.push(Customer {
                     record: r,
                     key,
@@ -112,7 +127,7 @@ fn merge_into(target: &mut Record, other: &Record) {
 #[derive(Debug, Clone)]
 pub struct NearCandidate {
     /// The dedup key (4+ characters, not an id).
-    pub key: String,
+    pub key: Text,
     /// The customer name (the finding's value, or the other's detail).
     pub name: Text,
     /// Where the customer's first row is.
@@ -149,8 +164,8 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
     let mut key_index: FastMap<&str, usize> = FastMap::default();
     let mut members: Vec<(&str, Vec<usize>)> = Vec::new();
     for (i, c) in customers.iter().enumerate() {
-        let k = *key_index.entry(c.key.as_str()).or_insert_with(|| {
-            members.push((c.key.as_str(), Vec::new()));
+        let k = *key_index.entry(&*c.key).or_insert_with(|| {
+            members.push((&*c.key, Vec::new()));
             members.len() - 1
         });
         members[k].1.push(i);
@@ -267,7 +282,7 @@ pub type NameMemo = FastMap<String, Option<Option<usize>>>;
 #[derive(Debug, Default)]
 pub struct CustomerIndex {
     by_id: FastMap<String, usize>,
-    by_key: FastMap<String, usize>,
+    by_key: FastMap<Text, usize>,
 }
 
 impl CustomerIndex {
@@ -288,7 +303,7 @@ impl CustomerIndex {
         if let Some(i) = r.text(Field::CustomerId).and_then(|id| self.by_id.get(id)) {
             return Some(*i);
         }
-        record_key(r).and_then(|k| self.by_key.get(&k).copied())
+        record_key(r).and_then(|k| self.by_key.get(k.as_str()).copied())
     }
 
     /// [`CustomerIndex::find`], computing each distinct name's key once
@@ -302,7 +317,7 @@ impl CustomerIndex {
                 Some(found) => *found,
                 None => {
                     let k = company_key(name);
-                    let found = (!k.is_empty()).then(|| self.by_key.get(&k).copied());
+                    let found = (!k.is_empty()).then(|| self.by_key.get(k.as_str()).copied());
                     memo.insert(name.to_string(), found);
                     found
                 }
@@ -312,7 +327,7 @@ impl CustomerIndex {
             }
         }
         r.text(Field::CustomerId)
-            .and_then(|id| self.by_key.get(&format!("id:{id}")).copied())
+            .and_then(|id| self.by_key.get(format!("id:{id}").as_str()).copied())
     }
 }
 

@@ -424,3 +424,34 @@ fn a_merged_field_takes_the_original_of_the_row_it_came_from() {
         "not the unreadable 上周 of the first row"
     );
 }
+
+#[test]
+fn a_row_merges_into_the_customer_of_its_id_among_several_of_one_key() {
+    let t = load(&[sheet(
+        "客户",
+        &[
+            &["客户编号", "企业名称", "所属行业"],
+            &["C1", "甲公司", ""],
+            &["C2", "甲公司", ""],
+            &["C3", "甲公司", ""],
+            &["C2", "甲公司", "软件"],
+            &["", "甲公司", "制造业"],
+        ],
+    )]);
+    let ds = Dataset::build(t);
+    let ids: Vec<(&str, usize)> = ds
+        .customers
+        .iter()
+        .map(|c| (c.record.text(Field::CustomerId).unwrap(), c.merged.len()))
+        .collect();
+    // C2's second row joins C2 (third in the key's chain is C3, not it);
+    // the row without an id joins the first of the key.
+    assert_eq!(ids, vec![("C1", 1), ("C2", 1), ("C3", 0)]);
+    assert!(ds.customers[1].record.industry().is_some(), "C2 took 软件");
+    let same_key = ds
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::PossibleDuplicate)
+        .count();
+    assert_eq!(same_key, 2, "C2 and C3 against C1");
+}
