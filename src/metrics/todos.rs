@@ -23,17 +23,53 @@ struct Todo<'a> {
     overdue: Option<TodoRow>,
 }
 
+/// The latest follow-up date per customer: linked customers by index,
+/// unlinked ones by the number of their key.
+struct Latest {
+    linked: Vec<Option<NaiveDate>>,
+    unlinked: FastMap<usize, NaiveDate>,
+}
+
+impl Latest {
+    fn new(customers: usize) -> Latest {
+        Latest {
+            linked: vec![None; customers],
+            unlinked: FastMap::default(),
+        }
+    }
+
+    /// Takes in a follow-up of `c` dated `d`.
+    fn see(&mut self, c: FollowupCustomer, d: NaiveDate) {
+        match c {
+            FollowupCustomer::Linked(i) => {
+                if let Some(slot) = self.linked.get_mut(i) {
+                    *slot = Some(slot.map_or(d, |l| l.max(d)));
+                }
+            }
+            FollowupCustomer::Unlinked(k) => {
+                let e = self.unlinked.entry(k).or_insert(d);
+                *e = (*e).max(d);
+            }
+        }
+    }
+
+    /// The latest follow-up date of `c`.
+    fn get(&self, c: FollowupCustomer) -> Option<NaiveDate> {
+        match c {
+            FollowupCustomer::Linked(i) => self.linked.get(i).copied().flatten(),
+            FollowupCustomer::Unlinked(k) => self.unlinked.get(&k).copied(),
+        }
+    }
+}
+
 /// The `todos` section as of the as-of date.
 pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     // Latest follow-up per customer on or before the as-of date.
     let mut customers = FollowupCustomers::default();
-    let mut latest: FastMap<FollowupCustomer, NaiveDate> = FastMap::default();
+    let mut latest = Latest::new(ds.customers.len());
     for f in &ds.followups {
         if let Some(d) = f.record.date(Field::FollowupDate).filter(|d| *d <= as_of) {
-            latest
-                .entry(customers.of(f))
-                .and_modify(|e| *e = (*e).max(d))
-                .or_insert(d);
+            latest.see(customers.of(f), d);
         }
     }
     let mut list: Vec<Todo> = Vec::new();
@@ -49,8 +85,7 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
         if row_date.is_some_and(|d| d > as_of) {
             continue;
         }
-        let closed =
-            row_date.is_some_and(|rd| latest.get(&customers.of(f)).is_some_and(|l| *l > rd));
+        let closed = row_date.is_some_and(|rd| latest.get(customers.of(f)).is_some_and(|l| l > rd));
         let owner = followup_owner(ds, f);
         let overdue = (due < as_of && !closed).then(|| TodoRow {
             customer: followup_customer(ds, f),

@@ -194,18 +194,25 @@ impl Dataset {
     /// date of a won deal, first-contact, created or last-follow-up date that
     /// is not after `today` (metrics.md §0).
     pub fn infer_as_of(&self, today: NaiveDate, won_stage: usize) -> Option<NaiveDate> {
-        let mut dates: Vec<NaiveDate> = Vec::new();
+        let mut latest: Option<NaiveDate> = None;
+        let mut see = |d: Option<NaiveDate>| {
+            if let Some(d) = d.filter(|d| *d <= today) {
+                latest = Some(latest.map_or(d, |l| l.max(d)));
+            }
+        };
         let customer_fields = [
             Field::FirstContactDate,
             Field::CreatedDate,
             Field::LastFollowupDate,
         ];
         let mut add = |r: &Record, fields: &[Field]| {
-            dates.extend(fields.iter().filter_map(|f| r.date(*f)));
+            for f in fields {
+                see(r.date(*f));
+            }
             let won = r.stage(Field::Stage) == Some(won_stage)
                 || matches!(r.values.get(&Field::DealStatus), Some(Value::Text(s)) if &**s == "won");
             if won {
-                dates.extend(r.date(Field::SignedDate));
+                see(r.date(Field::SignedDate));
             }
         };
         for c in &self.customers {
@@ -217,7 +224,7 @@ impl Dataset {
         for f in &self.followups {
             add(&f.record, &[Field::FollowupDate]);
         }
-        dates.into_iter().filter(|d| *d <= today).max()
+        latest
     }
 
     /// Raises `future_date` for dates after the as-of date, except expected
@@ -238,11 +245,16 @@ impl Dataset {
             // A signed date on a deal that is not won is its expected (or lost) date.
             let won = r.stage(Field::Stage) == Some(won_stage)
                 || matches!(r.values.get(&Field::DealStatus), Some(Value::Text(s)) if &**s == "won");
-            for (f, _) in r.values.iter() {
+            for (f, v) in r.values.iter() {
                 if exempt.contains(f) || (*f == Field::SignedDate && !won) {
                     continue;
                 }
-                if let Some(d) = r.date(*f) {
+                let date = match v {
+                    Value::Date(d) => Some(*d),
+                    Value::DateTime(dt) => Some(dt.date()),
+                    _ => None,
+                };
+                if let Some(d) = date {
                     if d > as_of {
                         let column = self
                             .column_names
