@@ -62,7 +62,7 @@ pub fn followup_customer(ds: &Dataset, f: &Linked) -> String {
 /// What groups the follow-ups of one customer: the linked customer, else
 /// the dedup key of the name (or id), as a number given by
 /// [`FollowupCustomers`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FollowupCustomer {
     /// Linked to this customer.
     Linked(usize),

@@ -246,11 +246,6 @@ impl<V> Default for FieldMap<V> {
 }
 
 impl<V> FieldMap<V> {
-    /// An empty map with room for `n` fields.
-    pub fn with_capacity(n: usize) -> Self {
-        FieldMap(Vec::with_capacity(n))
-    }
-
     /// A map of the pairs, taken out of `pairs` (which is left empty for
     /// reuse) into an allocation of exactly their number; of several
     /// values for one field the last wins, as with [`FieldMap::insert`].
