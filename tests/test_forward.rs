@@ -13,10 +13,18 @@ use crate::workdir::{close, Workdir};
 /// Writes the as-of 2024-05-15 fixture into `in/` and runs the report.
 fn report(wd: &Workdir, extra: &[&str]) -> Value {
     write_forward(&wd.join("in"));
-    let mut args = vec!["report", "in", "-o", "out", "--quiet"];
+    let mut args = Vec::new();
     if !extra.contains(&"--as-of") {
         args.extend_from_slice(&["--as-of", "2024-05-15"]);
     }
+    args.extend_from_slice(extra);
+    summary_of(wd, &args)
+}
+
+/// Runs `report in -o out --quiet` with `extra` flags on what is in `in/`
+/// and returns summary.json.
+fn summary_of(wd: &Workdir, extra: &[&str]) -> Value {
+    let mut args = vec!["report", "in", "-o", "out", "--quiet"];
     args.extend_from_slice(extra);
     wd.run_ok(&args);
     wd.json("out/summary.json")
@@ -266,18 +274,7 @@ fn every_accepted_target_period_form() {
         ["r12", "", "上半年", "1"],
     ];
     write_targets(&dir.join("目标.xlsx"), forms);
-    wd.run_ok(&[
-        "report",
-        "in",
-        "-o",
-        "out",
-        "--quiet",
-        "--period",
-        "2024",
-        "--as-of",
-        "2024-05-15",
-    ]);
-    let s = wd.json("out/summary.json");
+    let s = summary_of(&wd, &["--period", "2024", "--as-of", "2024-05-15"]);
     let keys: Vec<(String, String)> = target_keys(&s);
     let want: Vec<(String, String)> = [
         ("r08", "2024"),
@@ -352,16 +349,7 @@ fn todos_closed_by_a_later_followup_or_overdue() {
 fn weekly_activity_across_the_year_end() {
     let wd = Workdir::new();
     write_year_end(&wd.join("in"));
-    wd.run_ok(&[
-        "report",
-        "in",
-        "-o",
-        "out",
-        "--quiet",
-        "--as-of",
-        "2025-01-02",
-    ]);
-    let s = wd.json("out/summary.json");
+    let s = summary_of(&wd, &["--as-of", "2025-01-02"]);
     let rows: Vec<(String, String, String, i64)> = s["weekly_activity"]
         .as_array()
         .unwrap()
@@ -438,16 +426,7 @@ fn collections_without_a_collected_column_have_no_rate() {
     let wd = Workdir::new();
     std::fs::create_dir_all(wd.join("in")).unwrap();
     crate::fixtures::write_customers(&wd.join("in/客户信息表.xlsx"));
-    wd.run_ok(&[
-        "report",
-        "in",
-        "-o",
-        "out",
-        "--quiet",
-        "--as-of",
-        "2024-06-30",
-    ]);
-    let c = &wd.json("out/summary.json")["collections"];
+    let c = &summary_of(&wd, &["--as-of", "2024-06-30"])["collections"];
     // Customer rows are the deals: 甲 100000 + 乙 30万 (王磊) + 辛 50000 (张伟).
     close(&c["signed_amount"], 450_000.0);
     close(&c["collected_amount"], 0.0);
@@ -488,16 +467,7 @@ fn todos_of_an_unlinked_log_group_by_the_name_key() {
             &["乙贸易有限公司", "2024-05-12", "李娜", "", ""],
         ],
     );
-    wd.run_ok(&[
-        "report",
-        "in",
-        "-o",
-        "out",
-        "--quiet",
-        "--as-of",
-        "2024-05-15",
-    ]);
-    let t = &wd.json("out/summary.json")["todos"];
+    let t = &summary_of(&wd, &["--as-of", "2024-05-15"])["todos"];
     assert_eq!(t["total"], 2);
     // 甲科技 (same key as 甲科技有限公司) closed 甲's to-do; 乙贸易 is
     // another company, so 乙科技's to-do is 9 days overdue.
