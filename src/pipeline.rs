@@ -14,7 +14,7 @@ use crm_core::ingest::read::{collect_inputs, read_file, ReadOptions};
 use crm_core::model::TableKind;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::{build_opportunities, Opportunity};
-use crm_core::tables::{LoadOptions, SheetOverrides, Tables};
+use crm_core::tables::{LoadOptions, Projection, SheetOverrides, Tables};
 
 use crate::cli::InputArgs;
 use crate::error::AppError;
@@ -213,7 +213,7 @@ pub fn load(
     as_of: Option<NaiveDate>,
     period: Option<&Period>,
 ) -> Result<Loaded, AppError> {
-    load_with(args, as_of, period, false)
+    load_with(args, as_of, period, false, Projection::Everything)
 }
 
 /// A progress bar over the input bytes on stderr, for inputs of more than a
@@ -239,12 +239,14 @@ fn progress_bar(entries: &[crm_core::ingest::read::InputEntry]) -> indicatif::Pr
 }
 
 /// [`load`], with a progress bar for reading and normalizing when
-/// `progress` is true (the input is big and stderr is a terminal).
+/// `progress` is true (the input is big and stderr is a terminal), keeping
+/// the values `projection` asks for.
 pub fn load_with(
     args: &InputArgs,
     as_of: Option<NaiveDate>,
     period: Option<&Period>,
     progress: bool,
+    projection: Projection,
 ) -> Result<Loaded, AppError> {
     let config = Config::load(args.config.as_deref())?;
     let pipeline = config.pipeline();
@@ -257,7 +259,10 @@ pub fn load_with(
         encoding,
         ..ReadOptions::default()
     };
-    let mut tables = Tables::default();
+    let mut tables = Tables {
+        projection,
+        ..Tables::default()
+    };
     let mut timings = Timings::default();
     let entries = collect_inputs(&args.inputs);
     let bar = if progress {
@@ -366,4 +371,71 @@ pub fn load_with(
         pipeline,
         timings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{compute, MetricsInput, FIELDS_READ};
+    use crm_core::schema::Field;
+
+    /// Loads `sample_data/` (real workbooks and a GBK CSV, with notes,
+    /// e-mails, regions and unmapped columns) keeping `projection`.
+    fn load_sample(projection: Projection) -> Loaded {
+        let args = InputArgs {
+            inputs: vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data")],
+            config: None,
+            encoding: None,
+            kind: Vec::new(),
+            sheet: Vec::new(),
+            strict: true,
+        };
+        let as_of = NaiveDate::from_ymd_opt(2026, 10, 31);
+        load_with(&args, as_of, None, false, projection).expect("sample_data loads")
+    }
+
+    fn summary_json(loaded: &Loaded) -> serde_json::Value {
+        let summary = compute(&MetricsInput {
+            ds: &loaded.ds,
+            opps: &loaded.opps,
+            pipeline: &loaded.pipeline,
+            config: &loaded.config,
+            as_of: loaded.as_of,
+            period: None,
+        })
+        .expect("metrics compute");
+        serde_json::to_value(&summary).expect("summary serializes")
+    }
+
+    #[test]
+    fn projection_keeps_every_figure() {
+        let full = load_sample(Projection::Everything);
+        let projected = load_sample(Projection::Only(FIELDS_READ));
+        // The projection drops something real: e-mails and notes are read...
+        let has = |l: &Loaded, f: Field| l.ds.customers.iter().any(|c| c.record.has(f));
+        assert!(has(&full, Field::Email) && !has(&projected, Field::Email));
+        assert!(full
+            .ds
+            .followups
+            .iter()
+            .any(|l| l.record.has(Field::Summary)));
+        assert!(!projected
+            .ds
+            .followups
+            .iter()
+            .any(|l| l.record.has(Field::Summary)));
+        assert!(full
+            .ds
+            .customers
+            .iter()
+            .any(|c| !c.record.extras.is_empty()));
+        assert!(projected
+            .ds
+            .customers
+            .iter()
+            .all(|c| c.record.extras.is_empty()));
+        // ...and every figure and finding stays the same.
+        assert_eq!(summary_json(&full), summary_json(&projected));
+        assert_eq!(full.ds.findings.len(), projected.ds.findings.len());
+    }
 }

@@ -17,6 +17,7 @@ use crate::report::privacy::Privacy;
 use crate::report::summary::{Compare, Summary};
 use crate::report::{html, reps, xlsx};
 use crm_core::opportunity::build_opportunities;
+use crm_core::tables::Projection;
 
 /// File names written into the output directory.
 pub const SUMMARY_FILE: &str = "summary.json";
@@ -46,7 +47,9 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
             to.as_deref().map(|s| parse_day("--to", s)).transpose()?,
         )),
     };
-    let mut loaded = load_with(&args.input, as_of, period.as_ref(), !args.quiet)?;
+    // Only metrics are computed: the records keep only the values they read.
+    let projection = Projection::Only(crate::metrics::FIELDS_READ);
+    let mut loaded = load_with(&args.input, as_of, period.as_ref(), !args.quiet, projection)?;
     let mut timings = loaded.timings;
     let started = Instant::now();
     if args.compare_previous && period.is_none() {

@@ -36,6 +36,7 @@ use crm_core::dataset::Dataset;
 use crm_core::findings::Finding;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
+use crm_core::schema::Field;
 
 use crate::report::summary::{
     Activity, Cadence, Collections, Complaints, Customers, Cycle, Forecast, Funnel, Grades,
@@ -43,6 +44,46 @@ use crate::report::summary::{
     TargetRow, TimeInStage, Todos, Tool, WeekRow,
 };
 use period::Period;
+
+/// Every field whose values a metric reads (besides dates: a run keeps
+/// every date, see [`crm_core::tables::Projection::Only`]). `report` loads
+/// only these; a metric reading another field must add it here (the
+/// `projection_keeps_every_figure` test compares the two loads).
+pub const FIELDS_READ: &[Field] = &[
+    Field::CustomerId,
+    Field::CustomerName,
+    Field::Industry,
+    Field::Source,
+    Field::Grade,
+    Field::Owner,
+    Field::Team,
+    Field::Stage,
+    Field::LostAtStage,
+    Field::LostReason,
+    Field::DealStatus,
+    Field::ContactName,
+    Field::ContactTitle,
+    Field::Phone,
+    Field::BusinessGoal,
+    Field::NeedCore,
+    Field::NeedSecondary,
+    Field::NeedTags,
+    Field::PainPoints,
+    Field::Budget,
+    Field::OpportunityId,
+    Field::DealAmount,
+    Field::Probability,
+    Field::CollectedAmount,
+    Field::Satisfaction,
+    Field::RepurchaseIntent,
+    Field::ReferralIntent,
+    Field::Method,
+    Field::NextAction,
+    Field::TargetPeriod,
+    Field::TargetAmount,
+    Field::ComplaintType,
+    Field::ComplaintStatus,
+];
 
 /// What a metrics run needs.
 pub struct MetricsInput<'a> {

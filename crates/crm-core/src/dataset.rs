@@ -150,6 +150,7 @@ impl Dataset {
             mut findings,
             rows,
             column_names,
+            projection: _,
         } = tables;
         let mut rejected: Vec<Record> = Vec::new();
         for t in [

@@ -85,6 +85,35 @@ pub struct Tables {
     pub rows: RowCounts,
     /// Column header per (file, sheet, field), for findings raised later.
     pub column_names: HashMap<(String, String, Field), String>,
+    /// Which values the records keep (every cell is still normalized and
+    /// raises its findings).
+    pub projection: Projection,
+}
+
+/// Which normalized values the records of a run keep.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Projection {
+    /// Every mapped value and every unmapped column: the cleaned outputs
+    /// write them all.
+    #[default]
+    Everything,
+    /// Only the values of these fields and of every date field (dates
+    /// after the as-of date raise `future_date` whatever their field); no
+    /// unmapped columns. For a run that only computes metrics: millions of
+    /// rows are held, and notes and summaries are most of their text.
+    Only(&'static [Field]),
+}
+
+impl Projection {
+    /// True when records keep the values of field `f`.
+    pub fn keeps(self, f: Field) -> bool {
+        match self {
+            Projection::Everything => true,
+            Projection::Only(fields) => {
+                fields.contains(&f) || matches!(f.kind(), FieldKind::Date | FieldKind::DateTime)
+            }
+        }
+    }
 }
 
 /// What loading a sheet needs besides the sheet.
@@ -320,6 +349,11 @@ impl Tables {
             .iter()
             .map(|c| Text::from(c.as_str()))
             .collect();
+        let kept: Vec<bool> = header
+            .mapping
+            .iter()
+            .map(|f| f.is_some_and(|f| self.projection.keeps(f)))
+            .collect();
         let mut caches: Vec<ColumnCache> = (0..header.columns.len())
             .map(|_| ColumnCache::default())
             .collect();
@@ -348,6 +382,7 @@ impl Tables {
             let ctx = RowContext {
                 header: &header,
                 column_texts: &column_texts,
+                kept: &kept,
                 orders: &orders,
                 opts,
             };
@@ -492,7 +527,8 @@ impl Tables {
             }
             match (&done.outcome, mapping) {
                 (Outcome::Extra(clean), _) => {
-                    if !cell.is_blank() || c < ctx.header.columns.len() {
+                    let keep = self.projection == Projection::Everything;
+                    if keep && (!cell.is_blank() || c < ctx.header.columns.len()) {
                         record.extras.push((column_text(), clean.clone()));
                     }
                 }
@@ -509,11 +545,13 @@ impl Tables {
                             .with_detail(detail),
                         );
                     }
-                    if !done.shown_by_value {
-                        record.originals.insert(field, done.text.clone());
-                    }
-                    if let Some(v) = &result.value {
-                        values.push((field, v.clone()));
+                    if ctx.kept.get(c).copied().unwrap_or(false) {
+                        if !done.shown_by_value {
+                            record.originals.insert(field, done.text.clone());
+                        }
+                        if let Some(v) = &result.value {
+                            values.push((field, v.clone()));
+                        }
                     }
                 }
             }
@@ -994,6 +1032,8 @@ struct RowContext<'a> {
     header: &'a Header,
     /// The header's column names, shared by the extras of every row.
     column_texts: &'a [Text],
+    /// Per column: true when its field's values are kept ([`Projection`]).
+    kept: &'a [bool],
     orders: &'a HashMap<usize, DateOrder>,
     opts: &'a LoadOptions<'a>,
 }
