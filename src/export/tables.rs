@@ -100,8 +100,8 @@ fn layout(
 /// The source-place cells of a row.
 fn place(o: &Origin) -> [OutCell; 3] {
     [
-        OutCell::plain(o.file.to_string()),
-        OutCell::plain(o.sheet.to_string()),
+        OutCell::plain(o.file().to_string()),
+        OutCell::plain(o.sheet().to_string()),
         OutCell::plain(o.row.to_string()),
     ]
 }

@@ -302,11 +302,11 @@ fn record_table(
         |f: fn(&Record) -> String| ColumnData::Text(records.iter().map(|r| Some(f(r))).collect());
     columns.push(TypedColumn {
         name: "source_file".into(),
-        data: text(|r| r.origin.file.to_string()),
+        data: text(|r| r.origin.file().to_string()),
     });
     columns.push(TypedColumn {
         name: "source_sheet".into(),
-        data: text(|r| r.origin.sheet.to_string()),
+        data: text(|r| r.origin.sheet().to_string()),
     });
     columns.push(TypedColumn {
         name: "source_row".into(),
@@ -642,18 +642,20 @@ pub fn typed_tables(src: &Source, text: &[OutTable], mask: bool) -> Vec<TypedTab
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crm_core::model::Origin;
+    use crm_core::model::{Origin, Source};
 
     fn record(row: usize, values: Vec<(Field, Value)>) -> Record {
         let mut r = Record {
-            origin: Origin {
-                file: "a.xlsx".into(),
-                sheet: "客户".into(),
+            origin: Origin::new(
+                &std::sync::Arc::new(Source {
+                    file: "a.xlsx".into(),
+                    sheet: "客户".into(),
+                }),
                 row,
-            },
+            ),
             values: Default::default(),
             originals: Default::default(),
-            extras: Vec::new(),
+            extras: Box::default(),
             rejected: false,
         };
         for (f, v) in values {
@@ -683,9 +685,10 @@ mod tests {
             ],
         );
         let mut b = record(3, vec![(Field::CustomerName, Value::Text("乙公司".into()))]);
-        b.extras.push(("备注".into(), "老客户".into()));
-        b.extras
-            .push(("owner".into(), "clashes with the field id".into()));
+        b.extras = Box::new([
+            ("备注".into(), "老客户".into()),
+            ("owner".into(), "clashes with the field id".into()),
+        ]);
         let rows = [(&a, None), (&b, None)];
         let t = record_table(&LAYOUT, &[], &rows, &Pipeline::default(), true);
         let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();

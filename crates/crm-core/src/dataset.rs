@@ -259,7 +259,11 @@ impl Dataset {
                     if d > as_of {
                         let column = self
                             .column_names
-                            .get(&(r.origin.file.to_string(), r.origin.sheet.to_string(), *f))
+                            .get(&(
+                                r.origin.file().to_string(),
+                                r.origin.sheet().to_string(),
+                                *f,
+                            ))
                             .cloned()
                             .unwrap_or_else(|| f.label().to_string());
                         let original = r.original(*f, stages).unwrap_or_default();

@@ -70,8 +70,8 @@ pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Ve
                     )
                     .with_detail(format!(
                         "{} {} #{}",
-                        target.record.origin.file,
-                        target.record.origin.sheet,
+                        target.record.origin.file(),
+                        target.record.origin.sheet(),
                         target.record.origin.row
                     )),
                 );

@@ -247,8 +247,8 @@ impl Finding {
         Finding {
             code,
             severity: code.severity(),
-            file: origin.file.clone(),
-            sheet: origin.sheet.clone(),
+            file: origin.file().clone(),
+            sheet: origin.sheet().clone(),
             row: origin.row,
             column,
             value,

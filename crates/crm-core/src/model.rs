@@ -107,17 +107,54 @@ impl RawSheet {
     }
 }
 
-/// Where a value came from, as a spreadsheet user would find it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Origin {
-    /// The input file (shared by every row of the file).
-    #[serde(serialize_with = "serialize_text")]
+/// The file and sheet a row was read from, shared by every row of the sheet.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Source {
+    /// The input file.
     pub file: Text,
     /// The sheet in that file.
-    #[serde(serialize_with = "serialize_text")]
     pub sheet: Text,
+}
+
+/// Where a value came from, as a spreadsheet user would find it. Millions
+/// of records hold one, so the file and sheet are one shared [`Source`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// The file and sheet.
+    pub source: std::sync::Arc<Source>,
     /// 1-based spreadsheet row number, header counted.
     pub row: usize,
+}
+
+impl Origin {
+    /// Row `row` of a sheet.
+    pub fn new(source: &std::sync::Arc<Source>, row: usize) -> Origin {
+        Origin {
+            source: source.clone(),
+            row,
+        }
+    }
+
+    /// The input file.
+    pub fn file(&self) -> &Text {
+        &self.source.file
+    }
+
+    /// The sheet in that file.
+    pub fn sheet(&self) -> &Text {
+        &self.source.sheet
+    }
+}
+
+impl Serialize for Origin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("Origin", 3)?;
+        out.serialize_field("file", &*self.source.file)?;
+        out.serialize_field("sheet", &*self.source.sheet)?;
+        out.serialize_field("row", &self.row)?;
+        out.end()
+    }
 }
 
 /// Serializes shared text as a string.
@@ -237,11 +274,11 @@ pub fn format_cents(c: i64) -> String {
 /// a few dozen fields at most, and millions of rows are held, so one exact
 /// allocation per map beats a tree's fixed-size nodes (and looks up as fast).
 #[derive(Debug, Clone, PartialEq)]
-pub struct FieldMap<V>(Vec<(Field, V)>);
+pub struct FieldMap<V>(Box<[(Field, V)]>);
 
 impl<V> Default for FieldMap<V> {
     fn default() -> Self {
-        FieldMap(Vec::new())
+        FieldMap(Box::default())
     }
 }
 
@@ -258,7 +295,16 @@ impl<V> FieldMap<V> {
                 _ => out.push((f, v)),
             }
         }
-        FieldMap(out)
+        FieldMap(out.into_boxed_slice())
+    }
+
+    /// Changes the pairs as a vector, then keeps them in an allocation of
+    /// exactly their number again (changes are rare: merges and splits).
+    fn edit<T>(&mut self, change: impl FnOnce(&mut Vec<(Field, V)>) -> T) -> T {
+        let mut pairs = std::mem::take(&mut self.0).into_vec();
+        let out = change(&mut pairs);
+        self.0 = pairs.into_boxed_slice();
+        out
     }
 
     /// The value of a field.
@@ -274,7 +320,7 @@ impl<V> FieldMap<V> {
         match self.0.binary_search_by_key(&f, |(k, _)| *k) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, v)),
             Err(i) => {
-                self.0.insert(i, (f, v));
+                self.edit(|pairs| pairs.insert(i, (f, v)));
                 None
             }
         }
@@ -287,7 +333,7 @@ impl<V> FieldMap<V> {
 
     /// Keeps only the fields `keep` says yes to.
     pub fn retain(&mut self, mut keep: impl FnMut(&Field, &mut V) -> bool) {
-        self.0.retain_mut(|(f, v)| keep(f, v));
+        self.edit(|pairs| pairs.retain_mut(|(f, v)| keep(f, v)));
     }
 
     /// The number of fields with a value.
@@ -305,12 +351,12 @@ impl<V> FieldMap<V> {
         self.0
             .binary_search_by_key(f, |(k, _)| *k)
             .ok()
-            .map(|i| self.0.remove(i).1)
+            .map(|i| self.edit(|pairs| pairs.remove(i).1))
     }
 
     /// Removes every field.
     pub fn clear(&mut self) {
-        self.0.clear();
+        self.0 = Box::default();
     }
 
     /// The fields and values, in field order.
@@ -334,11 +380,7 @@ impl<'a, V> IntoIterator for &'a FieldMap<V> {
 
 impl<V> FromIterator<(Field, V)> for FieldMap<V> {
     fn from_iter<I: IntoIterator<Item = (Field, V)>>(items: I) -> Self {
-        let mut map = FieldMap::default();
-        for (f, v) in items {
-            map.insert(f, v);
-        }
-        map
+        FieldMap::from_pairs(&mut items.into_iter().collect())
     }
 }
 
@@ -355,7 +397,7 @@ pub struct Record {
     /// as the tool writes them, and millions of rows are held.
     pub originals: FieldMap<Text>,
     /// Unmapped columns: header and text, in column order.
-    pub extras: Vec<(Text, Text)>,
+    pub extras: Box<[(Text, Text)]>,
     /// True when an error finding rejected this row from the metrics.
     pub rejected: bool,
 }

@@ -14,7 +14,7 @@ use crate::findings::{Code, Finding};
 use crate::ingest::classify::classify;
 use crate::ingest::header::{detect_header, is_summary_row, Header};
 use crate::model::{
-    shows_original, Cell, FieldMap, Origin, RawSheet, Record, TableKind, Text, Value,
+    shows_original, Cell, FieldMap, Origin, RawSheet, Record, Source, TableKind, Text, Value,
 };
 use crate::normalize::contact::{find_id_number, mask_id_numbers};
 use crate::normalize::date::{order_evidence, DateOrder, OrderEvidence};
@@ -276,15 +276,11 @@ impl Tables {
             return None;
         };
         let extra = overrides.synonyms(opts.config);
-        let (file, sheet_name) = (
-            Text::from(sheet.file.as_str()),
-            Text::from(sheet.sheet.as_str()),
-        );
-        let origin_of = |row: usize| Origin {
-            file: file.clone(),
-            sheet: sheet_name.clone(),
-            row,
-        };
+        let source = std::sync::Arc::new(Source {
+            file: Text::from(sheet.file.as_str()),
+            sheet: Text::from(sheet.sheet.as_str()),
+        });
+        let origin_of = |row: usize| Origin::new(&source, row);
         for &c in &header.duplicate_columns {
             let f = crate::schema::match_header(&header.columns[c], &extra);
             let detail = f.map(|f| f.id()).unwrap_or_default();
@@ -335,15 +331,11 @@ impl Tables {
         if kind != TableKind::Combined {
             self.table_mut(kind).reserve(expected_rows);
         }
-        let (file, sheet_name) = (
-            Text::from(sheet.file.as_str()),
-            Text::from(sheet.sheet.as_str()),
-        );
-        let origin_of = |row: usize| Origin {
-            file: file.clone(),
-            sheet: sheet_name.clone(),
-            row,
-        };
+        let source = std::sync::Arc::new(Source {
+            file: Text::from(sheet.file.as_str()),
+            sheet: Text::from(sheet.sheet.as_str()),
+        });
+        let origin_of = |row: usize| Origin::new(&source, row);
         let column_texts: Vec<Text> = header
             .columns
             .iter()
@@ -358,7 +350,7 @@ impl Tables {
             .map(|_| ColumnCache::default())
             .collect();
         let mut block: Option<Record> = None;
-        let mut values = Vec::new();
+        let mut buffers = RowBuffers::default();
         for (i, row) in rows {
             let row = row.as_ref();
             if row.iter().all(Cell::is_blank) {
@@ -386,7 +378,7 @@ impl Tables {
                 orders: &orders,
                 opts,
             };
-            let record = self.read_row(row, origin, &ctx, &mut caches, &mut values);
+            let record = self.read_row(row, origin, &ctx, &mut caches, &mut buffers);
             let accepted = match kind {
                 TableKind::Combined => self.add_combined_row(record, &mut block),
                 _ => self.add_row(kind, record),
@@ -475,18 +467,15 @@ impl Tables {
         origin: Origin,
         ctx: &RowContext,
         caches: &mut [ColumnCache],
-        values: &mut Vec<(Field, Value)>,
+        buffers: &mut RowBuffers,
     ) -> Record {
         let mut record = Record {
             origin,
             values: FieldMap::default(),
             originals: FieldMap::default(),
-            extras: Vec::new(),
+            extras: Box::default(),
             rejected: false,
         };
-        // The values are gathered here and given an allocation of their
-        // exact number at the end: millions of rows are held, most with
-        // some mapped cells blank.
 
         let width = ctx.header.columns.len().max(row.len());
         for c in 0..width {
@@ -529,7 +518,7 @@ impl Tables {
                 (Outcome::Extra(clean), _) => {
                     let keep = self.projection == Projection::Everything;
                     if keep && (!cell.is_blank() || c < ctx.header.columns.len()) {
-                        record.extras.push((column_text(), clean.clone()));
+                        buffers.extras.push((column_text(), clean.clone()));
                     }
                 }
                 (Outcome::Blank, _) | (Outcome::Mapped(_), None) => {}
@@ -547,16 +536,18 @@ impl Tables {
                     }
                     if ctx.kept.get(c).copied().unwrap_or(false) {
                         if !done.shown_by_value {
-                            record.originals.insert(field, done.text.clone());
+                            buffers.originals.push((field, done.text.clone()));
                         }
                         if let Some(v) = &result.value {
-                            values.push((field, v.clone()));
+                            buffers.values.push((field, v.clone()));
                         }
                     }
                 }
             }
         }
-        record.values = FieldMap::from_pairs(values);
+        record.values = FieldMap::from_pairs(&mut buffers.values);
+        record.originals = FieldMap::from_pairs(&mut buffers.originals);
+        record.extras = buffers.extras.drain(..).collect();
         record
     }
 
@@ -714,7 +705,7 @@ impl Tables {
             followup
                 .originals
                 .retain(|f, _| FOLLOWUP_FIELDS.contains(f));
-            followup.extras.clear();
+            followup.extras = Box::default();
             if let Some(b) = block.as_ref() {
                 for f in [Field::CustomerName, Field::CustomerId, Field::Owner] {
                     if let (Some(v), false) = (b.values.get(&f), followup.has(f)) {
@@ -1025,6 +1016,16 @@ impl OrderSeen {
             OrderEvidence::NoEvidence => {}
         }
     }
+}
+
+/// A row's values, originals and unmapped columns as they are gathered,
+/// reused from row to row: each record then gets allocations of exactly
+/// their number (millions of rows are held, most with blank cells).
+#[derive(Default)]
+struct RowBuffers {
+    values: Vec<(Field, Value)>,
+    originals: Vec<(Field, Text)>,
+    extras: Vec<(Text, Text)>,
 }
 
 /// Per-sheet state shared by its rows.
