@@ -1,7 +1,8 @@
 //! Workbooks (xlsx, xlsm, xlsb, xls, ods) into raw sheets, through calamine.
 //! Cells keep their type (text, number, real date, bool, error); formulas
 //! give their cached results; merged ranges (xlsx and xls, the formats
-//! calamine reports them for) are filled with their top-left value so every
+//! calamine reports them for, and ods, whose `content.xml` is read for them
+//! by [`super::ods_guard`]) are filled with their top-left value so every
 //! row of a merged block carries it; row 0 is always spreadsheet row 1.
 //!
 //! Calamine is given the whole file as an in-memory slice and every call into
@@ -20,7 +21,8 @@
 //! through [`super::cfb_guard`], which refuses looping sector chains and
 //! cell areas that calamine would allocate densely; the `content.xml` of an
 //! OpenDocument file goes through [`super::ods_guard`], which refuses
-//! repeated cells that calamine would expand past the cell limit.
+//! repeated cells that calamine would expand past the cell limit and, in
+//! the same pass, finds the merged cells.
 
 use std::cell::Cell as Shared;
 use std::io::{Cursor, Read, Seek, SeekFrom};
@@ -37,6 +39,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::cfb_guard::{check_cfb, CfbProblem};
 use super::ods_guard::{check_ods, OdsProblem};
+use super::ods_merges::OdsMerges;
 use super::read::{ReadError, ReadOptions, WORKBOOK_REREAD_FACTOR};
 use crate::model::{Cell, RawSheet};
 
@@ -151,11 +154,13 @@ pub(crate) fn read_workbook_within(
         sheet: "(all sheets)".to_owned(),
         limit: opts.max_cells,
     };
+    let mut ods_merges = OdsMerges::default();
     if bytes.starts_with(ZIP_MAGIC) {
         check_zip(bytes, file, opts.max_decompressed_bytes)?;
         // calamine's ods reader expands repeated columns of every table
-        // while opening the file, before its own cell cap applies.
-        check_ods(bytes, opts.max_cells).map_err(|p| match p {
+        // while opening the file, before its own cell cap applies. It does
+        // not report merged cells either: the check finds them.
+        ods_merges = check_ods(bytes, opts.max_cells).map_err(|p| match p {
             OdsProblem::Corrupt(why) => ReadError::Corrupt {
                 path: file.to_owned(),
                 message: why.to_owned(),
@@ -186,7 +191,7 @@ pub(crate) fn read_workbook_within(
     let budget = (bytes.len() as u64).saturating_mul(WORKBOOK_REREAD_FACTOR);
     GUARDED.with(|g| g.set(true));
     let result = catch_unwind(AssertUnwindSafe(|| {
-        read_unguarded(reader, ext, file, opts, || left.set(budget))
+        read_unguarded(reader, ext, file, opts, &ods_merges, || left.set(budget))
     }));
     GUARDED.with(|g| g.set(false));
     if left.get() == 0 {
@@ -265,12 +270,14 @@ pub fn in_guarded_read() -> bool {
 }
 
 /// The body of [`read_workbook_bytes`], which runs it under `catch_unwind`.
+/// `ods_merges` are the merged cells of an ods file (see [`check_ods`]).
 /// `opened` is called once the workbook is open, before its sheets are read.
 fn read_unguarded(
     reader: Budgeted<'_>,
     ext: Option<&str>,
     file: &str,
     opts: &ReadOptions,
+    ods_merges: &OdsMerges,
     opened: impl FnOnce(),
 ) -> Result<Vec<RawSheet>, ReadError> {
     let mut book = open(reader, ext).map_err(|e| workbook_error(file, e))?;
@@ -355,9 +362,12 @@ fn read_unguarded(
                 let range = x
                     .worksheet_range(&name)
                     .map_err(|e| sheet_error(calamine::Error::Ods(e)))?;
+                // `put_range` offsets the range by `range.start()`, so cells
+                // land at absolute places, where the merges are counted too.
                 grid.put_range(&range).map_err(too_large)?;
-                // calamine does not report merged cells for ods.
-                Vec::new()
+                // calamine does not report merged cells for ods; the check
+                // found them in content.xml.
+                ods_merges.regions(&name)
             }
         };
         grid.fill_merges(&merges).map_err(too_large)?;

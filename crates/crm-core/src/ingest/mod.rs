@@ -8,4 +8,5 @@ pub mod encoding;
 pub mod excel;
 pub mod header;
 mod ods_guard;
+mod ods_merges;
 pub mod read;

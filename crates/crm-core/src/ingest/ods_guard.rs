@@ -15,8 +15,14 @@
 //! over-counting where unsure (a cell counts as holding a value unless it is
 //! a self-closing element with no value or formula attribute), and refuses
 //! files that would lay out more than the cell limit.
+//!
+//! The same pass finds the merged cells, which calamine does not report for
+//! ods: the scanner hands each spanning cell, at the row and column it
+//! counted, to an [`ods_merges::Collector`](super::ods_merges::Collector).
 
 use std::io::{BufRead, BufReader, Cursor};
+
+use super::ods_merges::{Collector, OdsMerges};
 
 /// calamine's column cap per row element.
 const MAX_COLUMNS: u64 = 16_384;
@@ -34,16 +40,25 @@ pub(crate) enum OdsProblem {
     TooManyCells,
 }
 
-/// Checks the `content.xml` of a zip, if it has one (see the module docs).
-/// A zip without it, or one the unzipper cannot read, is left to calamine.
-pub(crate) fn check_ods(bytes: &[u8], max_cells: usize) -> Result<(), OdsProblem> {
+/// Checks the `content.xml` of a zip, if it has one (see the module docs),
+/// and returns its merged cells. A zip without it, or one the unzipper
+/// cannot read, is left to calamine (and has no merged cells).
+pub(crate) fn check_ods(bytes: &[u8], max_cells: usize) -> Result<OdsMerges, OdsProblem> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
+        return Ok(OdsMerges::default());
     };
     let Ok(content) = archive.by_name("content.xml") else {
-        return Ok(());
+        return Ok(OdsMerges::default());
     };
-    let mut reader = BufReader::with_capacity(64 * 1024, content);
+    scan_content(BufReader::with_capacity(64 * 1024, content), max_cells)
+}
+
+/// [`check_ods`] on the text of a `content.xml`. Where calamine would fail
+/// to open the file, the check stops and no merged cells are returned.
+pub(super) fn scan_content(
+    mut reader: impl BufRead,
+    max_cells: usize,
+) -> Result<OdsMerges, OdsProblem> {
     let mut scan = Scan::new(max_cells as u64);
     loop {
         let chunk = match reader.fill_buf() {
@@ -51,17 +66,17 @@ pub(crate) fn check_ods(bytes: &[u8], max_cells: usize) -> Result<(), OdsProblem
             Ok(c) => c,
             // calamine fails at the same place, after laying out only what
             // came before, which the scan has checked.
-            Err(_) => return Ok(()),
+            Err(_) => return Ok(OdsMerges::default()),
         };
         for &b in chunk {
             if !scan.byte(b)? {
-                return Ok(());
+                return Ok(OdsMerges::default());
             }
         }
         let n = chunk.len();
         reader.consume(n);
     }
-    Ok(())
+    Ok(scan.merges.finish())
 }
 
 /// Where the scanner is in the XML text.
@@ -95,6 +110,8 @@ struct Scan {
     table: Table,
     /// The current row, while inside one.
     row: Option<Row>,
+    /// The merged cells found so far.
+    merges: Collector,
 }
 
 /// Counts for one table (calamine's `get_range`).
@@ -114,6 +131,8 @@ struct Table {
 
 /// Counts for one row element (calamine's `read_row`).
 struct Row {
+    /// The table row of its first repeat.
+    start: u64,
     /// Repeats after the cap.
     repeats: u64,
     /// Values pushed for this row.
@@ -135,6 +154,7 @@ impl Scan {
             laid_out: 0,
             table: Table::default(),
             row: None,
+            merges: Collector::new(usize::try_from(max).unwrap_or(usize::MAX)),
         }
     }
 
@@ -213,6 +233,10 @@ impl Scan {
         match name_of(body) {
             b"table:table" => {
                 self.table_end()?;
+                self.merges.table_start(attr(body, b"table:name"));
+                if self_closing {
+                    self.table_end()?;
+                }
             }
             b"table:table-row" => {
                 // An unclosed row ends where the next one starts.
@@ -220,9 +244,11 @@ impl Scan {
                 let Some(repeats) = repeats(body, b"table:number-rows-repeated") else {
                     return Ok(false);
                 };
-                let capped = repeats.min(MAX_ROWS.saturating_sub(self.table.total_rows));
+                let start = self.table.total_rows;
+                let capped = repeats.min(MAX_ROWS.saturating_sub(start));
                 self.table.total_rows += capped;
                 self.row = Some(Row {
+                    start,
                     repeats: capped,
                     len: 0,
                     pending_empty: 0,
@@ -250,7 +276,17 @@ impl Scan {
                     .iter()
                     .any(|k| attr(body, k).is_some())
                     || attr(body, b"office:value-type") == Some(b"string");
-                self.cell(repeats, holds_value)?;
+                let (col, count) = self.cell(repeats, holds_value)?;
+                // A covered cell only takes its place; an empty spanning
+                // cell has nothing to fill the region with.
+                if holds_value && name_of(body) == b"table:table-cell" {
+                    self.merges.cell(
+                        col,
+                        count,
+                        attr(body, b"table:number-rows-spanned"),
+                        attr(body, b"table:number-columns-spanned"),
+                    );
+                }
             }
             _ => {}
         }
@@ -271,14 +307,17 @@ impl Scan {
         }
     }
 
-    /// One cell element repeated `repeats` times (calamine's `read_row`).
-    fn cell(&mut self, repeats: u64, holds_value: bool) -> Result<(), OdsProblem> {
+    /// One cell element repeated `repeats` times (calamine's `read_row`);
+    /// returns the column of its first repeat and how many repeats are
+    /// laid out (none outside a row or past the column cap).
+    fn cell(&mut self, repeats: u64, holds_value: bool) -> Result<(u64, u64), OdsProblem> {
         let Some(row) = self.row.as_mut() else {
-            return Ok(());
+            return Ok((0, 0));
         };
         let empties = row.pending_empty.min(MAX_COLUMNS.saturating_sub(row.len));
         row.len += empties;
         row.pending_empty = 0;
+        let col = row.len;
         let capped = repeats.min(MAX_COLUMNS.saturating_sub(row.len));
         let mut pushed = empties;
         if holds_value {
@@ -291,7 +330,8 @@ impl Scan {
         } else {
             row.pending_empty = capped;
         }
-        self.push(pushed)
+        self.push(pushed)?;
+        Ok((col, capped))
     }
 
     /// The end of a row element (calamine's `get_range` bookkeeping).
@@ -329,6 +369,9 @@ impl Scan {
         {
             return Err(OdsProblem::TooManyCells);
         }
+        // Only now, the rows being within the limit, are the row's merged
+        // regions expanded by its repeats.
+        self.merges.row_end(row.start, row.repeats);
         Ok(())
     }
 
@@ -349,7 +392,9 @@ impl Scan {
         self.row_end()?;
         let t = std::mem::take(&mut self.table);
         self.laid_out = self.laid_out.saturating_add(Self::area(&t));
-        self.check()
+        self.check()?;
+        self.merges.table_end();
+        Ok(())
     }
 }
 
