@@ -542,3 +542,41 @@ fn collect_inputs_caps_depth() {
         .iter()
         .any(|e| matches!(e, Err((_, ReadError::TooDeep { .. })))));
 }
+
+#[test]
+fn gbk_csv_past_the_head_reads_as_decoded_text() {
+    // Rows past the parsed head are kept as GBK bytes and decoded field by
+    // field; 亅 and 晐 end in the byte of `|`, 丂 in that of `@`.
+    let dir = temp_dir("gbk-long");
+    let mut text = String::from("企业名称,负责销售,备注\r\n");
+    for i in 0..300 {
+        text.push_str(&format!("亅{i}公司,晐丂,\"多行\n备注, 含逗号\"\r\n"));
+    }
+    let (bytes, _, _) = encoding_rs::GBK.encode(&text);
+    let mut sheet = read_one(&write(&dir, "long.csv", &bytes));
+    assert!(sheet.pending.is_some(), "rows past the head wait unparsed");
+    sheet.materialize();
+    assert_eq!(sheet.encoding.as_deref(), Some("GB18030"));
+    let rows = texts(&sheet);
+    assert_eq!(rows.len(), 301);
+    assert_eq!(rows[300], ["亅299公司", "晐丂", "多行\n备注, 含逗号"]);
+}
+
+#[test]
+fn gbk_pipe_delimited_is_decoded_whole() {
+    // `|` is also the second byte of 亅 (0x81 0x7C): splitting the bytes on
+    // it would cut the character, so such a file is decoded first.
+    let dir = temp_dir("gbk-pipe");
+    let mut text = String::from("企业名称|负责销售\n");
+    for i in 0..200 {
+        text.push_str(&format!("亅{i}公司|晐\n"));
+    }
+    let (bytes, _, _) = encoding_rs::GBK.encode(&text);
+    assert!(bytes.windows(2).any(|w| w == [0x81, b'|']));
+    let mut sheet = read_one(&write(&dir, "pipe.csv", &bytes));
+    sheet.materialize();
+    let rows = texts(&sheet);
+    assert_eq!(rows.len(), 201);
+    assert!(rows.iter().all(|r| r.len() == 2));
+    assert_eq!(rows[200], ["亅199公司", "晐"]);
+}

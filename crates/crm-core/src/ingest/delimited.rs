@@ -4,6 +4,9 @@
 //! is trimmed or interpreted here, and blank lines are kept as empty rows so
 //! that row `i` is still spreadsheet row `i + 1` as Excel would show it.
 
+use std::borrow::Cow;
+
+use super::encoding::FileText;
 use crate::model::Cell;
 
 /// The delimiters [`sniff_delimiter`] chooses from, in order of preference on a tie.
@@ -39,6 +42,23 @@ pub fn sniff_delimiter(text: &str) -> u8 {
         }
     }
     best.map_or(b',', |(_, _, d)| d)
+}
+
+/// [`sniff_delimiter`] over bytes in `enc`, decoding only as much of
+/// them as holds the lines looked at: a prefix twice as long each time
+/// until it holds them all or is the whole text.
+pub fn sniff_delimiter_decoding(bytes: &[u8], enc: &'static encoding_rs::Encoding) -> u8 {
+    let mut len = 64 * 1024;
+    loop {
+        let prefix = bytes.get(..len).unwrap_or(bytes);
+        let text = enc.decode_without_bom_handling(prefix).0;
+        // Lines are counted when their break is seen: with all of them
+        // within the prefix, a cut character at its end changes nothing.
+        if prefix.len() == bytes.len() || count_per_line(&text).len() >= SNIFF_LINES {
+            return sniff_delimiter(&text);
+        }
+        len = len.saturating_mul(2);
+    }
 }
 
 /// Counts each candidate outside quotes, per logical line, for the first lines.
@@ -191,7 +211,7 @@ pub fn parse_delimited_within(
 ) -> Result<Vec<Vec<Cell>>, DelimitedOverflow> {
     let mut rows = Vec::new();
     let mut budget = CellBudget::new(limits);
-    for row in RowParser::new(text, 0, 0, delimiter, limits) {
+    for row in RowParser::new(text.as_bytes(), Decoding::Utf8, 0, 0, delimiter, limits) {
         let row = row?;
         budget.charge(&row)?;
         rows.push(row);
@@ -211,14 +231,15 @@ pub const HEAD_NONBLANK_ROWS: usize = 100;
 /// rest is still checked against the limits here (counted, not kept), so a
 /// file over them is refused before any row is used.
 pub fn split_delimited_within(
-    text: String,
+    text: FileText,
     delimiter: u8,
     limits: &DelimitedLimits,
 ) -> Result<(Vec<Vec<Cell>>, Option<PendingRows>), DelimitedOverflow> {
     let mut head = Vec::new();
     let mut budget = CellBudget::new(limits);
     let mut nonblank = 0;
-    let mut parser = RowParser::new(&text, 0, 0, delimiter, limits);
+    let (bytes, decoding) = parts(&text);
+    let mut parser = RowParser::new(bytes, decoding, 0, 0, delimiter, limits);
     for row in parser.by_ref() {
         let row = row?;
         budget.charge(&row)?;
@@ -235,7 +256,7 @@ pub fn split_delimited_within(
     };
     let first_row = head.len();
     // Count (without keeping) the cells of the rest, for the limits.
-    let mut counter = RowParser::new(&text, start, first_row, delimiter, limits);
+    let mut counter = RowParser::new(bytes, decoding, start, first_row, delimiter, limits);
     let mut rows = 0;
     while let Some(width) = counter.next_width() {
         budget.charge_width(width?)?;
@@ -284,13 +305,13 @@ impl CellBudget {
     }
 }
 
-/// The rows of a delimited sheet after its head, kept as the decoded text
-/// and parsed on each pass ([`PendingRows::rows`]). Made by
-/// [`split_delimited_within`], which has checked them against the limits.
+/// The rows of a delimited sheet after its head, kept as the file's text
+/// (or its GBK bytes) and parsed on each pass ([`PendingRows::rows`]). Made
+/// by [`split_delimited_within`], which has checked them against the limits.
 #[derive(Clone)]
 pub struct PendingRows {
-    /// The decoded text of the whole file.
-    text: std::sync::Arc<String>,
+    /// The text of the whole file.
+    text: std::sync::Arc<FileText>,
     /// Byte offset of the first pending row in `text`.
     start: usize,
     /// 0-based index of the first pending row in the sheet.
@@ -314,8 +335,10 @@ impl PendingRows {
     /// The pending rows, each with its 0-based index in the sheet, parsed
     /// as [`parse_delimited_within`] would have.
     pub fn rows(&self) -> impl Iterator<Item = (usize, Vec<Cell>)> + '_ {
+        let (bytes, decoding) = parts(&self.text);
         let parser = RowParser::new(
-            &self.text,
+            bytes,
+            decoding,
             self.start,
             self.first_row,
             self.delimiter,
@@ -330,20 +353,21 @@ impl PendingRows {
     /// cheap pass for evidence that needs a few columns of every row.
     /// Fields are cut as [`PendingRows::rows`] cuts them.
     pub fn scan_fields(&self, columns: &[usize], mut f: impl FnMut(usize, &str)) {
-        let bytes = self.text.as_bytes().get(self.start..).unwrap_or_default();
+        let (bytes, decoding) = parts(&self.text);
+        let bytes = bytes.get(self.start..).unwrap_or_default();
         let mut reader = csv_reader(bytes, self.delimiter);
-        // Byte records: only the fields asked for are checked as UTF-8 (they
-        // always are: the text is a `str` split at ASCII delimiters).
+        // Byte records: only the fields asked for become text.
         let mut record = csv::ByteRecord::new();
         while matches!(reader.read_byte_record(&mut record), Ok(true)) {
             for &c in columns {
-                let Some(Ok(text)) = record.get(c).map(std::str::from_utf8) else {
+                let Some(field) = record.get(c) else {
                     continue;
                 };
+                let text = decoding.text(field);
                 if text.len() > self.limits.max_cell_chars {
                     f(c, &cut_field(text, self.limits.max_cell_chars));
                 } else if !text.is_empty() {
-                    f(c, text);
+                    f(c, &text);
                 }
             }
         }
@@ -369,15 +393,43 @@ fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
         .from_reader(bytes)
 }
 
+/// The bytes of a [`FileText`] and how its fields become text.
+fn parts(text: &FileText) -> (&[u8], Decoding) {
+    match text {
+        FileText::Decoded(s) => (s.as_bytes(), Decoding::Utf8),
+        FileText::Gb(bytes, enc) => (bytes, Decoding::Gb(enc)),
+    }
+}
+
+/// How the fields of the parsed bytes become text.
+#[derive(Clone, Copy)]
+enum Decoding {
+    /// The bytes are UTF-8 text, split at ASCII bytes: fields are valid.
+    Utf8,
+    /// GBK / GB18030 bytes ([`FileText::Gb`]): each field is decoded.
+    Gb(&'static encoding_rs::Encoding),
+}
+
+impl Decoding {
+    /// The text of a field (borrowed unless it had to be decoded).
+    fn text(self, field: &[u8]) -> Cow<'_, str> {
+        match self {
+            Decoding::Utf8 => String::from_utf8_lossy(field),
+            Decoding::Gb(enc) => enc.decode_without_bom_handling(field).0,
+        }
+    }
+}
+
 /// Parses delimited text from a byte offset into rows of cells, putting
 /// back the blank lines the `csv` crate skips as empty rows.
 struct RowParser<'a> {
     reader: csv::Reader<&'a [u8]>,
     /// The text from the starting offset.
     bytes: &'a [u8],
+    /// How fields become text.
+    decoding: Decoding,
     /// The starting offset in the whole text.
     base: usize,
-    record: csv::StringRecord,
     bytes_record: csv::ByteRecord,
     /// Blank rows still to give before `held`.
     blanks: usize,
@@ -393,18 +445,19 @@ struct RowParser<'a> {
 
 impl<'a> RowParser<'a> {
     fn new(
-        text: &'a str,
+        text: &'a [u8],
+        decoding: Decoding,
         start: usize,
         first_row: usize,
         delimiter: u8,
         limits: &DelimitedLimits,
     ) -> RowParser<'a> {
-        let bytes = text.as_bytes().get(start..).unwrap_or_default();
+        let bytes = text.get(start..).unwrap_or_default();
         RowParser {
             reader: csv_reader(bytes, delimiter),
             bytes,
+            decoding,
             base: start,
-            record: csv::StringRecord::new(),
             bytes_record: csv::ByteRecord::new(),
             blanks: 0,
             held: None,
@@ -486,14 +539,19 @@ impl Iterator for RowParser<'_> {
         if let Some(row) = self.held.take() {
             return Some(Ok(row));
         }
-        // Input is a `&str`, so UTF-8 errors cannot happen; stop on anything else.
-        if self.done || !matches!(self.reader.read_record(&mut self.record), Ok(true)) {
+        // Byte records: no UTF-8 errors; stop on anything else.
+        if self.done
+            || !matches!(
+                self.reader.read_byte_record(&mut self.bytes_record),
+                Ok(true)
+            )
+        {
             self.done = true;
             return None;
         }
-        let blanks = self.blanks_before(self.record.position());
+        let blanks = self.blanks_before(self.bytes_record.position());
         self.next_row += blanks;
-        if self.record.len() > self.limits.max_columns {
+        if self.bytes_record.len() > self.limits.max_columns {
             self.done = true;
             return Some(Err(DelimitedOverflow::Columns {
                 row: self.next_row + 1,
@@ -501,14 +559,15 @@ impl Iterator for RowParser<'_> {
         }
         self.next_row += 1;
         let max = self.limits.max_cell_chars;
+        let decoding = self.decoding;
         let row: Vec<Cell> = self
-            .record
+            .bytes_record
             .iter()
             .map(|f| {
                 if f.is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(cut_field(f, max))
+                    Cell::Text(cut_field(decoding.text(f), max))
                 }
             })
             .collect();
@@ -523,7 +582,7 @@ impl Iterator for RowParser<'_> {
 
 /// A field as owned text, cut to `max` characters plus the truncation mark
 /// when longer (the same rule as `ingest::read` applies to workbook cells).
-fn cut_field(f: &str, max: usize) -> String {
+fn cut_field(f: Cow<'_, str>, max: usize) -> String {
     // Byte length bounds the character count: most fields skip the count.
     if f.len() > max {
         if let Some((cut, _)) = f.char_indices().nth(max) {
@@ -533,7 +592,7 @@ fn cut_field(f: &str, max: usize) -> String {
             return s;
         }
     }
-    f.to_owned()
+    f.into_owned()
 }
 
 #[cfg(test)]
@@ -650,7 +709,8 @@ mod tests {
     fn head_and_pending_rows_are_the_whole_parse() {
         let text = long_text();
         let whole = parse_delimited(&text, b',');
-        let (head, pending) = split_delimited_within(text, b',', &unlimited()).expect("within");
+        let (head, pending) =
+            split_delimited_within(text.into(), b',', &unlimited()).expect("within");
         let pending = pending.expect("longer than the head");
         assert!(head.len() < whole.len());
         assert_eq!(head.len() + pending.len(), whole.len());
@@ -667,7 +727,8 @@ mod tests {
     #[test]
     fn a_short_text_has_no_pending_rows() {
         let (head, pending) =
-            split_delimited_within("a,b\n\n1,2\n".into(), b',', &unlimited()).expect("within");
+            split_delimited_within(String::from("a,b\n\n1,2\n").into(), b',', &unlimited())
+                .expect("within");
         assert_eq!(head.len(), 3);
         assert!(pending.is_none());
     }
@@ -680,16 +741,16 @@ mod tests {
         let mut limits = unlimited();
         limits.max_cells = cells - 1;
         assert_eq!(
-            split_delimited_within(text.clone(), b',', &limits).map(|_| ()),
+            split_delimited_within(text.clone().into(), b',', &limits).map(|_| ()),
             Err(DelimitedOverflow::Cells)
         );
         limits.max_cells = cells;
-        assert!(split_delimited_within(text.clone(), b',', &limits).is_ok());
+        assert!(split_delimited_within(text.clone().into(), b',', &limits).is_ok());
         let wide = format!("{text}x,{}\n", ",".repeat(10));
         let mut limits = unlimited();
         limits.max_columns = 5;
         assert_eq!(
-            split_delimited_within(wide, b',', &limits).map(|_| ()),
+            split_delimited_within(wide.into(), b',', &limits).map(|_| ()),
             Err(DelimitedOverflow::Columns {
                 row: whole.len() + 1
             })
@@ -701,7 +762,7 @@ mod tests {
         let text = long_text();
         let mut limits = unlimited();
         limits.max_cell_chars = 4;
-        let (_, pending) = split_delimited_within(text, b',', &limits).expect("within");
+        let (_, pending) = split_delimited_within(text.into(), b',', &limits).expect("within");
         let pending = pending.expect("pending");
         let mut scanned = Vec::new();
         pending.scan_fields(&[1, 2], |c, t| scanned.push((c, t.to_string())));
@@ -715,5 +776,76 @@ mod tests {
         }
         assert!(!scanned.is_empty());
         assert_eq!(scanned, from_rows);
+    }
+
+    /// Rows of the head and the pending rows, as texts.
+    fn all_rows(text: FileText, limits: &DelimitedLimits) -> Vec<Vec<String>> {
+        let (head, pending) = split_delimited_within(text, b',', limits).expect("within");
+        let mut rows = texts(&head);
+        if let Some(p) = pending {
+            rows.extend(p.rows().map(|(_, r)| r.iter().map(Cell::display).collect()));
+        }
+        rows
+    }
+
+    #[test]
+    fn gbk_bytes_parse_as_their_decoded_text() {
+        use encoding_rs::GB18030;
+        // Quotes, line breaks in quotes, blank lines, a 4-byte GB18030
+        // character (€ is 0xA2E3 in GBK; 𠀀 needs four bytes) and characters
+        // whose second byte is `@`, `[`, `\\` or `|` (0x40, 0x5B, 0x5C, 0x7C).
+        let mut text = long_text();
+        text.push_str("𠀀公司,€,\"丂乗,乕\"\n");
+        text.push_str("亅,晐昞,\"x\"\"y\"\n");
+        let (bytes, _, lossy) = GB18030.encode(&text);
+        assert!(!lossy);
+        assert!(bytes.contains(&b'|') && bytes.contains(&b'@'));
+        // A lone lead byte before a comma and at the end: U+FFFD, as in
+        // decoding the whole file.
+        let mut bytes = bytes.into_owned();
+        bytes.extend_from_slice(b"\x81,ok\r\nend\x81");
+        let decoded = GB18030.decode_without_bom_handling(&bytes).0.into_owned();
+        let mut limits = unlimited();
+        limits.max_cell_chars = 3;
+        for limits in [unlimited(), limits] {
+            let whole = all_rows(FileText::Decoded(decoded.clone()), &limits);
+            assert!(whole.iter().flatten().any(|c| c.contains('\u{FFFD}')));
+            assert_eq!(
+                all_rows(FileText::Gb(bytes.clone(), GB18030), &limits),
+                whole
+            );
+        }
+        // Date evidence sees the same fields too.
+        let (_, pending) =
+            split_delimited_within(FileText::Gb(bytes.clone(), GB18030), b',', &unlimited())
+                .expect("within");
+        let (_, text_pending) =
+            split_delimited_within(FileText::Decoded(decoded), b',', &unlimited()).expect("within");
+        let scan = |p: &PendingRows| {
+            let mut out = Vec::new();
+            p.scan_fields(&[0, 1, 2], |c, t| out.push((c, t.to_string())));
+            out
+        };
+        let (pending, text_pending) = (pending.expect("pending"), text_pending.expect("pending"));
+        assert_eq!(scan(&pending), scan(&text_pending));
+    }
+
+    #[test]
+    fn gbk_delimiter_is_sniffed_from_a_decoded_prefix() {
+        use encoding_rs::GB18030;
+        // 40 lines of `;`-separated text, the first line long enough that
+        // the lines looked at run past the first 64 KiB.
+        let mut text = format!("名称;{};备注\n", "长".repeat(40_000));
+        for i in 0..40 {
+            text.push_str(&format!("甲{i};乙;丙\n"));
+        }
+        let (bytes, _, _) = GB18030.encode(&text);
+        assert_eq!(
+            sniff_delimiter_decoding(&bytes, GB18030),
+            sniff_delimiter(&text)
+        );
+        assert_eq!(sniff_delimiter_decoding(&bytes, GB18030), b';');
+        let (short, _, _) = GB18030.encode("甲|乙\n丙|丁\n");
+        assert_eq!(sniff_delimiter_decoding(&short, GB18030), b'|');
     }
 }

@@ -81,6 +81,58 @@ pub fn decode_owned(
     decode(&bytes, forced)
 }
 
+/// The text of a delimited file: decoded, or kept as its bytes with the
+/// encoding its fields are decoded from one by one.
+pub enum FileText {
+    /// UTF-8 text (decoded, or valid as read).
+    Decoded(String),
+    /// Bytes in GBK / GB18030. Their ASCII bytes below 0x40 (quotes, line
+    /// breaks, commas, tabs, semicolons, spaces) are never part of a
+    /// character, so a parser may split the bytes on them and decode each
+    /// field alone: the same text as decoding the whole file, without a
+    /// second copy of it. (`|` can be the second byte of a character.)
+    Gb(Vec<u8>, &'static Encoding),
+}
+
+impl From<String> for FileText {
+    fn from(text: String) -> FileText {
+        FileText::Decoded(text)
+    }
+}
+
+/// [`decode_owned`], except that text [`decode`] would read as GB18030
+/// (detected, or forced as GBK or GB18030 with no BOM) is kept as its
+/// bytes ([`FileText::Gb`]); the encoding name is the same.
+pub fn decode_or_keep(
+    bytes: Vec<u8>,
+    forced: Option<&'static Encoding>,
+) -> (FileText, &'static str) {
+    let has_bom = Encoding::for_bom(&bytes).is_some();
+    let gb = match forced {
+        Some(enc) if (enc == GB18030 || enc == GBK) && !has_bom => Some(enc),
+        Some(_) => None,
+        None if has_bom || sniff_utf16(&bytes).is_some() => None,
+        None => match std::str::from_utf8(&bytes) {
+            // Checked just above; `unwrap_or_default` never yields the default.
+            Ok(_) => {
+                return (
+                    FileText::Decoded(String::from_utf8(bytes).unwrap_or_default()),
+                    "UTF-8",
+                )
+            }
+            Err(_) if looks_like_latin1(&bytes) => None,
+            Err(_) => Some(GB18030),
+        },
+    };
+    match gb {
+        Some(enc) => (FileText::Gb(bytes, enc), report_name(enc)),
+        None => {
+            let (text, name) = decode_owned(bytes, forced);
+            (FileText::Decoded(text), name)
+        }
+    }
+}
+
 /// How many leading bytes [`looks_like_latin1`] inspects.
 const LATIN1_PROBE: usize = 64 * 1024;
 

@@ -11,9 +11,10 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use super::delimited::{
-    sniff_delimiter, split_delimited_within, DelimitedLimits, DelimitedOverflow,
+    sniff_delimiter, sniff_delimiter_decoding, split_delimited_within, DelimitedLimits,
+    DelimitedOverflow,
 };
-use super::encoding::{decode, decode_owned};
+use super::encoding::{decode, decode_or_keep, FileText};
 use super::excel::{read_workbook_within, CFB_MAGIC, ZIP_MAGIC};
 use crate::model::{Cell, RawSheet};
 
@@ -429,16 +430,28 @@ fn read_delimited_owned(
     file: &str,
     stem: &str,
 ) -> Result<RawSheet, ReadError> {
-    let (text, encoding) = decode_owned(bytes, opts.encoding);
-    let first_line_has_tab = text
-        .split(['\n', '\r'])
-        .next()
-        .is_some_and(|l| l.contains('\t'));
-    let delimiter = if tab_hint && first_line_has_tab {
-        b'\t'
-    } else {
-        sniff_delimiter(&text)
+    let (mut text, encoding) = decode_or_keep(bytes, opts.encoding);
+    let raw = match &text {
+        FileText::Decoded(s) => s.as_bytes(),
+        FileText::Gb(bytes, _) => bytes,
     };
+    // Line breaks and tabs are never part of a GBK character.
+    let first_line_has_tab = raw
+        .split(|&b| b == b'\n' || b == b'\r')
+        .next()
+        .is_some_and(|l| l.contains(&b'\t'));
+    let delimiter = match &text {
+        _ if tab_hint && first_line_has_tab => b'\t',
+        FileText::Decoded(s) => sniff_delimiter(s),
+        FileText::Gb(bytes, enc) => sniff_delimiter_decoding(bytes, enc),
+    };
+    // Fields of GBK bytes are split before they are decoded, which only
+    // works on delimiters below 0x40 (not `|`).
+    if let FileText::Gb(bytes, enc) = &text {
+        if delimiter >= 0x40 {
+            text = FileText::Decoded(enc.decode_without_bom_handling(bytes).0.into_owned());
+        }
+    }
     let limits = DelimitedLimits {
         max_cells: opts.max_cells,
         max_columns: opts.max_columns,
