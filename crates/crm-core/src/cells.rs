@@ -61,6 +61,17 @@ impl CellResult {
     }
 }
 
+/// True when a text cell of `field` never raises a finding: free text,
+/// which normalization only cleans. A run that does not keep such a field
+/// ([`crate::tables::Projection`]) need not normalize it at all.
+pub fn raises_nothing(field: Field) -> bool {
+    match field.kind() {
+        FieldKind::Text | FieldKind::Needs | FieldKind::Count => true,
+        FieldKind::Person => field != Field::ContactName,
+        _ => false,
+    }
+}
+
 /// Normalizes one non-blank cell of a column mapped to `field`.
 pub fn normalize_cell(field: Field, cell: &Cell, ctx: &CellContext) -> CellResult {
     if let Cell::Error(_) = cell {
@@ -284,6 +295,50 @@ pub fn cell_text(cell: &Cell) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_that_raise_nothing_raise_nothing() {
+        let config = Config::default();
+        let pipeline = crate::normalize::stage::Pipeline::default();
+        let ctx = CellContext {
+            config: &config,
+            pipeline: &pipeline,
+            date_order: DateOrder::Ymd,
+            default_year: 2024,
+        };
+        let texts = [
+            "张三",
+            "王经理",
+            "13800138000",
+            "a@qq.com",
+            "30-50万",
+            "2024-13-45",
+            "在跟进",
+            "D",
+            "★★★★★★",
+            "abc",
+            "-5",
+            "110101199003074514",
+            "上半年",
+            " ",
+        ];
+        let silent: Vec<Field> = Field::ALL
+            .iter()
+            .copied()
+            .filter(|f| raises_nothing(*f))
+            .collect();
+        assert!(silent.contains(&Field::Summary) && !silent.contains(&Field::ContactName));
+        for f in silent {
+            for t in texts {
+                let r = normalize_cell(f, &Cell::Text(t.into()), &ctx);
+                assert!(
+                    r.findings.is_empty(),
+                    "{f:?} raised {:?} on {t}",
+                    r.findings
+                );
+            }
+        }
+    }
 
     #[test]
     fn probability_forms() {

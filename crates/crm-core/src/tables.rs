@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::cells::{cell_text, normalize_cell, CellContext, CellResult};
+use crate::cells::{cell_text, normalize_cell, raises_nothing, CellContext, CellResult};
 use crate::config::Config;
 use crate::findings::{Code, Finding};
 use crate::ingest::classify::classify;
@@ -346,6 +346,11 @@ impl Tables {
             .iter()
             .map(|f| f.is_some_and(|f| self.projection.keeps(f)))
             .collect();
+        let unread: Vec<bool> = header
+            .mapping
+            .iter()
+            .map(|f| f.is_some_and(|f| !self.projection.keeps(f) && raises_nothing(f)))
+            .collect();
         let mut caches: Vec<ColumnCache> = (0..header.columns.len())
             .map(|_| ColumnCache::default())
             .collect();
@@ -375,6 +380,7 @@ impl Tables {
                 header: &header,
                 column_texts: &column_texts,
                 kept: &kept,
+                unread: &unread,
                 orders: &orders,
                 opts,
             };
@@ -482,6 +488,21 @@ impl Tables {
             let cell = row.get(c).unwrap_or(&Cell::Empty);
             let column = ctx.header.columns.get(c).map(String::as_str).unwrap_or("");
             let mapping = ctx.header.mapping.get(c).copied().flatten();
+            // Free text the run does not keep raises nothing when
+            // normalized: only its ID numbers are looked for.
+            if let (Cell::Text(raw), Some(true)) = (cell, ctx.unread.get(c)) {
+                if find_id_number(raw).is_some() {
+                    // `unread` is only true for a mapped column, which has a name.
+                    let column = ctx.column_texts.get(c).cloned();
+                    self.findings.push(Finding::shared(
+                        Code::IdNumber,
+                        &record.origin,
+                        column.unwrap_or_else(crate::findings::empty_text),
+                        Text::from(mask_id_numbers(raw)),
+                    ));
+                }
+                continue;
+            }
             let cache = match cell {
                 Cell::Text(_) => caches.get_mut(c),
                 _ => None,
@@ -1035,6 +1056,9 @@ struct RowContext<'a> {
     column_texts: &'a [Text],
     /// Per column: true when its field's values are kept ([`Projection`]).
     kept: &'a [bool],
+    /// Per column: true when its field is not kept and its text cells
+    /// raise nothing ([`raises_nothing`]): they are not normalized.
+    unread: &'a [bool],
     orders: &'a HashMap<usize, DateOrder>,
     opts: &'a LoadOptions<'a>,
 }
