@@ -8,20 +8,18 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::cells::{cell_text, normalize_cell, raises_nothing, CellContext, CellResult};
+use crate::cells::raises_nothing;
 use crate::config::Config;
 use crate::findings::{Code, Finding};
 use crate::ingest::classify::classify;
-use crate::ingest::header::{detect_header, is_summary_row, Header};
-use crate::model::{
-    shows_original, Cell, FieldMap, Origin, RawSheet, Record, Source, TableKind, Text, Value,
-};
-use crate::normalize::contact::{find_id_number, mask_id_numbers};
+use crate::ingest::header::{detect_header, Header};
+use crate::model::{Cell, Origin, RawSheet, Record, Source, TableKind, Text, Value};
 use crate::normalize::date::{order_evidence, DateOrder, OrderEvidence};
 use crate::normalize::stage::Pipeline;
 use crate::normalize::text::{clean_text, fold_header};
+use crate::row_reader::{normalize_rows, worker_count, RowContext, RowItem};
 use crate::schema::{Field, FieldKind};
-use crate::{FastMap, FastSet};
+use crate::FastSet;
 
 /// One entry of `summary.json` `inputs`: a sheet (or a file that failed).
 #[derive(Debug, Clone, Serialize)]
@@ -312,11 +310,11 @@ impl Tables {
     }
 
     /// Turns the data rows (0-based index, row) of a prepared sheet into records.
-    fn read_rows<R: AsRef<[Cell]>>(
+    fn read_rows<R: AsRef<[Cell]> + Send>(
         &mut self,
         sheet: &RawSheet,
         prepared: Prepared,
-        rows: impl Iterator<Item = (usize, R)>,
+        rows: impl Iterator<Item = (usize, R)> + Send,
         expected_rows: usize,
         opts: &LoadOptions,
     ) {
@@ -335,7 +333,6 @@ impl Tables {
             file: Text::from(sheet.file.as_str()),
             sheet: Text::from(sheet.sheet.as_str()),
         });
-        let origin_of = |row: usize| Origin::new(&source, row);
         let column_texts: Vec<Text> = header
             .columns
             .iter()
@@ -351,50 +348,48 @@ impl Tables {
             .iter()
             .map(|f| f.is_some_and(|f| !self.projection.keeps(f) && raises_nothing(f)))
             .collect();
-        let mut caches: Vec<ColumnCache> = (0..header.columns.len())
-            .map(|_| ColumnCache::default())
-            .collect();
+        let ctx = RowContext {
+            source: &source,
+            header: &header,
+            column_texts: &column_texts,
+            kept: &kept,
+            unread: &unread,
+            keep_extras: self.projection == Projection::Everything,
+            orders: &orders,
+            opts,
+        };
         let mut block: Option<Record> = None;
-        let mut buffers = RowBuffers::default();
-        for (i, row) in rows {
-            let row = row.as_ref();
-            if row.iter().all(Cell::is_blank) {
-                self.rows.blank += 1;
-                continue;
+        normalize_rows(rows, expected_rows, &ctx, worker_count(), |chunk| {
+            let mut findings = chunk.findings.into_iter();
+            for item in chunk.items {
+                let (record, raised) = match item {
+                    RowItem::Blank => {
+                        self.rows.blank += 1;
+                        continue;
+                    }
+                    RowItem::Summary(finding) => {
+                        self.rows.read += 1;
+                        self.rows.skipped += 1;
+                        info.rows += 1;
+                        self.findings.push(finding);
+                        continue;
+                    }
+                    RowItem::Row(record, raised) => (record, raised),
+                };
+                self.rows.read += 1;
+                info.rows += 1;
+                self.findings.extend(findings.by_ref().take(raised));
+                let accepted = match kind {
+                    TableKind::Combined => self.add_combined_row(record, &mut block),
+                    _ => self.add_row(kind, record),
+                };
+                if accepted {
+                    self.rows.accepted += 1;
+                } else {
+                    self.rows.rejected += 1;
+                }
             }
-            self.rows.read += 1;
-            info.rows += 1;
-            let origin = origin_of(i + 1);
-            if is_summary_row(row) {
-                self.rows.skipped += 1;
-                let first = row
-                    .iter()
-                    .find(|c| !c.is_blank())
-                    .map(cell_text)
-                    .unwrap_or_default();
-                self.findings
-                    .push(Finding::new(Code::SummaryRow, &origin, "", &first));
-                continue;
-            }
-            let ctx = RowContext {
-                header: &header,
-                column_texts: &column_texts,
-                kept: &kept,
-                unread: &unread,
-                orders: &orders,
-                opts,
-            };
-            let record = self.read_row(row, origin, &ctx, &mut caches, &mut buffers);
-            let accepted = match kind {
-                TableKind::Combined => self.add_combined_row(record, &mut block),
-                _ => self.add_row(kind, record),
-            };
-            if accepted {
-                self.rows.accepted += 1;
-            } else {
-                self.rows.rejected += 1;
-            }
-        }
+        });
         self.inputs.push(info);
     }
 
@@ -461,184 +456,6 @@ impl Tables {
             out.insert(c, order);
         }
         out
-    }
-
-    /// Normalizes every mapped cell of a row into a record. A text cell is
-    /// looked up in its column's cache first: columns repeat their values
-    /// (dates, owners, stages, methods, names), and each distinct text is
-    /// masked and normalized once.
-    fn read_row(
-        &mut self,
-        row: &[Cell],
-        origin: Origin,
-        ctx: &RowContext,
-        caches: &mut [ColumnCache],
-        buffers: &mut RowBuffers,
-    ) -> Record {
-        let mut record = Record {
-            origin,
-            values: FieldMap::default(),
-            originals: FieldMap::default(),
-            extras: Box::default(),
-            rejected: false,
-        };
-
-        let width = ctx.header.columns.len().max(row.len());
-        for c in 0..width {
-            let cell = row.get(c).unwrap_or(&Cell::Empty);
-            let column = ctx.header.columns.get(c).map(String::as_str).unwrap_or("");
-            let mapping = ctx.header.mapping.get(c).copied().flatten();
-            // Free text the run does not keep raises nothing when
-            // normalized: only its ID numbers are looked for.
-            if let (Cell::Text(raw), Some(true)) = (cell, ctx.unread.get(c)) {
-                if find_id_number(raw).is_some() {
-                    // `unread` is only true for a mapped column, which has a name.
-                    let column = ctx.column_texts.get(c).cloned();
-                    self.findings.push(Finding::shared(
-                        Code::IdNumber,
-                        &record.origin,
-                        column.unwrap_or_else(crate::findings::empty_text),
-                        Text::from(mask_id_numbers(raw)),
-                    ));
-                }
-                continue;
-            }
-            let cache = match cell {
-                Cell::Text(_) => caches.get_mut(c),
-                _ => None,
-            };
-            let fresh;
-            let done = match (cell, cache) {
-                (Cell::Text(raw), Some(cache)) => match cache.lookup(raw) {
-                    Some(hit) => hit,
-                    None => {
-                        let d = self.normalize_one(c, cell, mapping, ctx);
-                        cache.insert(raw, d)
-                    }
-                },
-                _ => {
-                    fresh = self.normalize_one(c, cell, mapping, ctx);
-                    &fresh
-                }
-            };
-            let column_text = || {
-                ctx.column_texts
-                    .get(c)
-                    .cloned()
-                    .unwrap_or_else(|| Text::from(column))
-            };
-            if done.masked {
-                self.findings.push(Finding::shared(
-                    Code::IdNumber,
-                    &record.origin,
-                    column_text(),
-                    done.text.clone(),
-                ));
-            }
-            match (&done.outcome, mapping) {
-                (Outcome::Extra(clean), _) => {
-                    let keep = self.projection == Projection::Everything;
-                    if keep && (!cell.is_blank() || c < ctx.header.columns.len()) {
-                        buffers.extras.push((column_text(), clean.clone()));
-                    }
-                }
-                (Outcome::Blank, _) | (Outcome::Mapped(_), None) => {}
-                (Outcome::Mapped(result), Some(field)) => {
-                    for (code, detail) in &result.findings {
-                        self.findings.push(
-                            Finding::shared(
-                                *code,
-                                &record.origin,
-                                column_text(),
-                                done.text.clone(),
-                            )
-                            .with_detail(detail),
-                        );
-                    }
-                    if ctx.kept.get(c).copied().unwrap_or(false) {
-                        if !done.shown_by_value {
-                            buffers.originals.push((field, done.text.clone()));
-                        }
-                        if let Some(v) = &result.value {
-                            buffers.values.push((field, v.clone()));
-                        }
-                    }
-                }
-            }
-        }
-        record.values = FieldMap::from_pairs(&mut buffers.values);
-        record.originals = FieldMap::from_pairs(&mut buffers.originals);
-        record.extras = buffers.extras.drain(..).collect();
-        record
-    }
-
-    /// Masks and normalizes one cell of column `c`, raising nothing: the
-    /// caller raises the findings the result carries, once per row.
-    fn normalize_one(
-        &self,
-        c: usize,
-        cell: &Cell,
-        mapping: Option<Field>,
-        ctx: &RowContext,
-    ) -> Normalized {
-        // One allocation for the shared text: a text cell is not copied
-        // into a String first.
-        let written = match cell {
-            Cell::Text(s) => std::borrow::Cow::Borrowed(s.as_str()),
-            _ => std::borrow::Cow::Owned(cell_text(cell)),
-        };
-        let masked = find_id_number(&written).is_some();
-        let text = if masked {
-            Text::from(mask_id_numbers(&written))
-        } else {
-            Text::from(&*written)
-        };
-        let outcome = match mapping {
-            None => {
-                let clean = clean_text(&text);
-                Outcome::Extra(if *clean == *text {
-                    text.clone()
-                } else {
-                    Text::from(clean)
-                })
-            }
-            Some(_) if cell.is_blank() => Outcome::Blank,
-            Some(field) => {
-                let cell_ctx = CellContext {
-                    config: ctx.opts.config,
-                    pipeline: ctx.opts.pipeline,
-                    date_order: ctx.orders.get(&c).copied().unwrap_or(DateOrder::Ymd),
-                    default_year: ctx.opts.default_year,
-                };
-                let masked_cell;
-                let cell = if masked {
-                    masked_cell = Cell::Text(text.to_string());
-                    &masked_cell
-                } else {
-                    cell
-                };
-                let mut result = normalize_cell(field, cell, &cell_ctx);
-                // Text kept as written shares the original's allocation.
-                if let Some(Value::Text(value)) = &mut result.value {
-                    if *value == text {
-                        *value = text.clone();
-                    }
-                }
-                Outcome::Mapped(result)
-            }
-        };
-        let shown_by_value = match &outcome {
-            Outcome::Mapped(CellResult {
-                value: Some(value), ..
-            }) => shows_original(value, &text, ctx.opts.pipeline),
-            _ => false,
-        };
-        Normalized {
-            text,
-            masked,
-            outcome,
-            shown_by_value,
-        }
     }
 
     /// Adds a row of a single-kind table; false when it is rejected.
@@ -933,82 +750,6 @@ struct Prepared {
     orders: HashMap<usize, DateOrder>,
 }
 
-/// One cell masked and normalized: the same text always gives the same
-/// result within a column, which is what makes [`ColumnCache`] sound.
-#[derive(Debug, Clone)]
-struct Normalized {
-    /// The cell text, ID numbers masked (shared by every record that has it).
-    text: Text,
-    /// True when an ID number was masked (an `id_number` finding).
-    masked: bool,
-    /// What the cell gives the record.
-    outcome: Outcome,
-    /// True when the value written out is the text itself, so the record
-    /// keeps no original apart ([`shows_original`]).
-    shown_by_value: bool,
-}
-
-/// What a cell gives its record.
-#[derive(Debug, Clone)]
-enum Outcome {
-    /// An unmapped column: its cleaned text.
-    Extra(Text),
-    /// A mapped column left blank.
-    Blank,
-    /// A mapped column: its value and findings.
-    Mapped(CellResult),
-}
-
-/// Distinct text values of one column and their normalized form. Bounded:
-/// when it holds [`ColumnCache::CAP`] entries it starts over (rows near
-/// each other repeat values: a customer's follow-ups, a month's dates), and
-/// a column whose values hardly repeat (notes) stops being cached at all.
-#[derive(Debug, Default)]
-struct ColumnCache {
-    map: FastMap<String, Normalized>,
-    lookups: usize,
-    hits: usize,
-    off: bool,
-    /// The last result not kept, lent to the caller.
-    spare: Option<Normalized>,
-}
-
-impl ColumnCache {
-    /// Most distinct values kept per column.
-    const CAP: usize = 1 << 16;
-    /// Lookups after which a column with too few repeats stops caching.
-    const TRIAL: usize = 20_000;
-
-    fn lookup(&mut self, raw: &str) -> Option<&Normalized> {
-        if self.off {
-            return None;
-        }
-        self.lookups += 1;
-        if self.lookups == Self::TRIAL && self.hits * 4 < self.lookups {
-            self.off = true;
-            self.map = FastMap::default();
-            return None;
-        }
-        let hit = self.map.get(raw);
-        if hit.is_some() {
-            self.hits += 1;
-        }
-        hit
-    }
-
-    /// Keeps `d` for `raw` (starting over when full), and returns it.
-    fn insert(&mut self, raw: &str, d: Normalized) -> &Normalized {
-        if self.off {
-            self.spare = Some(d);
-            return self.spare.as_ref().expect("just set");
-        }
-        if self.map.len() >= Self::CAP {
-            self.map.clear();
-        }
-        self.map.entry(raw.to_string()).or_insert(d)
-    }
-}
-
 /// The day/month order evidence of one date column so far.
 #[derive(Debug, Clone, Default)]
 struct OrderSeen {
@@ -1037,30 +778,6 @@ impl OrderSeen {
             OrderEvidence::NoEvidence => {}
         }
     }
-}
-
-/// A row's values, originals and unmapped columns as they are gathered,
-/// reused from row to row: each record then gets allocations of exactly
-/// their number (millions of rows are held, most with blank cells).
-#[derive(Default)]
-struct RowBuffers {
-    values: Vec<(Field, Value)>,
-    originals: Vec<(Field, Text)>,
-    extras: Vec<(Text, Text)>,
-}
-
-/// Per-sheet state shared by its rows.
-struct RowContext<'a> {
-    header: &'a Header,
-    /// The header's column names, shared by the extras of every row.
-    column_texts: &'a [Text],
-    /// Per column: true when its field's values are kept ([`Projection`]).
-    kept: &'a [bool],
-    /// Per column: true when its field is not kept and its text cells
-    /// raise nothing ([`raises_nothing`]): they are not normalized.
-    unread: &'a [bool],
-    orders: &'a HashMap<usize, DateOrder>,
-    opts: &'a LoadOptions<'a>,
 }
 
 /// True when a value counts as filled (for completeness and merges).

@@ -1,0 +1,542 @@
+//! Raw rows into records: every mapped cell masked and normalized (each
+//! distinct text of a column once, through a per-thread cache), blank and
+//! summary rows told apart, findings raised in row order. Big sheets are
+//! normalized in chunks on worker threads and handed back in row order, so
+//! the tables and findings come out exactly as one thread would make them.
+
+use std::collections::HashMap;
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::{Arc, Mutex};
+
+use crate::cells::{cell_text, normalize_cell, CellContext, CellResult};
+use crate::findings::{Code, Finding};
+use crate::ingest::header::{is_summary_row, Header};
+use crate::model::{shows_original, Cell, FieldMap, Origin, Record, Source, Text, Value};
+use crate::normalize::contact::{find_id_number, mask_id_numbers};
+use crate::normalize::date::DateOrder;
+use crate::normalize::text::clean_text;
+use crate::schema::Field;
+use crate::tables::LoadOptions;
+use crate::FastMap;
+
+/// Rows normalized per chunk (and per hand-over between threads).
+pub(crate) const CHUNK_ROWS: usize = 4096;
+
+/// One raw row, normalized.
+pub(crate) enum RowItem {
+    /// A row with no value in any cell.
+    Blank,
+    /// A subtotal or notes row, left out: its `summary_row` finding.
+    Summary(Finding),
+    /// A record, and how many findings its cells raised (the next ones in
+    /// [`Chunk::findings`]).
+    Row(Record, usize),
+}
+
+/// Consecutive rows of a sheet, normalized.
+pub(crate) struct Chunk {
+    /// One item per row, in row order.
+    pub(crate) items: Vec<RowItem>,
+    /// The findings of the rows' cells, in row order.
+    pub(crate) findings: Vec<Finding>,
+}
+
+/// The state one thread normalizes rows with.
+struct Normalizer<'a> {
+    ctx: &'a RowContext<'a>,
+    caches: Vec<ColumnCache>,
+    buffers: RowBuffers,
+}
+
+impl<'a> Normalizer<'a> {
+    fn new(ctx: &'a RowContext<'a>) -> Normalizer<'a> {
+        Normalizer {
+            ctx,
+            caches: (0..ctx.header.columns.len())
+                .map(|_| ColumnCache::default())
+                .collect(),
+            buffers: RowBuffers::default(),
+        }
+    }
+
+    /// Normalizes rows given with their 0-based index in the sheet.
+    fn chunk<R: AsRef<[Cell]>>(&mut self, rows: impl IntoIterator<Item = (usize, R)>) -> Chunk {
+        let mut chunk = Chunk {
+            items: Vec::new(),
+            findings: Vec::new(),
+        };
+        for (i, row) in rows {
+            let row = row.as_ref();
+            if row.iter().all(Cell::is_blank) {
+                chunk.items.push(RowItem::Blank);
+                continue;
+            }
+            let origin = Origin::new(self.ctx.source, i + 1);
+            if is_summary_row(row) {
+                let first = row
+                    .iter()
+                    .find(|c| !c.is_blank())
+                    .map(cell_text)
+                    .unwrap_or_default();
+                let finding = Finding::new(Code::SummaryRow, &origin, "", &first);
+                chunk.items.push(RowItem::Summary(finding));
+                continue;
+            }
+            let before = chunk.findings.len();
+            let record = read_row(
+                row,
+                origin,
+                self.ctx,
+                &mut self.caches,
+                &mut self.buffers,
+                &mut chunk.findings,
+            );
+            let raised = chunk.findings.len() - before;
+            chunk.items.push(RowItem::Row(record, raised));
+        }
+        chunk
+    }
+}
+
+/// How many threads normalize a big sheet: one per core, up to four.
+pub(crate) fn worker_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Normalizes `rows` (0-based index, cells) and hands each chunk to `take`
+/// in row order. More than a chunk of rows (`expected`) are normalized by
+/// `workers` threads while this thread takes the chunks: a feeding thread
+/// batches the rows, and at most a few chunks are in flight, so memory
+/// stays bounded whatever the sheet's size.
+pub(crate) fn normalize_rows<R, I>(
+    rows: I,
+    expected: usize,
+    ctx: &RowContext,
+    workers: usize,
+    mut take: impl FnMut(Chunk),
+) where
+    R: AsRef<[Cell]> + Send,
+    I: Iterator<Item = (usize, R)> + Send,
+{
+    if expected <= CHUNK_ROWS || workers < 2 {
+        let mut normalizer = Normalizer::new(ctx);
+        let mut rows = rows.peekable();
+        while rows.peek().is_some() {
+            take(normalizer.chunk(rows.by_ref().take(CHUNK_ROWS)));
+        }
+        return;
+    }
+    let (send_rows, rows_in) = sync_channel::<(usize, Vec<(usize, R)>)>(workers * 2);
+    let rows_in = Mutex::new(rows_in);
+    let (send_done, done) = sync_channel::<(usize, Chunk)>(workers * 2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut rows = rows.peekable();
+            let mut seq = 0;
+            while rows.peek().is_some() {
+                let batch: Vec<(usize, R)> = rows.by_ref().take(CHUNK_ROWS).collect();
+                if send_rows.send((seq, batch)).is_err() {
+                    return;
+                }
+                seq += 1;
+            }
+        });
+        for _ in 0..workers {
+            let (rows_in, send_done) = (&rows_in, send_done.clone());
+            scope.spawn(move || {
+                let mut normalizer = Normalizer::new(ctx);
+                while let Some((seq, batch)) = next_batch(rows_in) {
+                    if send_done.send((seq, normalizer.chunk(batch))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(send_done);
+        // Chunks arrive in any order; they are taken in row order.
+        let mut waiting: FastMap<usize, Chunk> = FastMap::default();
+        let mut next = 0;
+        for (seq, chunk) in done {
+            waiting.insert(seq, chunk);
+            while let Some(chunk) = waiting.remove(&next) {
+                take(chunk);
+                next += 1;
+            }
+        }
+    });
+}
+
+/// The next batch of rows for a worker; `None` once every row is fed.
+fn next_batch<T>(rows_in: &Mutex<Receiver<T>>) -> Option<T> {
+    // The lock is only poisoned by a worker's panic, which fails the run.
+    rows_in.lock().ok()?.recv().ok()
+}
+
+/// A row's values, originals and unmapped columns as they are gathered,
+/// reused from row to row: each record then gets allocations of exactly
+/// their number (millions of rows are held, most with blank cells).
+#[derive(Default)]
+struct RowBuffers {
+    values: Vec<(Field, Value)>,
+    originals: Vec<(Field, Text)>,
+    extras: Vec<(Text, Text)>,
+}
+
+/// Per-sheet state shared by its rows.
+pub(crate) struct RowContext<'a> {
+    /// The sheet's file and sheet names, shared by every record.
+    pub(crate) source: &'a Arc<Source>,
+    /// The sheet's header.
+    pub(crate) header: &'a Header,
+    /// The header's column names, shared by the extras of every row.
+    pub(crate) column_texts: &'a [Text],
+    /// Per column: true when its field's values are kept ([`Projection`]).
+    pub(crate) kept: &'a [bool],
+    /// Per column: true when its field is not kept and its text cells
+    /// raise nothing ([`raises_nothing`]): they are not normalized.
+    pub(crate) unread: &'a [bool],
+    /// True when records keep their unmapped columns ([`Projection::Everything`]).
+    pub(crate) keep_extras: bool,
+    /// The day/month order of each date column.
+    pub(crate) orders: &'a HashMap<usize, DateOrder>,
+    /// The run's options.
+    pub(crate) opts: &'a LoadOptions<'a>,
+}
+
+/// Normalizes every mapped cell of a row into a record. A text cell is
+/// looked up in its column's cache first: columns repeat their values
+/// (dates, owners, stages, methods, names), and each distinct text is
+/// masked and normalized once.
+fn read_row(
+    row: &[Cell],
+    origin: Origin,
+    ctx: &RowContext,
+    caches: &mut [ColumnCache],
+    buffers: &mut RowBuffers,
+    findings: &mut Vec<Finding>,
+) -> Record {
+    let mut record = Record {
+        origin,
+        values: FieldMap::default(),
+        originals: FieldMap::default(),
+        extras: Box::default(),
+        rejected: false,
+    };
+
+    let width = ctx.header.columns.len().max(row.len());
+    for c in 0..width {
+        let cell = row.get(c).unwrap_or(&Cell::Empty);
+        let column = ctx.header.columns.get(c).map(String::as_str).unwrap_or("");
+        let mapping = ctx.header.mapping.get(c).copied().flatten();
+        // Free text the run does not keep raises nothing when
+        // normalized: only its ID numbers are looked for.
+        if let (Cell::Text(raw), Some(true)) = (cell, ctx.unread.get(c)) {
+            if find_id_number(raw).is_some() {
+                // `unread` is only true for a mapped column, which has a name.
+                let column = ctx.column_texts.get(c).cloned();
+                findings.push(Finding::shared(
+                    Code::IdNumber,
+                    &record.origin,
+                    column.unwrap_or_else(crate::findings::empty_text),
+                    Text::from(mask_id_numbers(raw)),
+                ));
+            }
+            continue;
+        }
+        let cache = match cell {
+            Cell::Text(_) => caches.get_mut(c),
+            _ => None,
+        };
+        let fresh;
+        let done = match (cell, cache) {
+            (Cell::Text(raw), Some(cache)) => match cache.lookup(raw) {
+                Some(hit) => hit,
+                None => {
+                    let d = normalize_one(c, cell, mapping, ctx);
+                    cache.insert(raw, d)
+                }
+            },
+            _ => {
+                fresh = normalize_one(c, cell, mapping, ctx);
+                &fresh
+            }
+        };
+        let column_text = || {
+            ctx.column_texts
+                .get(c)
+                .cloned()
+                .unwrap_or_else(|| Text::from(column))
+        };
+        if done.masked {
+            findings.push(Finding::shared(
+                Code::IdNumber,
+                &record.origin,
+                column_text(),
+                done.text.clone(),
+            ));
+        }
+        match (&done.outcome, mapping) {
+            (Outcome::Extra(clean), _) => {
+                if ctx.keep_extras && (!cell.is_blank() || c < ctx.header.columns.len()) {
+                    buffers.extras.push((column_text(), clean.clone()));
+                }
+            }
+            (Outcome::Blank, _) | (Outcome::Mapped(_), None) => {}
+            (Outcome::Mapped(result), Some(field)) => {
+                for (code, detail) in &result.findings {
+                    findings.push(
+                        Finding::shared(*code, &record.origin, column_text(), done.text.clone())
+                            .with_detail(detail),
+                    );
+                }
+                if ctx.kept.get(c).copied().unwrap_or(false) {
+                    if !done.shown_by_value {
+                        buffers.originals.push((field, done.text.clone()));
+                    }
+                    if let Some(v) = &result.value {
+                        buffers.values.push((field, v.clone()));
+                    }
+                }
+            }
+        }
+    }
+    record.values = FieldMap::from_pairs(&mut buffers.values);
+    record.originals = FieldMap::from_pairs(&mut buffers.originals);
+    record.extras = buffers.extras.drain(..).collect();
+    record
+}
+
+/// Masks and normalizes one cell of column `c`, raising nothing: the
+/// caller raises the findings the result carries, once per row.
+fn normalize_one(c: usize, cell: &Cell, mapping: Option<Field>, ctx: &RowContext) -> Normalized {
+    // One allocation for the shared text: a text cell is not copied
+    // into a String first.
+    let written = match cell {
+        Cell::Text(s) => std::borrow::Cow::Borrowed(s.as_str()),
+        _ => std::borrow::Cow::Owned(cell_text(cell)),
+    };
+    let masked = find_id_number(&written).is_some();
+    let text = if masked {
+        Text::from(mask_id_numbers(&written))
+    } else {
+        Text::from(&*written)
+    };
+    let outcome = match mapping {
+        None => {
+            let clean = clean_text(&text);
+            Outcome::Extra(if *clean == *text {
+                text.clone()
+            } else {
+                Text::from(clean)
+            })
+        }
+        Some(_) if cell.is_blank() => Outcome::Blank,
+        Some(field) => {
+            let cell_ctx = CellContext {
+                config: ctx.opts.config,
+                pipeline: ctx.opts.pipeline,
+                date_order: ctx.orders.get(&c).copied().unwrap_or(DateOrder::Ymd),
+                default_year: ctx.opts.default_year,
+            };
+            let masked_cell;
+            let cell = if masked {
+                masked_cell = Cell::Text(text.to_string());
+                &masked_cell
+            } else {
+                cell
+            };
+            let mut result = normalize_cell(field, cell, &cell_ctx);
+            // Text kept as written shares the original's allocation.
+            if let Some(Value::Text(value)) = &mut result.value {
+                if *value == text {
+                    *value = text.clone();
+                }
+            }
+            Outcome::Mapped(result)
+        }
+    };
+    let shown_by_value = match &outcome {
+        Outcome::Mapped(CellResult {
+            value: Some(value), ..
+        }) => shows_original(value, &text, ctx.opts.pipeline),
+        _ => false,
+    };
+    Normalized {
+        text,
+        masked,
+        outcome,
+        shown_by_value,
+    }
+}
+
+/// One cell masked and normalized: the same text always gives the same
+/// result within a column, which is what makes [`ColumnCache`] sound.
+#[derive(Debug, Clone)]
+struct Normalized {
+    /// The cell text, ID numbers masked (shared by every record that has it).
+    text: Text,
+    /// True when an ID number was masked (an `id_number` finding).
+    masked: bool,
+    /// What the cell gives the record.
+    outcome: Outcome,
+    /// True when the value written out is the text itself, so the record
+    /// keeps no original apart ([`shows_original`]).
+    shown_by_value: bool,
+}
+
+/// What a cell gives its record.
+#[derive(Debug, Clone)]
+enum Outcome {
+    /// An unmapped column: its cleaned text.
+    Extra(Text),
+    /// A mapped column left blank.
+    Blank,
+    /// A mapped column: its value and findings.
+    Mapped(CellResult),
+}
+
+/// Distinct text values of one column and their normalized form. Bounded:
+/// when it holds [`ColumnCache::CAP`] entries it starts over (rows near
+/// each other repeat values: a customer's follow-ups, a month's dates), and
+/// a column whose values hardly repeat (notes) stops being cached at all.
+#[derive(Debug, Default)]
+struct ColumnCache {
+    map: FastMap<String, Normalized>,
+    lookups: usize,
+    hits: usize,
+    off: bool,
+    /// The last result not kept, lent to the caller.
+    spare: Option<Normalized>,
+}
+
+impl ColumnCache {
+    /// Most distinct values kept per column.
+    const CAP: usize = 1 << 16;
+    /// Lookups after which a column with too few repeats stops caching.
+    const TRIAL: usize = 20_000;
+
+    fn lookup(&mut self, raw: &str) -> Option<&Normalized> {
+        if self.off {
+            return None;
+        }
+        self.lookups += 1;
+        if self.lookups == Self::TRIAL && self.hits * 4 < self.lookups {
+            self.off = true;
+            self.map = FastMap::default();
+            return None;
+        }
+        let hit = self.map.get(raw);
+        if hit.is_some() {
+            self.hits += 1;
+        }
+        hit
+    }
+
+    /// Keeps `d` for `raw` (starting over when full), and returns it.
+    fn insert(&mut self, raw: &str, d: Normalized) -> &Normalized {
+        if self.off {
+            self.spare = Some(d);
+            return self.spare.as_ref().expect("just set");
+        }
+        if self.map.len() >= Self::CAP {
+            self.map.clear();
+        }
+        self.map.entry(raw.to_string()).or_insert(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::ingest::header::detect_header;
+    use crate::normalize::stage::Pipeline;
+
+    /// A sheet of a few chunks: names, e-mails (every 7th invalid, raising a
+    /// finding), dates, blank rows and subtotal rows.
+    fn rows() -> Vec<Vec<Cell>> {
+        let text = |s: String| Cell::Text(s);
+        let mut rows = vec![["企业名称", "邮箱", "跟进日期", "备注"]
+            .map(|h| text(h.into()))
+            .to_vec()];
+        for i in 0..(CHUNK_ROWS * 3 + 17) {
+            rows.push(match i % 101 {
+                0 => Vec::new(),
+                50 => vec![text("合计".into()), text(i.to_string())],
+                _ => vec![
+                    text(format!("公司{}", i % 977)),
+                    text(if i % 7 == 0 {
+                        format!("bad{i}")
+                    } else {
+                        format!("a{}@b.cn", i % 13)
+                    }),
+                    text(format!("2024-{:02}-{:02}", i % 12 + 1, i % 28 + 1)),
+                    Cell::Empty,
+                ],
+            });
+        }
+        rows
+    }
+
+    /// Every chunk's items and findings, as text, normalized by `workers`.
+    fn normalized(workers: usize) -> (Vec<String>, Vec<String>) {
+        let rows = rows();
+        let header = detect_header(&rows, &[]).expect("a header");
+        let (config, pipeline) = (Config::default(), Pipeline::default());
+        let opts = LoadOptions {
+            config: &config,
+            pipeline: &pipeline,
+            default_year: 2024,
+            kind: None,
+        };
+        let column_texts: Vec<Text> = header
+            .columns
+            .iter()
+            .map(|c| Text::from(c.as_str()))
+            .collect();
+        let kept = vec![true; header.columns.len()];
+        let unread = vec![false; header.columns.len()];
+        let orders = HashMap::new();
+        let source = Arc::new(Source {
+            file: "f.csv".into(),
+            sheet: "f".into(),
+        });
+        let ctx = RowContext {
+            source: &source,
+            header: &header,
+            column_texts: &column_texts,
+            kept: &kept,
+            unread: &unread,
+            keep_extras: true,
+            orders: &orders,
+            opts: &opts,
+        };
+        let data = rows.iter().enumerate().skip(1);
+        let (mut items, mut findings) = (Vec::new(), Vec::new());
+        normalize_rows(data, rows.len(), &ctx, workers, |chunk| {
+            for item in chunk.items {
+                items.push(match item {
+                    RowItem::Blank => "blank".to_string(),
+                    RowItem::Summary(f) => format!("summary {f:?}"),
+                    RowItem::Row(r, n) => format!("{n} {r:?}"),
+                });
+            }
+            findings.extend(chunk.findings.iter().map(|f| format!("{f:?}")));
+        });
+        (items, findings)
+    }
+
+    #[test]
+    fn workers_give_what_one_thread_gives() {
+        let (items, findings) = normalized(1);
+        assert_eq!(items.len(), CHUNK_ROWS * 3 + 17);
+        assert!(items.iter().any(|i| i == "blank"));
+        assert!(items.iter().any(|i| i.starts_with("summary")));
+        assert!(findings.len() > CHUNK_ROWS / 7 * 2);
+        for workers in [2, 3] {
+            let (i, f) = normalized(workers);
+            assert!(i == items, "{workers} workers changed the rows");
+            assert!(f == findings, "{workers} workers changed the findings");
+        }
+    }
+}
