@@ -949,9 +949,25 @@ fn column_limit_message_csv_and_xlsx() {
 
 /// An OpenDocument spreadsheet of `rows_xml` (the rows of one table named `客户`).
 fn ods_with_rows(rows_xml: &str) -> Vec<u8> {
-    let content = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="客户">{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>"#
-    );
+    ods_of(&ods_content(rows_xml))
+}
+
+/// The `content.xml` of [`ods_with_rows`].
+fn ods_content(rows_xml: &str) -> String {
+    ods_content_of(&format!(
+        r#"<table:table table:name="客户">{rows_xml}</table:table>"#
+    ))
+}
+
+/// A `content.xml` whose spreadsheet body is `tables_xml`.
+fn ods_content_of(tables_xml: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>{tables_xml}</office:spreadsheet></office:body></office:document-content>"#
+    )
+}
+
+/// An OpenDocument spreadsheet holding `content` as its `content.xml`.
+fn ods_of(content: &str) -> Vec<u8> {
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     zip(&[
         Part::stored(
@@ -1039,4 +1055,113 @@ fn real_xls_passes_the_checks() {
     assert_eq!(sheets[0].rows[2][0], Cell::Text("企业名称".into()));
     let tables = load(&sheets);
     assert_eq!(tables.inputs[0].header_row, Some(3));
+}
+
+/// Reads `path` on a thread and fails the test when no answer comes within
+/// `limit`: a reader caught in an endless loop never returns (the thread is
+/// left spinning until the test binary exits, rather than hanging the suite).
+fn read_within(
+    path: &Path,
+    opts: ReadOptions,
+    limit: Duration,
+) -> Result<Vec<RawSheet>, ReadError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_owned();
+    std::thread::spawn(move || {
+        let _ = tx.send(read_file(&owned, &opts));
+    });
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("reading {} did not end within {limit:?}", path.display()))
+}
+
+/// Expects `read_within` to refuse the ods `content` (cut short) as corrupt.
+fn assert_cut_off_ods_is_corrupt(name: &str, content: &str) {
+    let dir = temp_dir(name);
+    let path = write(&dir, &format!("{name}.ods"), &ods_of(content));
+    let e = read_within(&path, ReadOptions::default(), Duration::from_secs(10))
+        .expect_err("a cut-off content.xml is refused");
+    let msg = e.to_string();
+    assert!(matches!(e, ReadError::Corrupt { .. }), "{msg}");
+    assert!(msg.contains("cut off inside a table"), "{msg}");
+}
+
+/// A `content.xml` that ends inside a table, between its rows: calamine 0.38
+/// (`read_table`) took the end of the file for just another event and
+/// looped on it forever, at full CPU. Refused before calamine sees it.
+#[test]
+fn ods_cut_off_between_rows_is_corrupt_not_a_hang() {
+    let content = ods_content(&format!(
+        "<table:table-row>{}</table:table-row>",
+        ods_text("杭州甲科技有限公司")
+    ));
+    let cut = content.find("</table:table>").expect("table end");
+    assert_cut_off_ods_is_corrupt("ods-cut-rows", &content[..cut]);
+}
+
+/// The same loop in calamine's reading of a text cell's annotation (a
+/// comment on the cell): a file ending inside one never finished either.
+#[test]
+fn ods_cut_off_inside_a_cell_comment_is_corrupt_not_a_hang() {
+    let content = ods_content(
+        r#"<table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>note</text:p></office:annotation><text:p>v</text:p></table:table-cell></table:table-row>"#,
+    );
+    let cut = content
+        .find("</office:annotation>")
+        .expect("annotation end");
+    assert_cut_off_ods_is_corrupt("ods-cut-note", &content[..cut]);
+}
+
+/// A repeat count calamine cannot parse, where calamine does not read it
+/// (outside the tables it reads, or inside a cell's content), used to end
+/// the pre-check, and so did one written with character references, which
+/// calamine decodes: what followed was laid out by calamine unchecked. Each
+/// is now followed by the check, which refuses the table after it up front
+/// (a million cells here; a real bomb makes gigabytes).
+#[test]
+fn ods_odd_repeat_counts_do_not_end_the_check() {
+    let bomb = |rows: &str| {
+        format!(
+            r#"<table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1"/></table:table-row>"#
+        )
+    };
+    let cell = ods_text("v");
+    let cases = [
+        // A table calamine skips (no name), with a bad count, before the bomb.
+        format!(
+            r#"<table:table><table:table-row table:number-rows-repeated="x"/></table:table><table:table table:name="S"><table:table-row>{cell}</table:table-row>{}</table:table>"#,
+            bomb("1000")
+        ),
+        // A bad count inside a cell's content, which calamine skips.
+        format!(
+            r#"<table:table table:name="S"><table:table-row><table:table-cell><table:table-row table:number-rows-repeated="x"/></table:table-cell>{cell}</table:table-row>{}</table:table>"#,
+            bomb("1000")
+        ),
+        // 1000 as calamine decodes it: `&#49;000`.
+        format!(
+            r#"<table:table table:name="S"><table:table-row>{cell}</table:table-row>{}</table:table>"#,
+            bomb("&#49;000")
+        ),
+    ];
+    let opts = ReadOptions {
+        max_cells: 100,
+        ..ReadOptions::default()
+    };
+    for (i, tables) in cases.iter().enumerate() {
+        let dir = temp_dir("ods-odd-repeats");
+        let path = write(
+            &dir,
+            &format!("odd{i}.ods"),
+            &ods_of(&ods_content_of(tables)),
+        );
+        let (e, msg) = within(Duration::from_secs(10), "reading the ods", || {
+            error_of(&path, &opts)
+        });
+        assert!(
+            matches!(e, ReadError::SheetTooLarge { .. }),
+            "case {i}: {msg}"
+        );
+        // Refused by the pre-check (which names no sheet), not after calamine
+        // laid the table out (which would name sheet 'S').
+        assert!(msg.contains("sheet '(all sheets)'"), "case {i}: {msg}");
+    }
 }

@@ -9,4 +9,5 @@ pub mod excel;
 pub mod header;
 mod ods_guard;
 mod ods_merges;
+mod ods_xml;
 pub mod read;

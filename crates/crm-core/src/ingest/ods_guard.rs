@@ -10,11 +10,18 @@
 //! `ods_repeat_bomb_is_refused` test).
 //!
 //! [`check_ods`] streams `content.xml` (its size is already bounded by
-//! `ReadOptions::max_decompressed_bytes`) through a small tag scanner that
-//! mirrors calamine 0.38's `read_table` / `read_row` / `get_range` counting,
-//! over-counting where unsure (a cell counts as holding a value unless it is
-//! a self-closing element with no value or formula attribute), and refuses
-//! files that would lay out more than the cell limit.
+//! `ReadOptions::max_decompressed_bytes`) through a tokenizer that cuts it
+//! where calamine's XML reader does ([`super::ods_xml`]), follows which of
+//! calamine 0.38's loops would read each tag ([`Place`]: `parse_content`,
+//! `read_table`, `read_row`, `get_datatype`, all in calamine's `ods.rs`),
+//! and mirrors their `read_row` / `get_range` counting there, over-counting
+//! where unsure. It refuses files that would lay out more than the cell
+//! limit, and files calamine would never finish reading: one whose
+//! `content.xml` ends inside a table, where `read_table` (ods.rs:448–481)
+//! and the annotation loop of `get_datatype` (ods.rs:754–762) take the end
+//! of the file for one more event to skip, forever. A repeat count calamine
+//! would fail to parse is refused where calamine parses it and skipped where
+//! calamine skips the element; the check never stops early.
 //!
 //! The same pass finds the merged cells, which calamine does not report for
 //! ods: the scanner hands each spanning cell, at the row and column it
@@ -23,18 +30,24 @@
 use std::io::{BufRead, BufReader, Cursor};
 
 use super::ods_merges::{Collector, OdsMerges};
+use super::ods_xml::{attr, attrs, decode_attr, name_of, Lexer, Markup};
 
 /// calamine's column cap per row element.
 const MAX_COLUMNS: u64 = 16_384;
 /// calamine's row cap per table.
 const MAX_ROWS: u64 = 1_048_576;
-/// Longest tag the scanner holds (no real file comes near it).
-const MAX_TAG: usize = 16 * 1024 * 1024;
+
+const TABLE: &[u8] = b"table:table";
+const ROW: &[u8] = b"table:table-row";
+const CELL: &[u8] = b"table:table-cell";
+const COVERED: &[u8] = b"table:covered-table-cell";
+const ANNOTATION: &[u8] = b"office:annotation";
 
 /// Why [`check_ods`] refused a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum OdsProblem {
-    /// A tag longer than [`MAX_TAG`].
+    /// Content calamine would fail on or never finish reading, or a tag
+    /// too long to hold; the reason.
     Corrupt(&'static str),
     /// The tables would lay out more than the cell limit.
     TooManyCells,
@@ -53,12 +66,12 @@ pub(crate) fn check_ods(bytes: &[u8], max_cells: usize) -> Result<OdsMerges, Ods
     scan_content(BufReader::with_capacity(64 * 1024, content), max_cells)
 }
 
-/// [`check_ods`] on the text of a `content.xml`. Where calamine would fail
-/// to open the file, the check stops and no merged cells are returned.
+/// [`check_ods`] on the text of a `content.xml`.
 pub(super) fn scan_content(
     mut reader: impl BufRead,
     max_cells: usize,
 ) -> Result<OdsMerges, OdsProblem> {
+    let mut lexer = Lexer::new();
     let mut scan = Scan::new(max_cells as u64);
     loop {
         let chunk = match reader.fill_buf() {
@@ -69,39 +82,50 @@ pub(super) fn scan_content(
             Err(_) => return Ok(OdsMerges::default()),
         };
         for &b in chunk {
-            if !scan.byte(b)? {
-                return Ok(OdsMerges::default());
+            if let Some(markup) = lexer.byte(b)? {
+                scan.markup(markup, lexer.tag())?;
             }
         }
         let n = chunk.len();
         reader.consume(n);
     }
+    if scan.place != Place::Top {
+        // calamine would loop (between rows, in an annotation) or fail.
+        return Err(OdsProblem::Corrupt(
+            "its content.xml is cut off inside a table",
+        ));
+    }
     Ok(scan.merges.finish())
 }
 
-/// Where the scanner is in the XML text.
+/// Which loop of calamine's ods reader takes the next tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    /// Between tags.
+enum Place {
+    /// `parse_content`: outside the tables calamine reads (a table without
+    /// a `table:name` is not read, nor is anything in it).
+    Top,
+    /// `read_table`, between rows: only row starts and the table's end count.
+    Table,
+    /// `read_row`, between cells (calamine fails on anything but a cell or
+    /// the row's end; the scan just goes on).
+    Row,
+    /// The content of a cell holding no text, skipped by `read_to_end_into`
+    /// up to the end tag of the cell's name (`covered`), nested `depth` deep
+    /// in elements of that name.
+    Skip { covered: bool, depth: u64 },
+    /// The content of a text cell, read by `get_datatype` up to the first
+    /// end of any cell.
     Text,
-    /// Inside `<…>`, in a quoted attribute value when `Some(quote)`.
-    Tag(Option<u8>),
-    /// Inside `<!-- … -->`.
-    Comment,
-    /// Inside `<![CDATA[ … ]]>`.
-    Cdata,
+    /// An annotation in a text cell, skipped up to the first end of one.
+    Annotation,
 }
 
 /// The counting state of [`check_ods`].
 struct Scan {
     /// The cell limit.
     max: u64,
-    /// Where the scanner is.
-    state: State,
-    /// The current tag, without `<`.
-    tag: Vec<u8>,
-    /// The last bytes seen, to find the end of a comment or CDATA section.
-    tail: [u8; 2],
+    /// Which of calamine's loops reads the next tag.
+    place: Place,
     /// Values pushed by calamine's `read_row` in all tables so far.
     pushed: u64,
     /// Dense cells laid out by the tables already ended.
@@ -143,13 +167,74 @@ struct Row {
     cols: Option<(u64, u64)>,
 }
 
+/// What calamine's `get_datatype` (ods.rs:700–732) makes of a cell's
+/// attributes, in their order.
+struct CellKind {
+    /// It holds a value or a formula, so calamine pushes it.
+    holds_value: bool,
+    /// It has a `table:formula`.
+    formula: bool,
+    /// calamine reads its content as text (a string without
+    /// `office:string-value`, or an error with an empty one).
+    text: bool,
+}
+
+impl CellKind {
+    fn of(tag: &[u8]) -> CellKind {
+        let (mut value_set, mut string, mut error, mut empty_string) = (false, false, false, false);
+        let mut formula = false;
+        for (key, value) in attrs(tag) {
+            match key {
+                b"office:value"
+                | b"office:date-value"
+                | b"office:time-value"
+                | b"office:boolean-value"
+                    if !value_set =>
+                {
+                    value_set = true;
+                }
+                b"office:string-value" if !value_set => {
+                    value_set = true;
+                    empty_string = value.is_empty();
+                }
+                b"office:value-type" if !value_set => string = value == b"string",
+                b"calcext:value-type" => error = value == b"error",
+                b"table:formula" => formula = true,
+                _ => {}
+            }
+        }
+        let text = (!value_set && string) || (error && empty_string);
+        CellKind {
+            holds_value: text || value_set || formula,
+            formula,
+            text,
+        }
+    }
+}
+
+/// A repeat count as calamine parses it (`usize`), after decoding the
+/// value when `decoded` (rows are, ods.rs:452; cells are not, ods.rs:627);
+/// 1 when absent; refused where calamine would fail.
+fn repeats(tag: &[u8], key: &[u8], decoded: bool) -> Result<u64, OdsProblem> {
+    let Some(raw) = attr(tag, key) else {
+        return Ok(1);
+    };
+    let text = if decoded {
+        decode_attr(raw)
+    } else {
+        std::str::from_utf8(raw).ok().map(str::to_owned)
+    };
+    text.and_then(|t| t.parse::<u64>().ok())
+        .ok_or(OdsProblem::Corrupt(
+            "its content.xml holds a repeat count that is not a number",
+        ))
+}
+
 impl Scan {
     fn new(max: u64) -> Scan {
         Scan {
             max,
-            state: State::Text,
-            tag: Vec::new(),
-            tail: [0; 2],
+            place: Place::Top,
             pushed: 0,
             laid_out: 0,
             table: Table::default(),
@@ -158,92 +243,31 @@ impl Scan {
         }
     }
 
-    /// Takes one byte; `Ok(false)` when calamine would stop with an error here.
-    fn byte(&mut self, b: u8) -> Result<bool, OdsProblem> {
-        match self.state {
-            State::Text => {
-                if b == b'<' {
-                    self.tag.clear();
-                    self.state = State::Tag(None);
-                }
+    /// A whole tag; `tag` is its text (see [`Lexer::tag`]).
+    fn markup(&mut self, markup: Markup, tag: &[u8]) -> Result<(), OdsProblem> {
+        match markup {
+            Markup::Start => self.start(tag),
+            Markup::Empty => {
+                self.start(tag)?;
+                self.end(name_of(tag))
             }
-            State::Comment | State::Cdata => {
-                let end = if self.state == State::Comment {
-                    b'-'
-                } else {
-                    b']'
-                };
-                if b == b'>' && self.tail == [end, end] {
-                    self.state = State::Text;
-                }
-                self.tail = [self.tail[1], b];
-            }
-            State::Tag(quote) => {
-                match (quote, b) {
-                    (Some(q), _) if b == q => self.state = State::Tag(None),
-                    (Some(_), _) => {}
-                    (None, b'"' | b'\'') => self.state = State::Tag(Some(b)),
-                    (None, b'>') => {
-                        self.state = State::Text;
-                        return self.tag_done();
-                    }
-                    (None, _) => {}
-                }
-                if self.tag.len() >= MAX_TAG {
-                    return Err(OdsProblem::Corrupt(
-                        "its content.xml holds a tag over 16 MB long",
-                    ));
-                }
-                self.tag.push(b);
-                if self.tag == b"!--" {
-                    self.state = State::Comment;
-                    self.tail = [0; 2];
-                } else if self.tag == b"![CDATA[" {
-                    self.state = State::Cdata;
-                    self.tail = [0; 2];
-                }
-            }
+            Markup::End => self.end(tag),
         }
-        Ok(true)
     }
 
-    /// A whole tag was read into `self.tag`.
-    fn tag_done(&mut self) -> Result<bool, OdsProblem> {
-        let tag = std::mem::take(&mut self.tag);
-        let result = self.handle(&tag);
-        self.tag = tag;
-        result
-    }
-
-    fn handle(&mut self, tag: &[u8]) -> Result<bool, OdsProblem> {
-        if let Some(end) = tag.strip_prefix(b"/") {
-            match name_of(end) {
-                b"table:table-row" => self.row_end()?,
-                b"table:table" => self.table_end()?,
-                _ => {}
-            }
-            return Ok(true);
-        }
-        let self_closing = tag.ends_with(b"/");
-        let body = if self_closing {
-            &tag[..tag.len() - 1]
-        } else {
-            tag
-        };
-        match name_of(body) {
-            b"table:table" => {
-                self.table_end()?;
-                self.merges.table_start(attr(body, b"table:name"));
-                if self_closing {
-                    self.table_end()?;
+    /// A start tag, in calamine's loop at `self.place`.
+    fn start(&mut self, tag: &[u8]) -> Result<(), OdsProblem> {
+        let name = name_of(tag);
+        match self.place {
+            Place::Top if name == TABLE => {
+                // A table without a name is not read (ods.rs:408).
+                if let Some(raw_name) = attr(tag, b"table:name") {
+                    self.merges.table_start(Some(raw_name));
+                    self.place = Place::Table;
                 }
             }
-            b"table:table-row" => {
-                // An unclosed row ends where the next one starts.
-                self.row_end()?;
-                let Some(repeats) = repeats(body, b"table:number-rows-repeated") else {
-                    return Ok(false);
-                };
+            Place::Table if name == ROW => {
+                let repeats = repeats(tag, b"table:number-rows-repeated", true)?;
                 let start = self.table.total_rows;
                 let capped = repeats.min(MAX_ROWS.saturating_sub(start));
                 self.table.total_rows += capped;
@@ -254,43 +278,66 @@ impl Scan {
                     pending_empty: 0,
                     cols: None,
                 });
-                if self_closing {
-                    self.row_end()?;
-                }
+                self.place = Place::Row;
             }
-            b"table:table-cell" | b"table:covered-table-cell" => {
-                let Some(repeats) = repeats(body, b"table:number-columns-repeated") else {
-                    return Ok(false);
-                };
-                let formula = attr(body, b"table:formula").is_some();
-                self.table.formulas |= formula;
-                let holds_value = !self_closing
-                    || formula
-                    || [
-                        &b"office:value"[..],
-                        b"office:string-value",
-                        b"office:date-value",
-                        b"office:time-value",
-                        b"office:boolean-value",
-                    ]
-                    .iter()
-                    .any(|k| attr(body, k).is_some())
-                    || attr(body, b"office:value-type") == Some(b"string");
-                let (col, count) = self.cell(repeats, holds_value)?;
+            Place::Row if name == CELL || name == COVERED => {
+                let repeats = repeats(tag, b"table:number-columns-repeated", false)?;
+                let kind = CellKind::of(tag);
+                self.table.formulas |= kind.formula;
+                let (col, count) = self.cell(repeats, kind.holds_value)?;
                 // A covered cell only takes its place; an empty spanning
                 // cell has nothing to fill the region with.
-                if holds_value && name_of(body) == b"table:table-cell" {
+                if kind.holds_value && name == CELL {
                     self.merges.cell(
                         col,
                         count,
-                        attr(body, b"table:number-rows-spanned"),
-                        attr(body, b"table:number-columns-spanned"),
+                        attr(tag, b"table:number-rows-spanned"),
+                        attr(tag, b"table:number-columns-spanned"),
                     );
                 }
+                self.place = if kind.text {
+                    Place::Text
+                } else {
+                    Place::Skip {
+                        covered: name == COVERED,
+                        depth: 0,
+                    }
+                };
             }
+            Place::Skip { covered, depth } if name == cell_name(covered) => {
+                self.place = Place::Skip {
+                    covered,
+                    depth: depth + 1,
+                };
+            }
+            Place::Text if name == ANNOTATION => self.place = Place::Annotation,
             _ => {}
         }
-        Ok(true)
+        Ok(())
+    }
+
+    /// An end tag named `name`, in calamine's loop at `self.place`.
+    fn end(&mut self, name: &[u8]) -> Result<(), OdsProblem> {
+        match self.place {
+            Place::Table if name == TABLE => {
+                self.table_end()?;
+                self.place = Place::Top;
+            }
+            Place::Row if name == ROW => {
+                self.row_end()?;
+                self.place = Place::Table;
+            }
+            Place::Skip { covered, depth } if name == cell_name(covered) => {
+                self.place = match depth.checked_sub(1) {
+                    Some(depth) => Place::Skip { covered, depth },
+                    None => Place::Row,
+                };
+            }
+            Place::Text if name == CELL || name == COVERED => self.place = Place::Row,
+            Place::Annotation if name == ANNOTATION => self.place = Place::Text,
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Charges `n` pushed values.
@@ -398,43 +445,12 @@ impl Scan {
     }
 }
 
-/// The element name at the start of a tag body.
-fn name_of(tag: &[u8]) -> &[u8] {
-    let end = tag
-        .iter()
-        .position(|b| b.is_ascii_whitespace() || *b == b'/')
-        .unwrap_or(tag.len());
-    &tag[..end]
-}
-
-/// The raw value of attribute `key` (the first one), if present.
-fn attr<'a>(tag: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
-    let mut rest = &tag[name_of(tag).len()..];
-    loop {
-        let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
-        rest = &rest[start..];
-        let eq = rest.iter().position(|b| *b == b'=')?;
-        let name = rest[..eq].trim_ascii();
-        let after = rest[eq + 1..].trim_ascii_start();
-        let quote = *after.first()?;
-        if quote != b'"' && quote != b'\'' {
-            return None;
-        }
-        let len = after[1..].iter().position(|b| *b == quote)?;
-        let value = &after[1..1 + len];
-        if name == key {
-            return Some(value);
-        }
-        rest = &after[len + 2..];
-    }
-}
-
-/// The repeat count of a row or cell: 1 when absent, `None` when calamine
-/// would fail to parse it.
-fn repeats(tag: &[u8], key: &[u8]) -> Option<u64> {
-    match attr(tag, key) {
-        None => Some(1),
-        Some(v) => std::str::from_utf8(v).ok()?.parse::<u64>().ok(),
+/// The name of a cell element: covered or not.
+fn cell_name(covered: bool) -> &'static [u8] {
+    if covered {
+        COVERED
+    } else {
+        CELL
     }
 }
 
@@ -442,25 +458,43 @@ fn repeats(tag: &[u8], key: &[u8]) -> Option<u64> {
 mod tests {
     use super::*;
 
-    fn scan(xml: &str, max: u64) -> Result<bool, OdsProblem> {
-        let mut s = Scan::new(max);
-        for &b in xml.as_bytes() {
-            if !s.byte(b)? {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+    fn scan(xml: &str, max: u64) -> Result<(), OdsProblem> {
+        scan_content(xml.as_bytes(), max as usize).map(|_| ())
     }
 
     const CELL: &str = r#"<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>"#;
+    const CUT_OFF: OdsProblem = OdsProblem::Corrupt("its content.xml is cut off inside a table");
+
+    /// A table named `S` of `rows`.
+    fn table(rows: &str) -> String {
+        format!(r#"<table:table table:name="S">{rows}</table:table>"#)
+    }
+
+    /// A row of `cells` repeated `repeats` times.
+    fn row(repeats: u64, cells: &str) -> String {
+        format!(
+            r#"<table:table-row table:number-rows-repeated="{repeats}">{cells}</table:table-row>"#
+        )
+    }
+
+    /// 1000 rows of 1000 values: a million cells.
+    fn bomb() -> String {
+        row(
+            1000,
+            r#"<table:table-cell table:number-columns-repeated="1000" office:value="1"/>"#,
+        )
+    }
 
     #[test]
-    fn attributes_are_parsed() {
+    fn repeat_counts_are_parsed_like_calamine() {
         let tag = br#"table:table-cell a="x>y" table:number-columns-repeated='7' b="""#;
-        assert_eq!(attr(tag, b"table:number-columns-repeated"), Some(&b"7"[..]));
-        assert_eq!(repeats(tag, b"table:number-columns-repeated"), Some(7));
-        assert_eq!(repeats(tag, b"table:number-rows-repeated"), Some(1));
-        assert_eq!(repeats(br#"x k="-1""#, b"k"), None);
+        let cols = b"table:number-columns-repeated";
+        assert_eq!(repeats(tag, cols, false), Ok(7));
+        assert_eq!(repeats(tag, b"table:number-rows-repeated", true), Ok(1));
+        assert!(repeats(br#"x k="-1""#, b"k", true).is_err());
+        // Row counts are decoded first, cell counts are not.
+        assert_eq!(repeats(br#"x k="&#49;0""#, b"k", true), Ok(10));
+        assert!(repeats(br#"x k="&#49;0""#, b"k", false).is_err());
     }
 
     #[test]
@@ -472,43 +506,178 @@ mod tests {
                 r#"<table:table-cell table:number-columns-repeated="16384" "#
             )
         );
-        let xml = format!(
-            r#"<table:table table:name="S">{}</table:table>"#,
-            row.repeat(10)
-        );
+        let xml = table(&row.repeat(10));
         // 10 rows × 16 384 values pushed, and as many laid out.
-        assert_eq!(scan(&xml, 10 * 16_384 * 2), Ok(true));
+        assert_eq!(scan(&xml, 10 * 16_384 * 2), Ok(()));
         assert_eq!(scan(&xml, 10 * 16_384), Err(OdsProblem::TooManyCells));
     }
 
     #[test]
     fn trailing_empty_cells_and_rows_are_not_counted() {
         // What LibreOffice writes after the data: empty cells and rows repeated to the edge.
-        let xml = format!(
-            r#"<table:table table:name="S"><table:table-row>{CELL}<table:table-cell table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row></table:table>"#
-        );
-        assert_eq!(scan(&xml, 10), Ok(true));
+        let xml = table(&format!(
+            r#"<table:table-row>{CELL}<table:table-cell table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#
+        ));
+        assert_eq!(scan(&xml, 10), Ok(()));
+        // Nor are cells with no value whose content calamine skips.
+        let xml = table(&format!(
+            r#"<table:table-row>{CELL}</table:table-row>{}"#,
+            row(
+                1_000_000,
+                r#"<table:table-cell table:number-columns-repeated="9"><office:annotation/></table:table-cell><table:table-cell><text:p>x</text:p></table:table-cell>"#
+            )
+        ));
+        // Values pushed: 1, then the 9 empty cells before the last one.
+        assert_eq!(scan(&xml, 11), Ok(()));
     }
 
     #[test]
     fn repeated_rows_between_values_are_laid_out() {
-        let xml = format!(
-            r#"<table:table table:name="S"><table:table-row>{CELL}</table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row><table:table-row>{CELL}</table:table-row></table:table>"#
-        );
-        assert_eq!(scan(&xml, 2_000_000), Ok(true));
+        let xml = table(&format!(
+            r#"<table:table-row>{CELL}</table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row><table:table-row>{CELL}</table:table-row>"#
+        ));
+        assert_eq!(scan(&xml, 2_000_000), Ok(()));
         assert_eq!(scan(&xml, 500_000), Err(OdsProblem::TooManyCells));
     }
 
     #[test]
     fn comments_and_quotes_do_not_hide_tags() {
         let xml = format!(
-            r#"<!-- <table:table-row> --><table:table table:name="S"><table:table-row>{}</table:table-row></table:table>"#,
-            CELL.replace(
-                "<table:table-cell ",
-                r#"<table:table-cell x="a>b" table:number-columns-repeated="100" "#
-            )
+            r#"<!-- <table:table-row> -->{}"#,
+            table(&format!(
+                r#"<table:table-row>{}</table:table-row>"#,
+                CELL.replace(
+                    "<table:table-cell ",
+                    r#"<table:table-cell x="a>b" table:number-columns-repeated="100" "#
+                )
+            ))
         );
         assert_eq!(scan(&xml, 99), Err(OdsProblem::TooManyCells));
-        assert_eq!(scan(&xml, 200), Ok(true));
+        assert_eq!(scan(&xml, 200), Ok(()));
+    }
+
+    /// calamine's `read_table` loops forever on the end of the file between
+    /// rows, and its annotation loop inside a text cell; elsewhere in a
+    /// table it fails. The check refuses every file cut inside a table.
+    #[test]
+    fn files_cut_off_inside_a_table_are_refused() {
+        let xml = table(&format!(
+            r#"<table:table-column/><table:table-row>{CELL}<table:table-cell office:value-type="string"><office:annotation><text:p>n</text:p></office:annotation><text:p>t</text:p></table:table-cell></table:table-row><table:table-row/>"#
+        ));
+        for cut_before in [
+            "<table:table-column/>",
+            "<table:table-row>",
+            "<text:p>1",
+            "</table:table-cell><table:table-cell office",
+            "<text:p>n",
+            "</office:annotation>",
+            "<text:p>t",
+            "<table:table-row/>",
+            "</table:table>",
+        ] {
+            let cut = xml.find(cut_before).expect("in the table");
+            assert_eq!(scan(&xml[..cut], 100), Err(CUT_OFF), "{cut_before}");
+        }
+        // calamine reads a file cut after its tables, or in a table it skips.
+        let unnamed = "<table:table><table:table-row><table:table-cell/>";
+        assert_eq!(scan(&format!("<a>{xml}<b>"), 100), Ok(()));
+        assert_eq!(scan(&format!("{xml}{unnamed}"), 100), Ok(()));
+    }
+
+    #[test]
+    fn bad_repeat_counts_calamine_reads_are_refused() {
+        let bad = [
+            row(1, "").replace("\"1\"", "\"x\""),
+            row(1, "").replace("\"1\"", "\"\""),
+            r#"<table:table-row><table:table-cell table:number-columns-repeated="&#49;0"/></table:table-row>"#.into(),
+            r#"<table:table-row><table:covered-table-cell table:number-columns-repeated="1e3"/></table:table-row>"#.into(),
+        ];
+        for rows in bad {
+            assert!(
+                matches!(scan(&table(&rows), 100), Err(OdsProblem::Corrupt(_))),
+                "{rows}"
+            );
+        }
+    }
+
+    /// calamine skips the elements around these bad counts (no error), then
+    /// lays out the table after them: the check goes on to refuse it.
+    #[test]
+    fn bad_repeat_counts_calamine_skips_do_not_end_the_check() {
+        let bad_row = r#"<table:table-row table:number-rows-repeated="x"/>"#;
+        let bad_cell = r#"<table:table-cell table:number-columns-repeated="x"/>"#;
+        let cases = [
+            // Outside the tables calamine reads.
+            format!("{bad_row}{bad_cell}{}", table(&bomb())),
+            format!("<table:table>{bad_row}</table:table>{}", table(&bomb())),
+            // In a table, outside its rows.
+            table(&format!("{bad_cell}{}", bomb())),
+            // In the content of a cell holding no text, which calamine skips…
+            table(&format!(
+                "<table:table-row><table:table-cell><text:p>{bad_row}</text:p></table:table-cell></table:table-row>{}",
+                bomb()
+            )),
+            // …of a text cell, where it only reads the text…
+            table(&format!(
+                r#"<table:table-row><table:table-cell office:value-type="string">{bad_row}<text:p>t</text:p></table:table-cell></table:table-row>{}"#,
+                bomb()
+            )),
+            // …and of an annotation in it.
+            table(&format!(
+                r#"<table:table-row><table:table-cell office:value-type="string"><office:annotation>{bad_cell}</office:annotation></table:table-cell></table:table-row>{}"#,
+                bomb()
+            )),
+        ];
+        for xml in cases {
+            assert_eq!(scan(&xml, 100), Err(OdsProblem::TooManyCells), "{xml}");
+        }
+    }
+
+    #[test]
+    fn row_counts_written_as_character_references_are_counted() {
+        // `&#49;&#48;00` is 1000 to calamine.
+        let xml = table(&bomb().replace("\"1000\">", "\"&#49;&#48;00\">"));
+        assert!(xml.contains("&#49;&#48;00"));
+        // 1000 values pushed, 1000 × 1000 laid out.
+        assert_eq!(scan(&xml, 1_001_000), Ok(()));
+        assert_eq!(scan(&xml, 1_000_999), Err(OdsProblem::TooManyCells));
+    }
+
+    /// Rows and tables nested in a cell's content are skipped with it, and
+    /// a table nested in a table does not end it: calamine counts what
+    /// follows in the outer row and table.
+    #[test]
+    fn rows_and_tables_nested_in_content_do_not_split_the_counts() {
+        let cells = r#"<table:table-cell><table:table-row/><table:table-cell/></table:table-cell><table:table-cell office:value="1" table:number-columns-repeated="100"/>"#;
+        let xml = table(&row(1000, cells));
+        // 101 values pushed (an empty cell, then 100), 1000 × 100 laid out.
+        assert_eq!(scan(&xml, 100_101), Ok(()));
+        assert_eq!(scan(&xml, 100_100), Err(OdsProblem::TooManyCells));
+        // One value at A1, then a "table" of one value at XFD1001: one
+        // range of 1001 × 16 384 cells (and 1 + 16 384 values pushed).
+        let far = r#"<table:table-cell table:number-columns-repeated="16383"/><table:table-cell office:value="1"/>"#;
+        let xml = table(&format!(
+            r#"<table:table-row>{CELL}</table:table-row><table:table table:name="T">{}"#,
+            row(1000, far)
+        ));
+        let cells = 1 + 16_384 + 1001 * 16_384;
+        assert_eq!(scan(&xml, cells), Ok(()));
+        assert_eq!(scan(&xml, cells - 1), Err(OdsProblem::TooManyCells));
+    }
+
+    #[test]
+    fn tags_calamine_does_not_see_are_not_counted() {
+        // Not a row to quick-xml: its name is `table:table-row/`.
+        let xml = table(&format!(
+            r#"<table:table-row/ table:number-rows-repeated="9">{CELL}</table:table-row><table:table-row>{CELL}</table:table-row>"#
+        ));
+        // One value pushed and laid out.
+        assert_eq!(scan(&xml, 2), Ok(()));
+        // An end tag with attributes does not end the table for calamine.
+        let xml = table(&format!(
+            r#"<table:table-row>{CELL}</table:table-row></table:table x="">{}"#,
+            bomb()
+        ));
+        assert_eq!(scan(&xml, 100), Err(OdsProblem::TooManyCells));
     }
 }

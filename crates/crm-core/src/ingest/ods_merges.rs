@@ -21,6 +21,8 @@ use std::collections::HashMap;
 
 use calamine::Dimensions;
 
+use super::ods_xml::decode_attr;
+
 /// calamine's column cap per row element.
 const MAX_COLUMNS: u64 = 16_384;
 /// calamine's row cap per table.
@@ -93,7 +95,7 @@ impl Collector {
     /// A `<table:table>` starts, with the raw value of its `table:name`.
     pub(super) fn table_start(&mut self, raw_name: Option<&[u8]>) {
         self.table_end();
-        self.table = raw_name.and_then(decode_name).map(|n| (n, Vec::new()));
+        self.table = raw_name.and_then(decode_attr).map(|n| (n, Vec::new()));
     }
 
     /// The current table ends (a no-op outside a table).
@@ -188,50 +190,9 @@ fn region(row: u64, col: u64, rows: u64, cols: u64) -> Dimensions {
     )
 }
 
-/// A table name as calamine decodes it (quick-xml's `unescape`: the five
-/// predefined entities and character references); `None` where calamine
-/// would fail, so that table gets no regions.
-fn decode_name(raw: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(raw).ok()?;
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let end = after.find([';', '&'])?;
-        if after.as_bytes()[end] != b';' {
-            return None;
-        }
-        let entity = &after[..end];
-        let c = match entity {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => {
-                let number = entity.strip_prefix('#')?;
-                let (digits, radix) = match number.strip_prefix('x') {
-                    Some(hex) => (hex, 16),
-                    None => (number, 10),
-                };
-                if digits.starts_with(['+', '-']) {
-                    return None;
-                }
-                let code = u32::from_str_radix(digits, radix).ok()?;
-                char::from_u32(code).filter(|c| *c != '\0')?
-            }
-        };
-        out.push(c);
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::ods_guard::scan_content;
+    use super::super::ods_guard::{scan_content, OdsProblem};
     use super::*;
 
     /// The regions of every table of a `content.xml` text, sorted by name.
@@ -430,35 +391,30 @@ mod tests {
     #[test]
     fn malformed_content_yields_no_regions() {
         let merged = row(&cell(r#"table:number-columns-spanned="2""#, "m"));
+        // Unreadable names.
         for xml in [
-            // calamine fails on a repeat it cannot parse.
-            table(
-                "S",
-                &format!(r#"{merged}<table:table-row table:number-rows-repeated="x"/>"#),
-            ),
-            // Unreadable names.
             table("a &bogus; b", &merged),
             table("a & b", &merged),
             table("&#0;", &merged),
         ] {
             assert_eq!(merges(&xml, 100), [], "{xml}");
         }
-        // Cut anywhere, the scanner neither panics nor fails.
-        let xml = table("S", &merged);
-        for end in 0..xml.len() {
-            assert!(scan_content(&xml.as_bytes()[..end], 100).is_ok());
-        }
-    }
-
-    #[test]
-    fn names_decode_like_calamine() {
-        assert_eq!(
-            decode_name(b"a&lt;b&#x4E00;&#19968;").as_deref(),
-            Some("a<b一一")
+        // calamine fails on a repeat it cannot parse: the file is refused.
+        let xml = table(
+            "S",
+            &format!(r#"{merged}<table:table-row table:number-rows-repeated="x"/>"#),
         );
-        assert_eq!(decode_name(b"x;y").as_deref(), Some("x;y"));
-        assert_eq!(decode_name(b"&#x+41;"), None);
-        assert_eq!(decode_name(b"&amp"), None);
-        assert_eq!(decode_name(b"\xff"), None);
+        assert!(matches!(
+            scan_content(xml.as_bytes(), 100),
+            Err(OdsProblem::Corrupt(_))
+        ));
+        // Cut anywhere, the scanner does not panic; cut once the table has
+        // started, it refuses the file.
+        let xml = table("S", &merged);
+        let open = xml.find('>').expect("table start") + 1;
+        for end in 0..xml.len() {
+            let found = scan_content(&xml.as_bytes()[..end], 100);
+            assert_eq!(found.is_ok(), end < open, "cut at {end}");
+        }
     }
 }
