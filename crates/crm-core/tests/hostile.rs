@@ -1165,3 +1165,85 @@ fn ods_odd_repeat_counts_do_not_end_the_check() {
         assert!(msg.contains("sheet '(all sheets)'"), "case {i}: {msg}");
     }
 }
+
+/// An ods whose one table holds one row of one text cell of `content`
+/// (inside its paragraph).
+fn ods_with_text(content: &str) -> Vec<u8> {
+    ods_with_rows(&format!(
+        "<table:table-row>{}</table:table-row>",
+        ods_text(content)
+    ))
+}
+
+/// calamine 0.38 turns `<text:s text:c="N"/>` in a text cell into N spaces
+/// with no bound (`get_datatype`): 64 tags asking for 100 million spaces
+/// each, 2 KB of `content.xml`, made it build a 6.4 GB string and run out
+/// of memory, far under the cell limit. Refused by the pre-check, up front,
+/// against the decompressed-size budget.
+#[test]
+fn ods_space_run_bomb_is_refused() {
+    let dir = temp_dir("ods-spaces");
+    let runs = r#"<text:s text:c="100000000"/>"#.repeat(64);
+    let path = write(&dir, "spaces.ods", &ods_with_text(&runs));
+    let e = read_within(&path, ReadOptions::default(), Duration::from_secs(10))
+        .expect_err("a space-run bomb is refused");
+    let msg = e.to_string();
+    assert!(
+        matches!(
+            e,
+            ReadError::TooMuchData {
+                limit: 4_294_967_296,
+                ..
+            }
+        ),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("runs of spaces (text:s) would expand to at least"),
+        "{msg}"
+    );
+    assert!(msg.contains("over the limit of 4294967296 bytes"), "{msg}");
+}
+
+/// One run of a million spaces in a text cell repeated over 16 384
+/// columns: calamine clones the value into each column (16 GB) though the
+/// file holds one run and the cells are within the limit. The check counts
+/// the spaces once per copy.
+#[test]
+fn ods_repeated_space_run_is_refused() {
+    let dir = temp_dir("ods-spaces-repeated");
+    let row = r#"<table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>a<text:s text:c="1000000"/>b</text:p></table:table-cell></table:table-row>"#;
+    let path = write(&dir, "spaces.ods", &ods_with_rows(row));
+    let e = read_within(&path, ReadOptions::default(), Duration::from_secs(10))
+        .expect_err("a repeated space run is refused");
+    let msg = e.to_string();
+    assert!(matches!(e, ReadError::TooMuchData { .. }), "{msg}");
+    assert!(msg.contains("runs of spaces (text:s)"), "{msg}");
+}
+
+/// Runs of spaces as LibreOffice writes them read as the spaces they stand
+/// for (a negative count as none, as calamine reads it), under a budget far
+/// below the default; a count calamine cannot parse makes the file corrupt.
+#[test]
+fn ods_space_runs_read_as_spaces() {
+    let dir = temp_dir("ods-spaces-ok");
+    let opts = ReadOptions {
+        max_decompressed_bytes: 64 * 1024,
+        ..ReadOptions::default()
+    };
+    let text = r#"a<text:s text:c="2"/>b<text:s/>c<text:s text:c="-5"/>d"#;
+    let path = write(&dir, "ok.ods", &ods_with_text(text));
+    let sheet = read_one(&path, &opts);
+    assert_eq!(sheet.rows[0][0], Cell::Text("a  b cd".into()));
+    // calamine parses the count as an i32: 2^31 fails there too.
+    for bad in ["2.5", "2147483648"] {
+        let run = format!(r#"a<text:s text:c="{bad}"/>b"#);
+        let path = write(&dir, "bad.ods", &ods_with_text(&run));
+        let (e, msg) = error_of(&path, &opts);
+        assert!(matches!(e, ReadError::Corrupt { .. }), "{bad}: {msg}");
+        assert!(
+            msg.contains("a count of spaces that is not a number"),
+            "{bad}: {msg}"
+        );
+    }
+}

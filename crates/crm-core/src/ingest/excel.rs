@@ -158,14 +158,23 @@ pub(crate) fn read_workbook_within(
     if bytes.starts_with(ZIP_MAGIC) {
         check_zip(bytes, file, opts.max_decompressed_bytes)?;
         // calamine's ods reader expands repeated columns of every table
-        // while opening the file, before its own cell cap applies. It does
-        // not report merged cells either: the check finds them.
-        ods_merges = check_ods(bytes, opts.max_cells).map_err(|p| match p {
+        // while opening the file, before its own cell cap applies, and runs
+        // of spaces (`text:s`) with no cap at all. It does not report merged
+        // cells either: the check finds them.
+        let limit = opts.max_decompressed_bytes;
+        ods_merges = check_ods(bytes, opts.max_cells, limit).map_err(|p| match p {
             OdsProblem::Corrupt(why) => ReadError::Corrupt {
                 path: file.to_owned(),
                 message: why.to_owned(),
             },
             OdsProblem::TooManyCells => all_sheets_too_large(),
+            OdsProblem::TooMuchText(bytes) => ReadError::TooMuchData {
+                path: file.to_owned(),
+                what: format!(
+                    "its cells' runs of spaces (text:s) would expand to at least {bytes} bytes, over the limit of {limit} bytes"
+                ),
+                limit,
+            },
         })?;
     }
     if bytes.starts_with(CFB_MAGIC) {

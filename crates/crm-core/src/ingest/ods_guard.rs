@@ -23,6 +23,16 @@
 //! would fail to parse is refused where calamine parses it and skipped where
 //! calamine skips the element; the check never stops early.
 //!
+//! In a text cell, `get_datatype` (ods.rs:770–778) turns each `text:s` into
+//! `text:c` spaces (one without it) with no bound: a few tags asking for
+//! 100 million spaces each exhausted memory in seconds, well under the cell
+//! limit (see the `ods_space_run_bomb_is_refused` test). The scan adds up
+//! those spaces over the whole file, times the copies calamine makes of the
+//! cell's value (the value built, one clone per repeated column, and each
+//! clone again per repeated row when the table is laid out), and refuses
+//! the file once they pass a byte budget, `ReadOptions::max_decompressed_bytes`:
+//! the text calamine builds must be no larger than the content accepted.
+//!
 //! The same pass finds the merged cells, which calamine does not report for
 //! ods: the scanner hands each spanning cell, at the row and column it
 //! counted, to an [`ods_merges::Collector`](super::ods_merges::Collector).
@@ -42,6 +52,7 @@ const ROW: &[u8] = b"table:table-row";
 const CELL: &[u8] = b"table:table-cell";
 const COVERED: &[u8] = b"table:covered-table-cell";
 const ANNOTATION: &[u8] = b"office:annotation";
+const SPACES: &[u8] = b"text:s";
 
 /// Why [`check_ods`] refused a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,28 +62,51 @@ pub(crate) enum OdsProblem {
     Corrupt(&'static str),
     /// The tables would lay out more than the cell limit.
     TooManyCells,
+    /// The `text:s` runs of spaces in text cells would expand past the byte
+    /// budget; the bytes counted when the scan stopped.
+    TooMuchText(u64),
 }
 
 /// Checks the `content.xml` of a zip, if it has one (see the module docs),
-/// and returns its merged cells. A zip without it, or one the unzipper
-/// cannot read, is left to calamine (and has no merged cells).
-pub(crate) fn check_ods(bytes: &[u8], max_cells: usize) -> Result<OdsMerges, OdsProblem> {
+/// against the cell limit and, for the spaces of `text:s` runs, a budget of
+/// `max_text_bytes`, and returns its merged cells. A zip without it, or one
+/// the unzipper cannot read, is left to calamine (and has no merged cells).
+pub(crate) fn check_ods(
+    bytes: &[u8],
+    max_cells: usize,
+    max_text_bytes: u64,
+) -> Result<OdsMerges, OdsProblem> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(OdsMerges::default());
     };
     let Ok(content) = archive.by_name("content.xml") else {
         return Ok(OdsMerges::default());
     };
-    scan_content(BufReader::with_capacity(64 * 1024, content), max_cells)
+    scan_content_within(
+        BufReader::with_capacity(64 * 1024, content),
+        max_cells,
+        max_text_bytes,
+    )
+}
+
+/// [`check_ods`] on the text of a `content.xml`, with no budget for the
+/// spaces of `text:s` runs (what the merged-cell tests need).
+#[cfg(test)]
+pub(super) fn scan_content(
+    reader: impl BufRead,
+    max_cells: usize,
+) -> Result<OdsMerges, OdsProblem> {
+    scan_content_within(reader, max_cells, u64::MAX)
 }
 
 /// [`check_ods`] on the text of a `content.xml`.
-pub(super) fn scan_content(
+pub(super) fn scan_content_within(
     mut reader: impl BufRead,
     max_cells: usize,
+    max_text_bytes: u64,
 ) -> Result<OdsMerges, OdsProblem> {
     let mut lexer = Lexer::new();
-    let mut scan = Scan::new(max_cells as u64);
+    let mut scan = Scan::new(max_cells as u64, max_text_bytes);
     loop {
         let chunk = match reader.fill_buf() {
             Ok([]) => break,
@@ -136,6 +170,13 @@ struct Scan {
     row: Option<Row>,
     /// The merged cells found so far.
     merges: Collector,
+    /// The budget for the spaces of `text:s` runs, in bytes.
+    max_text: u64,
+    /// Spaces of `text:s` runs laid out so far, counted per copy.
+    text: u64,
+    /// How many copies calamine makes of the current text cell's value
+    /// (see [`text_copies`]).
+    text_copies: u64,
 }
 
 /// Counts for one table (calamine's `get_range`).
@@ -212,6 +253,35 @@ impl CellKind {
     }
 }
 
+/// How many copies of a text cell's value calamine makes: the one
+/// `get_datatype` builds, the clone `read_row` pushes for each of its
+/// `columns` repeats after the cap (ods.rs:662–665), and the clone of each
+/// of those that `get_range` lays out for each of the row's `rows` repeats
+/// (ods.rs:581–593; an over-count for cells outside the value range).
+fn text_copies(columns: u64, rows: u64) -> u64 {
+    columns
+        .saturating_mul(rows.saturating_add(1))
+        .saturating_add(1)
+}
+
+/// The spaces `get_datatype` lays out for a `text:s` tag (ods.rs:770–778):
+/// its `text:c` decoded and parsed as an `i32` (the type calamine's
+/// `0..count` falls back to), none when negative (an empty range), one
+/// when absent; refused where calamine would fail (a value that does not
+/// decode, or is not an `i32`: a sign alone, a space, a fraction,
+/// 2 147 483 648 or more).
+fn spaces(tag: &[u8]) -> Result<u64, OdsProblem> {
+    let Some(raw) = attr(tag, b"text:c") else {
+        return Ok(1);
+    };
+    decode_attr(raw)
+        .and_then(|t| t.parse::<i32>().ok())
+        .map(|n| u64::try_from(n).unwrap_or(0))
+        .ok_or(OdsProblem::Corrupt(
+            "its content.xml holds a count of spaces that is not a number",
+        ))
+}
+
 /// A repeat count as calamine parses it (`usize`), after decoding the
 /// value when `decoded` (rows are, ods.rs:452; cells are not, ods.rs:627);
 /// 1 when absent; refused where calamine would fail.
@@ -231,9 +301,12 @@ fn repeats(tag: &[u8], key: &[u8], decoded: bool) -> Result<u64, OdsProblem> {
 }
 
 impl Scan {
-    fn new(max: u64) -> Scan {
+    fn new(max: u64, max_text: u64) -> Scan {
         Scan {
             max,
+            max_text,
+            text: 0,
+            text_copies: 0,
             place: Place::Top,
             pushed: 0,
             laid_out: 0,
@@ -296,6 +369,8 @@ impl Scan {
                     );
                 }
                 self.place = if kind.text {
+                    let rows = self.row.as_ref().map_or(0, |r| r.repeats);
+                    self.text_copies = text_copies(count, rows);
                     Place::Text
                 } else {
                     Place::Skip {
@@ -311,6 +386,7 @@ impl Scan {
                 };
             }
             Place::Text if name == ANNOTATION => self.place = Place::Annotation,
+            Place::Text if name == SPACES => self.charge_spaces(tag)?,
             _ => {}
         }
         Ok(())
@@ -336,6 +412,17 @@ impl Scan {
             Place::Text if name == CELL || name == COVERED => self.place = Place::Row,
             Place::Annotation if name == ANNOTATION => self.place = Place::Text,
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// A `text:s` tag read by `get_datatype`: charges its spaces, once per
+    /// copy of the cell's value, to the text budget.
+    fn charge_spaces(&mut self, tag: &[u8]) -> Result<(), OdsProblem> {
+        let bytes = spaces(tag)?.saturating_mul(self.text_copies);
+        self.text = self.text.saturating_add(bytes);
+        if self.text > self.max_text {
+            return Err(OdsProblem::TooMuchText(self.text));
         }
         Ok(())
     }
@@ -483,6 +570,171 @@ mod tests {
             1000,
             r#"<table:table-cell table:number-columns-repeated="1000" office:value="1"/>"#,
         )
+    }
+
+    /// [`scan_content_within`] with no cell limit and a budget of
+    /// `max_text` bytes for the spaces of `text:s` runs.
+    fn scan_text(xml: &str, max_text: u64) -> Result<(), OdsProblem> {
+        scan_content_within(xml.as_bytes(), usize::MAX, max_text).map(|_| ())
+    }
+
+    /// A table of one row holding a text cell whose content is `content`.
+    fn text_cell(content: &str) -> String {
+        table(&format!(
+            r#"<table:table-row><table:table-cell office:value-type="string">{content}</table:table-cell></table:table-row>"#
+        ))
+    }
+
+    /// A `text:s` asking for `c` spaces.
+    fn run(c: &str) -> String {
+        format!(r#"<text:s text:c="{c}"/>"#)
+    }
+
+    #[test]
+    fn space_counts_are_parsed_like_calamine() {
+        assert_eq!(spaces(b"text:s"), Ok(1));
+        assert_eq!(spaces(br#"text:s text:c="5""#), Ok(5));
+        assert_eq!(spaces(br#"text:s text:c='+7' text:c="9""#), Ok(7));
+        // Decoded first, as calamine does: `&#49;0` is 10.
+        assert_eq!(spaces(br#"text:s text:c="&#49;0""#), Ok(10));
+        assert_eq!(spaces(br#"text:s text:c="2147483647""#), Ok(2_147_483_647));
+        // A negative count is an empty range: no space.
+        assert_eq!(spaces(br#"text:s text:c="-5""#), Ok(0));
+        assert_eq!(spaces(br#"text:s text:c="-2147483648""#), Ok(0));
+        // What calamine fails to parse as an i32.
+        for bad in [
+            "",
+            "x",
+            "+",
+            " 1",
+            "1 ",
+            "1.5",
+            "1e3",
+            "0x10",
+            "2147483648",
+            "&#49",
+            "&bad;",
+        ] {
+            let tag = format!(r#"text:s text:c="{bad}""#);
+            assert!(
+                matches!(spaces(tag.as_bytes()), Err(OdsProblem::Corrupt(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn spaces_of_a_text_cell_are_counted() {
+        // 100 spaces, and one for a `text:s` without a count, built once,
+        // pushed once and laid out once: 303 bytes.
+        let xml = text_cell(&format!("<text:p>a{}b<text:s/></text:p>", run("100")));
+        assert_eq!(scan_text(&xml, 303), Ok(()));
+        assert_eq!(scan_text(&xml, 302), Err(OdsProblem::TooMuchText(303)));
+        // calamine honours `text:s` anywhere in the cell's content, in a
+        // span, or outside a paragraph, written as a start tag or not.
+        for content in [
+            format!("<text:p><text:span>{}</text:span></text:p>", run("100")),
+            run("100"),
+            r#"<text:p><text:s text:c="100">x</text:s></text:p>"#.into(),
+            r#"<text:p><text:s text:c="100" /></text:p>"#.into(),
+        ] {
+            let xml = text_cell(&content);
+            assert_eq!(scan_text(&xml, 299), Err(OdsProblem::TooMuchText(300)));
+        }
+        // An error cell with an empty string value is read as text too.
+        let xml = table(&format!(
+            r#"<table:table-row><table:table-cell office:string-value="" calcext:value-type="error"><text:p>{}</text:p></table:table-cell></table:table-row>"#,
+            run("100")
+        ));
+        assert_eq!(scan_text(&xml, 299), Err(OdsProblem::TooMuchText(300)));
+    }
+
+    #[test]
+    fn spaces_calamine_does_not_lay_out_are_not_counted() {
+        let big = run("100000000");
+        let places = [
+            // Outside the tables calamine reads.
+            format!("<text:p>{big}</text:p>{}", text_cell("<text:p>x</text:p>")),
+            format!(
+                "<table:table><table:table-row>{}</table:table-row></table:table>",
+                ods_cell(&big)
+            ),
+            // In a table, between rows, and in a row between cells.
+            table(&format!("{big}<table:table-row>{big}</table:table-row>")),
+            // In cells calamine does not read as text: a number, a string
+            // given by its attribute, a cell of no type.
+            table(&format!(
+                r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"><text:p>{big}</text:p></table:table-cell><table:table-cell office:value-type="string" office:string-value="s"><text:p>{big}</text:p></table:table-cell><table:table-cell office:string-value="s" office:value-type="string"><text:p>{big}</text:p></table:table-cell><table:table-cell><text:p>{big}</text:p></table:table-cell></table:table-row>"#
+            )),
+            // In a cell's annotation, and after the first end of any cell.
+            text_cell(&format!(
+                "<office:annotation><text:p>{big}</text:p></office:annotation><text:p>x</text:p>"
+            )),
+            text_cell(&format!("<table:table-cell/>{big}")),
+            // Not `text:s` to quick-xml, or an end tag.
+            text_cell(
+                r#"<text:p><text:s/ text:c="100000000"/><text:sx text:c="100000000"/></text:s></text:p>"#,
+            ),
+        ];
+        for xml in places {
+            assert_eq!(scan_text(&xml, 10), Ok(()), "{xml}");
+        }
+        // Nor are negative counts.
+        assert_eq!(scan_text(&text_cell(&run("-100000000")), 0), Ok(()));
+    }
+
+    /// A text cell of no type holding `content`.
+    fn ods_cell(content: &str) -> String {
+        format!(r#"<table:table-cell office:value-type="string">{content}</table:table-cell>"#)
+    }
+
+    #[test]
+    fn many_small_runs_add_up_over_the_file() {
+        // 1000 cells of one space, in two tables: 3 bytes each.
+        let cells = ods_cell("<text:p>a<text:s/>b</text:p>").repeat(500);
+        let one = format!(r#"<table:table-row>{cells}</table:table-row>"#);
+        let xml = format!(
+            r#"{}<table:table table:name="T">{one}</table:table>"#,
+            table(&one)
+        );
+        assert_eq!(scan_text(&xml, 3000), Ok(()));
+        assert_eq!(scan_text(&xml, 2999), Err(OdsProblem::TooMuchText(3000)));
+    }
+
+    #[test]
+    fn spaces_are_counted_per_copy_of_a_repeated_cell() {
+        // 10 spaces in a cell repeated over 100 columns and 7 rows: built
+        // once, pushed 100 times, laid out 700 times.
+        let cell = r#"<table:table-cell table:number-columns-repeated="100" office:value-type="string"><text:p><text:s text:c="10"/></text:p></table:table-cell>"#;
+        let xml = table(&row(7, cell));
+        assert_eq!(scan_text(&xml, 8010), Ok(()));
+        assert_eq!(scan_text(&xml, 8009), Err(OdsProblem::TooMuchText(8010)));
+        // Past the column cap, the value is still built once.
+        let far = format!(
+            r#"<table:table-row><table:table-cell table:number-columns-repeated="16384"/>{}</table:table-row>"#,
+            ods_cell(&run("10"))
+        );
+        assert_eq!(scan_text(&table(&far), 9), Err(OdsProblem::TooMuchText(10)));
+    }
+
+    #[test]
+    fn bad_space_counts_are_refused_only_where_calamine_reads_them() {
+        assert!(matches!(
+            scan_text(&text_cell(&run("x")), u64::MAX),
+            Err(OdsProblem::Corrupt(_))
+        ));
+        assert!(matches!(
+            scan_text(&text_cell(&run("2147483648")), u64::MAX),
+            Err(OdsProblem::Corrupt(_))
+        ));
+        // In an annotation, calamine skips it; the check goes on and
+        // counts the run after it.
+        let xml = text_cell(&format!(
+            "<office:annotation>{}</office:annotation>{}",
+            run("x"),
+            run("100")
+        ));
+        assert_eq!(scan_text(&xml, 299), Err(OdsProblem::TooMuchText(300)));
     }
 
     #[test]
