@@ -11,6 +11,7 @@ use crate::dedup::{
 use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::model::{Record, Value};
 use crate::normalize::stage::Pipeline;
+use crate::row_reader::worker_count;
 use crate::schema::Field;
 use crate::tables::{InputInfo, RowCounts, Tables};
 
@@ -87,6 +88,32 @@ impl NearSearch {
 /// whose customer is in no customer table (raised only when one was read).
 type LinkedTables = (Vec<Linked>, Vec<Linked>, Vec<Linked>, Vec<Finding>);
 
+/// The customer of each row (`None` for a rejected one), found on a
+/// thread per core, each remembering the names it has keyed.
+fn customers_of(index: &CustomerIndex, rows: &[Record]) -> Vec<Option<usize>> {
+    let per_thread = rows.len().div_ceil(worker_count()).max(1 << 14);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = rows
+            .chunks(per_thread)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut memo = NameMemo::default();
+                    let find = |r: &Record| (!r.rejected).then(|| index.find_memo(r, &mut memo));
+                    part.iter()
+                        .map(find)
+                        .map(Option::flatten)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            // Finding never panics; if it did, the run fails here as it would have.
+            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 /// Links the accepted rows of the follow-ups, opportunities and complaints
 /// to their customers ([`LinkedTables`]).
 fn link_tables(
@@ -97,12 +124,12 @@ fn link_tables(
     complaints: Vec<Record>,
 ) -> LinkedTables {
     let index = CustomerIndex::new(customers);
-    let mut memo = NameMemo::default();
     let mut findings = Vec::new();
-    let mut link = |rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Linked> {
+    let link = |rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Linked> {
+        let found = customers_of(&index, &rows);
         let mut linked = Vec::with_capacity(rows.len());
-        linked.extend(rows.into_iter().filter(|r| !r.rejected).map(|record| {
-            let customer = index.find_memo(&record, &mut memo);
+        let rows = rows.into_iter().zip(found).filter(|(r, _)| !r.rejected);
+        linked.extend(rows.map(|(record, customer)| {
             if customer.is_none() && has_customer_table {
                 let name = record
                     .shared_text(Field::CustomerName)

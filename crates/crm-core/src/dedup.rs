@@ -5,6 +5,7 @@
 use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::model::{Origin, Record, Text};
 use crate::normalize::company::company_key;
+use crate::row_reader::worker_count;
 use crate::schema::Field;
 use crate::tables::is_filled;
 use crate::FastMap;
@@ -31,6 +32,24 @@ pub fn record_key(r: &Record) -> Option<String> {
     r.text(Field::CustomerId).map(|id| format!("id:{id}"))
 }
 
+/// The key of each accepted record (`None` for a rejected one), computed
+/// on a thread per core: a million company names take seconds alone.
+fn record_keys(records: &[Record]) -> Vec<Option<String>> {
+    let key = |r: &Record| if r.rejected { None } else { record_key(r) };
+    let per_thread = records.len().div_ceil(worker_count()).max(1 << 14);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = records
+            .chunks(per_thread)
+            .map(|part| scope.spawn(move || part.iter().map(key).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            // A key never panics; if one did, the run fails here as it would have.
+            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 /// Merges accepted customer rows with the same key, in input order; a
 /// customer's first row becomes its record without a copy. Rows with the
 /// same key but different non-empty customer ids are kept apart and
@@ -42,8 +61,9 @@ pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Ve
     // (different ids) are chained in input order.
     let mut first_of_key: FastMap<Text, usize> = FastMap::default();
     let mut next_of_key: Vec<Option<usize>> = Vec::new();
-    for r in records.into_iter().filter(|r| !r.rejected) {
-        let Some(key) = record_key(&r) else { continue };
+    let keys = record_keys(&records);
+    for (r, key) in records.into_iter().zip(keys) {
+        let Some(key) = key else { continue };
         let id = r.text(Field::CustomerId);
         let first = first_of_key.get(key.as_str()).copied();
         let (mut at, mut last, mut compatible) = (first, None, None);
