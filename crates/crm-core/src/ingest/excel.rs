@@ -21,8 +21,9 @@
 //! through [`super::cfb_guard`], which refuses looping sector chains and
 //! cell areas that calamine would allocate densely; the `content.xml` of an
 //! OpenDocument file goes through [`super::ods_guard`], which refuses
-//! repeated cells that calamine would expand past the cell limit and, in
-//! the same pass, finds the merged cells.
+//! repeated cells that calamine would expand past the cell limit, and runs
+//! of spaces past the byte limit, and, in the same pass, finds the merged
+//! cells.
 
 use std::cell::Cell as Shared;
 use std::io::{Cursor, Read, Seek, SeekFrom};
