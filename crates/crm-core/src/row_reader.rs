@@ -127,7 +127,9 @@ pub(crate) fn normalize_rows<R, I>(
         return;
     }
     let (send_rows, rows_in) = sync_channel::<(usize, Vec<(usize, R)>)>(workers * 2);
-    let rows_in = Mutex::new(rows_in);
+    // Shared by the workers alone: once they are all gone (a panic taking
+    // chunks), the feeder's sends fail instead of blocking.
+    let rows_in = Arc::new(Mutex::new(rows_in));
     let (send_done, done) = sync_channel::<(usize, Chunk)>(workers * 2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
@@ -142,17 +144,17 @@ pub(crate) fn normalize_rows<R, I>(
             }
         });
         for _ in 0..workers {
-            let (rows_in, send_done) = (&rows_in, send_done.clone());
+            let (rows_in, send_done) = (rows_in.clone(), send_done.clone());
             scope.spawn(move || {
                 let mut normalizer = Normalizer::new(ctx);
-                while let Some((seq, batch)) = next_batch(rows_in) {
+                while let Some((seq, batch)) = next_batch(&rows_in) {
                     if send_done.send((seq, normalizer.chunk(batch))).is_err() {
                         return;
                     }
                 }
             });
         }
-        drop(send_done);
+        drop((rows_in, send_done));
         // Chunks arrive in any order; they are taken in row order.
         let mut waiting: FastMap<usize, Chunk> = FastMap::default();
         let mut next = 0;
@@ -452,14 +454,14 @@ mod tests {
     use crate::ingest::header::detect_header;
     use crate::normalize::stage::Pipeline;
 
-    /// A sheet of a few chunks: names, e-mails (every 7th invalid, raising a
+    /// `n` data rows under a header: names, e-mails (every 7th invalid, raising a
     /// finding), dates, blank rows and subtotal rows.
-    fn rows() -> Vec<Vec<Cell>> {
+    fn rows(n: usize) -> Vec<Vec<Cell>> {
         let text = |s: String| Cell::Text(s);
         let mut rows = vec![["企业名称", "邮箱", "跟进日期", "备注"]
             .map(|h| text(h.into()))
             .to_vec()];
-        for i in 0..(CHUNK_ROWS * 3 + 17) {
+        for i in 0..n {
             rows.push(match i % 101 {
                 0 => Vec::new(),
                 50 => vec![text("合计".into()), text(i.to_string())],
@@ -478,9 +480,9 @@ mod tests {
         rows
     }
 
-    /// Every chunk's items and findings, as text, normalized by `workers`.
-    fn normalized(workers: usize) -> (Vec<String>, Vec<String>) {
-        let rows = rows();
+    /// Normalizes `n` [`rows`] with `workers`, handing each chunk to `take`.
+    fn normalize_with(n: usize, workers: usize, take: impl FnMut(Chunk)) {
+        let rows = rows(n);
         let header = detect_header(&rows, &[]).expect("a header");
         let (config, pipeline) = (Config::default(), Pipeline::default());
         let opts = LoadOptions {
@@ -512,8 +514,13 @@ mod tests {
             opts: &opts,
         };
         let data = rows.iter().enumerate().skip(1);
+        normalize_rows(data, rows.len(), &ctx, workers, take);
+    }
+
+    /// Every chunk's items and findings, as text, normalized by `workers`.
+    fn normalized(workers: usize) -> (Vec<String>, Vec<String>) {
         let (mut items, mut findings) = (Vec::new(), Vec::new());
-        normalize_rows(data, rows.len(), &ctx, workers, |chunk| {
+        normalize_with(CHUNK_ROWS * 3 + 17, workers, |chunk| {
             for item in chunk.items {
                 items.push(match item {
                     RowItem::Blank => "blank".to_string(),
@@ -524,6 +531,22 @@ mod tests {
             findings.extend(chunk.findings.iter().map(|f| format!("{f:?}")));
         });
         (items, findings)
+    }
+
+    #[test]
+    fn a_panic_taking_chunks_ends_the_threads() {
+        // The feeder and the workers must not wait forever for a taker
+        // that is gone: the panic comes back instead of a hang. (More
+        // chunks than the channels hold, so the feeder would block.)
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let result = std::panic::catch_unwind(|| {
+                normalize_with(CHUNK_ROWS * 12, 2, |_| panic!("taken"))
+            });
+            let _ = send.send(result.is_err());
+        });
+        let panicked = receive.recv_timeout(std::time::Duration::from_secs(20));
+        assert_eq!(panicked, Ok(true));
     }
 
     #[test]
