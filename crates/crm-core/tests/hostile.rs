@@ -968,13 +968,18 @@ fn ods_content_of(tables_xml: &str) -> String {
 
 /// An OpenDocument spreadsheet holding `content` as its `content.xml`.
 fn ods_of(content: &str) -> Vec<u8> {
+    ods_with_part(Part::stored("content.xml", content.as_bytes()))
+}
+
+/// An OpenDocument spreadsheet whose `content.xml` is `content`.
+fn ods_with_part(content: Part) -> Vec<u8> {
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     zip(&[
         Part::stored(
             "mimetype",
             b"application/vnd.oasis.opendocument.spreadsheet",
         ),
-        Part::stored("content.xml", content.as_bytes()),
+        content,
         Part::stored("META-INF/manifest.xml", manifest.as_bytes()),
     ])
 }
@@ -1199,7 +1204,9 @@ fn ods_space_run_bomb_is_refused() {
         "{msg}"
     );
     assert!(
-        msg.contains("runs of spaces (text:s) would expand to at least"),
+        msg.contains(
+            "the text of its cells, copied into each repeat of a repeated cell, would take at least"
+        ),
         "{msg}"
     );
     assert!(msg.contains("over the limit of 4294967296 bytes"), "{msg}");
@@ -1218,7 +1225,131 @@ fn ods_repeated_space_run_is_refused() {
         .expect_err("a repeated space run is refused");
     let msg = e.to_string();
     assert!(matches!(e, ReadError::TooMuchData { .. }), "{msg}");
-    assert!(msg.contains("runs of spaces (text:s)"), "{msg}");
+    assert!(msg.contains("the text of its cells"), "{msg}");
+}
+
+/// A `content.xml` part of `prefix`, `run` bytes `a`, then `suffix`,
+/// deflated (a megabyte zips to a few KB) with its true CRC and size.
+fn deflated_content(prefix: &str, run: u64, suffix: &str) -> Part {
+    let mut content = prefix.as_bytes().to_vec();
+    content.resize(content.len() + usize::try_from(run).expect("run"), b'a');
+    content.extend_from_slice(suffix.as_bytes());
+    Part {
+        name: "content.xml".into(),
+        data: deflate_run(prefix.as_bytes(), b'a', run, suffix.as_bytes()),
+        deflated: true,
+        crc: crc32(&content),
+        size: u32::try_from(content.len()).expect("small part"),
+    }
+}
+
+/// Expects the ods whose `content.xml` is `prefix`, a megabyte of `a`, then
+/// `suffix`, a file of a few KB, to be refused promptly for the text of its
+/// cells.
+fn assert_megabyte_of_text_is_refused(name: &str, prefix: &str, suffix: &str) {
+    let dir = temp_dir(name);
+    let bytes = ods_with_part(deflated_content(prefix, MIB, suffix));
+    assert!(bytes.len() < 16 * 1024, "a tiny file: {}", bytes.len());
+    let path = write(&dir, &format!("{name}.ods"), &bytes);
+    let start = Instant::now();
+    let e = read_within(&path, ReadOptions::default(), Duration::from_secs(10))
+        .expect_err("repeated text is refused");
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(2), "promptly: {took:?}");
+    let msg = e.to_string();
+    assert!(
+        matches!(
+            e,
+            ReadError::TooMuchData {
+                limit: 4_294_967_296,
+                ..
+            }
+        ),
+        "{msg}"
+    );
+    assert!(msg.contains("the text of its cells"), "{msg}");
+}
+
+/// The start of a row holding a text cell repeated over 16 384 columns
+/// (its tag left open), and what ends the `content.xml` after that row.
+fn repeated_text_cell() -> (String, String) {
+    let content = ods_content(
+        r#"<table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="string"@</table:table-cell></table:table-row>"#,
+    );
+    let (head, tail) = content.split_once('@').expect("marker");
+    (head.to_owned(), tail.to_owned())
+}
+
+/// A megabyte of ordinary text in one cell repeated over 16 384 columns, a
+/// file of a few KB: calamine 0.38 cloned the text into every column
+/// (`read_row`), 16 GB, under the cell limit and with no `text:s` in
+/// sight. The check counts the text once per copy and refuses the file.
+#[test]
+fn ods_repeated_text_is_refused() {
+    let (head, tail) = repeated_text_cell();
+    assert_megabyte_of_text_is_refused(
+        "ods-text-repeated",
+        &format!("{head}><text:p>"),
+        &format!("</text:p>{tail}"),
+    );
+}
+
+/// The same with the text given as the cell's `office:string-value`, which
+/// calamine takes for the value (and clones as often).
+#[test]
+fn ods_repeated_string_value_is_refused() {
+    let (head, tail) = repeated_text_cell();
+    assert_megabyte_of_text_is_refused(
+        "ods-string-value-repeated",
+        &format!(r#"{head} office:string-value=""#),
+        &format!(r#"">{tail}"#),
+    );
+}
+
+/// Long text repeated a few times, as a user may fill a column, reads
+/// whole under a budget far below the default: 20 000 bytes in a cell
+/// repeated over 3 columns and 2 rows make 10 copies, 200 000 bytes.
+#[test]
+fn ods_long_text_repeated_a_few_times_reads() {
+    let dir = temp_dir("ods-text-ok");
+    let long = "杭州甲科技有限公司，软件。".repeat(20_000 / 39 + 1);
+    let rows = format!(
+        r#"<table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="3" office:value-type="string"><text:p>{long}</text:p><text:p>第二段</text:p></table:table-cell></table:table-row>"#,
+        ods_text("备注")
+    );
+    let path = write(&dir, "long.ods", &ods_with_rows(&rows));
+    let opts = ReadOptions {
+        max_decompressed_bytes: 256 * 1024,
+        ..ReadOptions::default()
+    };
+    let sheet = read_one(&path, &opts);
+    let want = Cell::Text(format!("{long}\n第二段"));
+    assert_eq!(sheet.rows.len(), 3);
+    for row in &sheet.rows[1..] {
+        assert_eq!(row, &vec![want.clone(); 3]);
+    }
+}
+
+/// The ods files LibreOffice wrote for the fixtures read under a budget of
+/// 64 KiB for their parts and the text of their cells.
+#[test]
+fn real_ods_fixtures_read_within_a_small_budget() {
+    let opts = ReadOptions {
+        max_decompressed_bytes: 64 * 1024,
+        ..ReadOptions::default()
+    };
+    for name in ["customers.ods", "merged_blocks.ods"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures")
+            .join(name);
+        let sheets = read_file(&path, &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let texts = sheets
+            .iter()
+            .flat_map(|s| s.rows.iter().flatten())
+            .filter(|c| matches!(c, Cell::Text(_)))
+            .count();
+        assert!(texts > 10, "{name}: {texts} text cells");
+    }
 }
 
 /// Runs of spaces as LibreOffice writes them read as the spaces they stand

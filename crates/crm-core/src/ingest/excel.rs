@@ -159,9 +159,10 @@ pub(crate) fn read_workbook_within(
     if bytes.starts_with(ZIP_MAGIC) {
         check_zip(bytes, file, opts.max_decompressed_bytes)?;
         // calamine's ods reader expands repeated columns of every table
-        // while opening the file, before its own cell cap applies, and runs
-        // of spaces (`text:s`) with no cap at all. It does not report merged
-        // cells either: the check finds them.
+        // while opening the file, before its own cell cap applies, and
+        // copies each cell's text into every repeat (runs of spaces,
+        // `text:s`, with no cap at all). It does not report merged cells
+        // either: the check finds them.
         let limit = opts.max_decompressed_bytes;
         ods_merges = check_ods(bytes, opts.max_cells, limit).map_err(|p| match p {
             OdsProblem::Corrupt(why) => ReadError::Corrupt {
@@ -172,7 +173,7 @@ pub(crate) fn read_workbook_within(
             OdsProblem::TooMuchText(bytes) => ReadError::TooMuchData {
                 path: file.to_owned(),
                 what: format!(
-                    "its cells' runs of spaces (text:s) would expand to at least {bytes} bytes, over the limit of {limit} bytes"
+                    "the text of its cells, copied into each repeat of a repeated cell, would take at least {bytes} bytes, over the limit of {limit} bytes"
                 ),
                 limit,
             },

@@ -23,15 +23,29 @@
 //! would fail to parse is refused where calamine parses it and skipped where
 //! calamine skips the element; the check never stops early.
 //!
-//! In a text cell, `get_datatype` (ods.rs:770–778) turns each `text:s` into
-//! `text:c` spaces (one without it) with no bound: a few tags asking for
-//! 100 million spaces each exhausted memory in seconds, well under the cell
-//! limit (see the `ods_space_run_bomb_is_refused` test). The scan adds up
-//! those spaces over the whole file, times the copies calamine makes of the
-//! cell's value (the value built, one clone per repeated column, and each
-//! clone again per repeated row when the table is laid out), and refuses
-//! the file once they pass a byte budget, `ReadOptions::max_decompressed_bytes`:
-//! the text calamine builds must be no larger than the content accepted.
+//! calamine builds the text of a cell once and then copies it: one clone
+//! per repeated column pushed by `read_row` (ods.rs:662–665), and one per
+//! repeated row of each of those when `get_range` lays the table out
+//! (ods.rs:581–593). A megabyte of text repeated over 16 384 columns made
+//! 16 GB from a few KB zipped, under the cell limit (see the
+//! `ods_repeated_text_is_refused` test); and in a text cell, `get_datatype`
+//! (ods.rs:770–778) turns each `text:s` into `text:c` spaces with no bound
+//! (see `ods_space_run_bomb_is_refused`). The scan adds up the bytes of
+//! every text value calamine builds for a cell ([`CellKind`], and
+//! [`Scan::text`] for a cell's content), times those copies, over the whole
+//! file, and refuses the file once they pass a byte budget,
+//! `ReadOptions::max_decompressed_bytes`: the text calamine builds must be
+//! no larger than the content accepted.
+//!
+//! The text of `content.xml` is counted as its raw bytes, escaped: what
+//! calamine makes of it is never longer. Text is strict UTF-8 to quick-xml
+//! and `xml10_content` only folds `\r\n` and `\r` into `\n`; every reference
+//! calamine resolves, in text (`unescape_entity_to_buffer`) or in a value
+//! (`decode_attr`, quick-xml's `unescape`, without its `escape-html`
+//! feature), is one of the five predefined entities (4 to 6 bytes for 1)
+//! or a character reference, of at least 4 bytes for a 1-byte character,
+//! 6 for 2 (`&#128;`), 7 for 3 (`&#2048;`) and 8 for 4 (`&#65536;`;
+//! `&#x10FFFF;` is 10).
 //!
 //! The same pass finds the merged cells, which calamine does not report for
 //! ods: the scanner hands each spanning cell, at the row and column it
@@ -53,6 +67,9 @@ const CELL: &[u8] = b"table:table-cell";
 const COVERED: &[u8] = b"table:covered-table-cell";
 const ANNOTATION: &[u8] = b"office:annotation";
 const SPACES: &[u8] = b"text:s";
+const PARAGRAPH: &[u8] = b"text:p";
+const TAB: &[u8] = b"text:tab";
+const LINE_BREAK: &[u8] = b"text:line-break";
 
 /// Why [`check_ods`] refused a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,15 +79,16 @@ pub(crate) enum OdsProblem {
     Corrupt(&'static str),
     /// The tables would lay out more than the cell limit.
     TooManyCells,
-    /// The `text:s` runs of spaces in text cells would expand past the byte
-    /// budget; the bytes counted when the scan stopped.
+    /// The text calamine would build for the cells, counted once per copy,
+    /// would pass the byte budget; the bytes counted when the scan stopped.
     TooMuchText(u64),
 }
 
 /// Checks the `content.xml` of a zip, if it has one (see the module docs),
-/// against the cell limit and, for the spaces of `text:s` runs, a budget of
-/// `max_text_bytes`, and returns its merged cells. A zip without it, or one
-/// the unzipper cannot read, is left to calamine (and has no merged cells).
+/// against the cell limit and, for the text calamine builds for its cells,
+/// a budget of `max_text_bytes`, and returns its merged cells. A zip
+/// without it, or one the unzipper cannot read, is left to calamine (and
+/// has no merged cells).
 pub(crate) fn check_ods(
     bytes: &[u8],
     max_cells: usize,
@@ -90,7 +108,7 @@ pub(crate) fn check_ods(
 }
 
 /// [`check_ods`] on the text of a `content.xml`, with no budget for the
-/// spaces of `text:s` runs (what the merged-cell tests need).
+/// text of its cells (what the merged-cell tests need).
 #[cfg(test)]
 pub(super) fn scan_content(
     reader: impl BufRead,
@@ -115,10 +133,18 @@ pub(super) fn scan_content_within(
             // came before, which the scan has checked.
             Err(_) => return Ok(OdsMerges::default()),
         };
-        for &b in chunk {
+        let mut rest = chunk;
+        while let Some((&b, after)) = rest.split_first() {
+            let text = lexer.text(rest);
+            if text > 0 {
+                scan.text(text as u64)?;
+                rest = &rest[text..];
+                continue;
+            }
             if let Some(markup) = lexer.byte(b)? {
                 scan.markup(markup, lexer.tag())?;
             }
+            rest = after;
         }
         let n = chunk.len();
         reader.consume(n);
@@ -170,13 +196,17 @@ struct Scan {
     row: Option<Row>,
     /// The merged cells found so far.
     merges: Collector,
-    /// The budget for the spaces of `text:s` runs, in bytes.
-    max_text: u64,
-    /// Spaces of `text:s` runs laid out so far, counted per copy.
-    text: u64,
-    /// How many copies calamine makes of the current text cell's value
-    /// (see [`text_copies`]).
+    /// The budget for the text calamine builds for the cells, in bytes.
+    max_text_bytes: u64,
+    /// Bytes of the text values calamine builds for the cells so far,
+    /// counted once per copy it makes of each.
+    text_bytes: u64,
+    /// How many copies calamine makes of the current cell's values (see
+    /// [`text_copies`]).
     text_copies: u64,
+    /// A paragraph began in the current text cell: the next one adds a
+    /// newline.
+    in_paragraphs: bool,
 }
 
 /// Counts for one table (calamine's `get_range`).
@@ -218,29 +248,39 @@ struct CellKind {
     /// calamine reads its content as text (a string without
     /// `office:string-value`, or an error with an empty one).
     text: bool,
+    /// Bytes of the strings calamine decodes from its attributes and
+    /// keeps: the value it takes (the first of them) when a string, a date
+    /// or a time (`Data::String`, `DateTimeIso`, `DurationIso`), and the
+    /// formula (the last `table:formula` is kept; all are counted). Raw,
+    /// escaped lengths: no shorter than decoded (see the module docs).
+    string_bytes: u64,
 }
 
 impl CellKind {
+    /// Reads a cell's start tag as `get_datatype` does.
     fn of(tag: &[u8]) -> CellKind {
         let (mut value_set, mut string, mut error, mut empty_string) = (false, false, false, false);
         let mut formula = false;
+        let mut string_bytes = 0u64;
         for (key, value) in attrs(tag) {
+            let len = value.len() as u64;
             match key {
-                b"office:value"
-                | b"office:date-value"
-                | b"office:time-value"
-                | b"office:boolean-value"
-                    if !value_set =>
-                {
+                b"office:value" | b"office:boolean-value" if !value_set => value_set = true,
+                b"office:date-value" | b"office:time-value" if !value_set => {
                     value_set = true;
+                    string_bytes = string_bytes.saturating_add(len);
                 }
                 b"office:string-value" if !value_set => {
                     value_set = true;
                     empty_string = value.is_empty();
+                    string_bytes = string_bytes.saturating_add(len);
                 }
                 b"office:value-type" if !value_set => string = value == b"string",
                 b"calcext:value-type" => error = value == b"error",
-                b"table:formula" => formula = true,
+                b"table:formula" => {
+                    formula = true;
+                    string_bytes = string_bytes.saturating_add(len);
+                }
                 _ => {}
             }
         }
@@ -249,15 +289,17 @@ impl CellKind {
             holds_value: text || value_set || formula,
             formula,
             text,
+            string_bytes,
         }
     }
 }
 
-/// How many copies of a text cell's value calamine makes: the one
-/// `get_datatype` builds, the clone `read_row` pushes for each of its
-/// `columns` repeats after the cap (ods.rs:662–665), and the clone of each
-/// of those that `get_range` lays out for each of the row's `rows` repeats
-/// (ods.rs:581–593; an over-count for cells outside the value range).
+/// How many copies of a cell's value (and of its formula) calamine makes:
+/// the one `get_datatype` builds, the clone `read_row` pushes for each of
+/// its `columns` repeats after the cap (ods.rs:662–665), and the clone of
+/// each of those that `get_range` lays out for each of the row's `rows`
+/// repeats (ods.rs:581–593; an over-count for cells outside the value
+/// range).
 fn text_copies(columns: u64, rows: u64) -> u64 {
     columns
         .saturating_mul(rows.saturating_add(1))
@@ -301,12 +343,13 @@ fn repeats(tag: &[u8], key: &[u8], decoded: bool) -> Result<u64, OdsProblem> {
 }
 
 impl Scan {
-    fn new(max: u64, max_text: u64) -> Scan {
+    fn new(max: u64, max_text_bytes: u64) -> Scan {
         Scan {
             max,
-            max_text,
-            text: 0,
+            max_text_bytes,
+            text_bytes: 0,
             text_copies: 0,
+            in_paragraphs: false,
             place: Place::Top,
             pushed: 0,
             laid_out: 0,
@@ -368,9 +411,11 @@ impl Scan {
                         attr(tag, b"table:number-columns-spanned"),
                     );
                 }
+                let rows = self.row.as_ref().map_or(0, |r| r.repeats);
+                self.text_copies = text_copies(count, rows);
+                self.charge_text(kind.string_bytes)?;
                 self.place = if kind.text {
-                    let rows = self.row.as_ref().map_or(0, |r| r.repeats);
-                    self.text_copies = text_copies(count, rows);
+                    self.in_paragraphs = false;
                     Place::Text
                 } else {
                     Place::Skip {
@@ -386,7 +431,14 @@ impl Scan {
                 };
             }
             Place::Text if name == ANNOTATION => self.place = Place::Annotation,
-            Place::Text if name == SPACES => self.charge_spaces(tag)?,
+            // What `get_datatype` adds for tags (ods.rs:763–780): spaces, a
+            // newline before each paragraph but the first, a tab, a newline.
+            Place::Text if name == SPACES => self.charge_text(spaces(tag)?)?,
+            Place::Text if name == PARAGRAPH => {
+                let newline = std::mem::replace(&mut self.in_paragraphs, true);
+                self.charge_text(u64::from(newline))?;
+            }
+            Place::Text if name == TAB || name == LINE_BREAK => self.charge_text(1)?,
             _ => {}
         }
         Ok(())
@@ -416,13 +468,24 @@ impl Scan {
         Ok(())
     }
 
-    /// A `text:s` tag read by `get_datatype`: charges its spaces, once per
-    /// copy of the cell's value, to the text budget.
-    fn charge_spaces(&mut self, tag: &[u8]) -> Result<(), OdsProblem> {
-        let bytes = spaces(tag)?.saturating_mul(self.text_copies);
-        self.text = self.text.saturating_add(bytes);
-        if self.text > self.max_text {
-            return Err(OdsProblem::TooMuchText(self.text));
+    /// `n` bytes of text between tags: `get_datatype` appends them to the
+    /// value of a text cell (`Text` and `GeneralRef` events, ods.rs:742–747,
+    /// decoded, so no longer; see the module docs) and skips them anywhere
+    /// else.
+    fn text(&mut self, n: u64) -> Result<(), OdsProblem> {
+        if self.place == Place::Text {
+            self.charge_text(n)?;
+        }
+        Ok(())
+    }
+
+    /// Charges `n` bytes of the current cell's values to the text budget,
+    /// once per copy calamine makes of them.
+    fn charge_text(&mut self, n: u64) -> Result<(), OdsProblem> {
+        let bytes = n.saturating_mul(self.text_copies);
+        self.text_bytes = self.text_bytes.saturating_add(bytes);
+        if self.text_bytes > self.max_text_bytes {
+            return Err(OdsProblem::TooMuchText(self.text_bytes));
         }
         Ok(())
     }
@@ -542,394 +605,5 @@ fn cell_name(covered: bool) -> &'static [u8] {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scan(xml: &str, max: u64) -> Result<(), OdsProblem> {
-        scan_content(xml.as_bytes(), max as usize).map(|_| ())
-    }
-
-    const CELL: &str = r#"<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>"#;
-    const CUT_OFF: OdsProblem = OdsProblem::Corrupt("its content.xml is cut off inside a table");
-
-    /// A table named `S` of `rows`.
-    fn table(rows: &str) -> String {
-        format!(r#"<table:table table:name="S">{rows}</table:table>"#)
-    }
-
-    /// A row of `cells` repeated `repeats` times.
-    fn row(repeats: u64, cells: &str) -> String {
-        format!(
-            r#"<table:table-row table:number-rows-repeated="{repeats}">{cells}</table:table-row>"#
-        )
-    }
-
-    /// 1000 rows of 1000 values: a million cells.
-    fn bomb() -> String {
-        row(
-            1000,
-            r#"<table:table-cell table:number-columns-repeated="1000" office:value="1"/>"#,
-        )
-    }
-
-    /// [`scan_content_within`] with no cell limit and a budget of
-    /// `max_text` bytes for the spaces of `text:s` runs.
-    fn scan_text(xml: &str, max_text: u64) -> Result<(), OdsProblem> {
-        scan_content_within(xml.as_bytes(), usize::MAX, max_text).map(|_| ())
-    }
-
-    /// A table of one row holding a text cell whose content is `content`.
-    fn text_cell(content: &str) -> String {
-        table(&format!(
-            r#"<table:table-row><table:table-cell office:value-type="string">{content}</table:table-cell></table:table-row>"#
-        ))
-    }
-
-    /// A `text:s` asking for `c` spaces.
-    fn run(c: &str) -> String {
-        format!(r#"<text:s text:c="{c}"/>"#)
-    }
-
-    #[test]
-    fn space_counts_are_parsed_like_calamine() {
-        assert_eq!(spaces(b"text:s"), Ok(1));
-        assert_eq!(spaces(br#"text:s text:c="5""#), Ok(5));
-        assert_eq!(spaces(br#"text:s text:c='+7' text:c="9""#), Ok(7));
-        // Decoded first, as calamine does: `&#49;0` is 10.
-        assert_eq!(spaces(br#"text:s text:c="&#49;0""#), Ok(10));
-        assert_eq!(spaces(br#"text:s text:c="2147483647""#), Ok(2_147_483_647));
-        // A negative count is an empty range: no space.
-        assert_eq!(spaces(br#"text:s text:c="-5""#), Ok(0));
-        assert_eq!(spaces(br#"text:s text:c="-2147483648""#), Ok(0));
-        // What calamine fails to parse as an i32.
-        for bad in [
-            "",
-            "x",
-            "+",
-            " 1",
-            "1 ",
-            "1.5",
-            "1e3",
-            "0x10",
-            "2147483648",
-            "&#49",
-            "&bad;",
-        ] {
-            let tag = format!(r#"text:s text:c="{bad}""#);
-            assert!(
-                matches!(spaces(tag.as_bytes()), Err(OdsProblem::Corrupt(_))),
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
-    fn spaces_of_a_text_cell_are_counted() {
-        // 100 spaces, and one for a `text:s` without a count, built once,
-        // pushed once and laid out once: 303 bytes.
-        let xml = text_cell(&format!("<text:p>a{}b<text:s/></text:p>", run("100")));
-        assert_eq!(scan_text(&xml, 303), Ok(()));
-        assert_eq!(scan_text(&xml, 302), Err(OdsProblem::TooMuchText(303)));
-        // calamine honours `text:s` anywhere in the cell's content, in a
-        // span, or outside a paragraph, written as a start tag or not.
-        for content in [
-            format!("<text:p><text:span>{}</text:span></text:p>", run("100")),
-            run("100"),
-            r#"<text:p><text:s text:c="100">x</text:s></text:p>"#.into(),
-            r#"<text:p><text:s text:c="100" /></text:p>"#.into(),
-        ] {
-            let xml = text_cell(&content);
-            assert_eq!(scan_text(&xml, 299), Err(OdsProblem::TooMuchText(300)));
-        }
-        // An error cell with an empty string value is read as text too.
-        let xml = table(&format!(
-            r#"<table:table-row><table:table-cell office:string-value="" calcext:value-type="error"><text:p>{}</text:p></table:table-cell></table:table-row>"#,
-            run("100")
-        ));
-        assert_eq!(scan_text(&xml, 299), Err(OdsProblem::TooMuchText(300)));
-    }
-
-    #[test]
-    fn spaces_calamine_does_not_lay_out_are_not_counted() {
-        let big = run("100000000");
-        let places = [
-            // Outside the tables calamine reads.
-            format!("<text:p>{big}</text:p>{}", text_cell("<text:p>x</text:p>")),
-            format!(
-                "<table:table><table:table-row>{}</table:table-row></table:table>",
-                ods_cell(&big)
-            ),
-            // In a table, between rows, and in a row between cells.
-            table(&format!("{big}<table:table-row>{big}</table:table-row>")),
-            // In cells calamine does not read as text: a number, a string
-            // given by its attribute, a cell of no type.
-            table(&format!(
-                r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"><text:p>{big}</text:p></table:table-cell><table:table-cell office:value-type="string" office:string-value="s"><text:p>{big}</text:p></table:table-cell><table:table-cell office:string-value="s" office:value-type="string"><text:p>{big}</text:p></table:table-cell><table:table-cell><text:p>{big}</text:p></table:table-cell></table:table-row>"#
-            )),
-            // In a cell's annotation, and after the first end of any cell.
-            text_cell(&format!(
-                "<office:annotation><text:p>{big}</text:p></office:annotation><text:p>x</text:p>"
-            )),
-            text_cell(&format!("<table:table-cell/>{big}")),
-            // Not `text:s` to quick-xml, or an end tag.
-            text_cell(
-                r#"<text:p><text:s/ text:c="100000000"/><text:sx text:c="100000000"/></text:s></text:p>"#,
-            ),
-        ];
-        for xml in places {
-            assert_eq!(scan_text(&xml, 10), Ok(()), "{xml}");
-        }
-        // Nor are negative counts.
-        assert_eq!(scan_text(&text_cell(&run("-100000000")), 0), Ok(()));
-    }
-
-    /// A text cell of no type holding `content`.
-    fn ods_cell(content: &str) -> String {
-        format!(r#"<table:table-cell office:value-type="string">{content}</table:table-cell>"#)
-    }
-
-    #[test]
-    fn many_small_runs_add_up_over_the_file() {
-        // 1000 cells of one space, in two tables: 3 bytes each.
-        let cells = ods_cell("<text:p>a<text:s/>b</text:p>").repeat(500);
-        let one = format!(r#"<table:table-row>{cells}</table:table-row>"#);
-        let xml = format!(
-            r#"{}<table:table table:name="T">{one}</table:table>"#,
-            table(&one)
-        );
-        assert_eq!(scan_text(&xml, 3000), Ok(()));
-        assert_eq!(scan_text(&xml, 2999), Err(OdsProblem::TooMuchText(3000)));
-    }
-
-    #[test]
-    fn spaces_are_counted_per_copy_of_a_repeated_cell() {
-        // 10 spaces in a cell repeated over 100 columns and 7 rows: built
-        // once, pushed 100 times, laid out 700 times.
-        let cell = r#"<table:table-cell table:number-columns-repeated="100" office:value-type="string"><text:p><text:s text:c="10"/></text:p></table:table-cell>"#;
-        let xml = table(&row(7, cell));
-        assert_eq!(scan_text(&xml, 8010), Ok(()));
-        assert_eq!(scan_text(&xml, 8009), Err(OdsProblem::TooMuchText(8010)));
-        // Past the column cap, the value is still built once.
-        let far = format!(
-            r#"<table:table-row><table:table-cell table:number-columns-repeated="16384"/>{}</table:table-row>"#,
-            ods_cell(&run("10"))
-        );
-        assert_eq!(scan_text(&table(&far), 9), Err(OdsProblem::TooMuchText(10)));
-    }
-
-    #[test]
-    fn bad_space_counts_are_refused_only_where_calamine_reads_them() {
-        assert!(matches!(
-            scan_text(&text_cell(&run("x")), u64::MAX),
-            Err(OdsProblem::Corrupt(_))
-        ));
-        assert!(matches!(
-            scan_text(&text_cell(&run("2147483648")), u64::MAX),
-            Err(OdsProblem::Corrupt(_))
-        ));
-        // In an annotation, calamine skips it; the check goes on and
-        // counts the run after it.
-        let xml = text_cell(&format!(
-            "<office:annotation>{}</office:annotation>{}",
-            run("x"),
-            run("100")
-        ));
-        assert_eq!(scan_text(&xml, 299), Err(OdsProblem::TooMuchText(300)));
-    }
-
-    #[test]
-    fn repeat_counts_are_parsed_like_calamine() {
-        let tag = br#"table:table-cell a="x>y" table:number-columns-repeated='7' b="""#;
-        let cols = b"table:number-columns-repeated";
-        assert_eq!(repeats(tag, cols, false), Ok(7));
-        assert_eq!(repeats(tag, b"table:number-rows-repeated", true), Ok(1));
-        assert!(repeats(br#"x k="-1""#, b"k", true).is_err());
-        // Row counts are decoded first, cell counts are not.
-        assert_eq!(repeats(br#"x k="&#49;0""#, b"k", true), Ok(10));
-        assert!(repeats(br#"x k="&#49;0""#, b"k", false).is_err());
-    }
-
-    #[test]
-    fn repeated_columns_count_per_row_element() {
-        let row = format!(
-            r#"<table:table-row>{}</table:table-row>"#,
-            CELL.replace(
-                "<table:table-cell ",
-                r#"<table:table-cell table:number-columns-repeated="16384" "#
-            )
-        );
-        let xml = table(&row.repeat(10));
-        // 10 rows × 16 384 values pushed, and as many laid out.
-        assert_eq!(scan(&xml, 10 * 16_384 * 2), Ok(()));
-        assert_eq!(scan(&xml, 10 * 16_384), Err(OdsProblem::TooManyCells));
-    }
-
-    #[test]
-    fn trailing_empty_cells_and_rows_are_not_counted() {
-        // What LibreOffice writes after the data: empty cells and rows repeated to the edge.
-        let xml = table(&format!(
-            r#"<table:table-row>{CELL}<table:table-cell table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#
-        ));
-        assert_eq!(scan(&xml, 10), Ok(()));
-        // Nor are cells with no value whose content calamine skips.
-        let xml = table(&format!(
-            r#"<table:table-row>{CELL}</table:table-row>{}"#,
-            row(
-                1_000_000,
-                r#"<table:table-cell table:number-columns-repeated="9"><office:annotation/></table:table-cell><table:table-cell><text:p>x</text:p></table:table-cell>"#
-            )
-        ));
-        // Values pushed: 1, then the 9 empty cells before the last one.
-        assert_eq!(scan(&xml, 11), Ok(()));
-    }
-
-    #[test]
-    fn repeated_rows_between_values_are_laid_out() {
-        let xml = table(&format!(
-            r#"<table:table-row>{CELL}</table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row><table:table-row>{CELL}</table:table-row>"#
-        ));
-        assert_eq!(scan(&xml, 2_000_000), Ok(()));
-        assert_eq!(scan(&xml, 500_000), Err(OdsProblem::TooManyCells));
-    }
-
-    #[test]
-    fn comments_and_quotes_do_not_hide_tags() {
-        let xml = format!(
-            r#"<!-- <table:table-row> -->{}"#,
-            table(&format!(
-                r#"<table:table-row>{}</table:table-row>"#,
-                CELL.replace(
-                    "<table:table-cell ",
-                    r#"<table:table-cell x="a>b" table:number-columns-repeated="100" "#
-                )
-            ))
-        );
-        assert_eq!(scan(&xml, 99), Err(OdsProblem::TooManyCells));
-        assert_eq!(scan(&xml, 200), Ok(()));
-    }
-
-    /// calamine's `read_table` loops forever on the end of the file between
-    /// rows, and its annotation loop inside a text cell; elsewhere in a
-    /// table it fails. The check refuses every file cut inside a table.
-    #[test]
-    fn files_cut_off_inside_a_table_are_refused() {
-        let xml = table(&format!(
-            r#"<table:table-column/><table:table-row>{CELL}<table:table-cell office:value-type="string"><office:annotation><text:p>n</text:p></office:annotation><text:p>t</text:p></table:table-cell></table:table-row><table:table-row/>"#
-        ));
-        for cut_before in [
-            "<table:table-column/>",
-            "<table:table-row>",
-            "<text:p>1",
-            "</table:table-cell><table:table-cell office",
-            "<text:p>n",
-            "</office:annotation>",
-            "<text:p>t",
-            "<table:table-row/>",
-            "</table:table>",
-        ] {
-            let cut = xml.find(cut_before).expect("in the table");
-            assert_eq!(scan(&xml[..cut], 100), Err(CUT_OFF), "{cut_before}");
-        }
-        // calamine reads a file cut after its tables, or in a table it skips.
-        let unnamed = "<table:table><table:table-row><table:table-cell/>";
-        assert_eq!(scan(&format!("<a>{xml}<b>"), 100), Ok(()));
-        assert_eq!(scan(&format!("{xml}{unnamed}"), 100), Ok(()));
-    }
-
-    #[test]
-    fn bad_repeat_counts_calamine_reads_are_refused() {
-        let bad = [
-            row(1, "").replace("\"1\"", "\"x\""),
-            row(1, "").replace("\"1\"", "\"\""),
-            r#"<table:table-row><table:table-cell table:number-columns-repeated="&#49;0"/></table:table-row>"#.into(),
-            r#"<table:table-row><table:covered-table-cell table:number-columns-repeated="1e3"/></table:table-row>"#.into(),
-        ];
-        for rows in bad {
-            assert!(
-                matches!(scan(&table(&rows), 100), Err(OdsProblem::Corrupt(_))),
-                "{rows}"
-            );
-        }
-    }
-
-    /// calamine skips the elements around these bad counts (no error), then
-    /// lays out the table after them: the check goes on to refuse it.
-    #[test]
-    fn bad_repeat_counts_calamine_skips_do_not_end_the_check() {
-        let bad_row = r#"<table:table-row table:number-rows-repeated="x"/>"#;
-        let bad_cell = r#"<table:table-cell table:number-columns-repeated="x"/>"#;
-        let cases = [
-            // Outside the tables calamine reads.
-            format!("{bad_row}{bad_cell}{}", table(&bomb())),
-            format!("<table:table>{bad_row}</table:table>{}", table(&bomb())),
-            // In a table, outside its rows.
-            table(&format!("{bad_cell}{}", bomb())),
-            // In the content of a cell holding no text, which calamine skips…
-            table(&format!(
-                "<table:table-row><table:table-cell><text:p>{bad_row}</text:p></table:table-cell></table:table-row>{}",
-                bomb()
-            )),
-            // …of a text cell, where it only reads the text…
-            table(&format!(
-                r#"<table:table-row><table:table-cell office:value-type="string">{bad_row}<text:p>t</text:p></table:table-cell></table:table-row>{}"#,
-                bomb()
-            )),
-            // …and of an annotation in it.
-            table(&format!(
-                r#"<table:table-row><table:table-cell office:value-type="string"><office:annotation>{bad_cell}</office:annotation></table:table-cell></table:table-row>{}"#,
-                bomb()
-            )),
-        ];
-        for xml in cases {
-            assert_eq!(scan(&xml, 100), Err(OdsProblem::TooManyCells), "{xml}");
-        }
-    }
-
-    #[test]
-    fn row_counts_written_as_character_references_are_counted() {
-        // `&#49;&#48;00` is 1000 to calamine.
-        let xml = table(&bomb().replace("\"1000\">", "\"&#49;&#48;00\">"));
-        assert!(xml.contains("&#49;&#48;00"));
-        // 1000 values pushed, 1000 × 1000 laid out.
-        assert_eq!(scan(&xml, 1_001_000), Ok(()));
-        assert_eq!(scan(&xml, 1_000_999), Err(OdsProblem::TooManyCells));
-    }
-
-    /// Rows and tables nested in a cell's content are skipped with it, and
-    /// a table nested in a table does not end it: calamine counts what
-    /// follows in the outer row and table.
-    #[test]
-    fn rows_and_tables_nested_in_content_do_not_split_the_counts() {
-        let cells = r#"<table:table-cell><table:table-row/><table:table-cell/></table:table-cell><table:table-cell office:value="1" table:number-columns-repeated="100"/>"#;
-        let xml = table(&row(1000, cells));
-        // 101 values pushed (an empty cell, then 100), 1000 × 100 laid out.
-        assert_eq!(scan(&xml, 100_101), Ok(()));
-        assert_eq!(scan(&xml, 100_100), Err(OdsProblem::TooManyCells));
-        // One value at A1, then a "table" of one value at XFD1001: one
-        // range of 1001 × 16 384 cells (and 1 + 16 384 values pushed).
-        let far = r#"<table:table-cell table:number-columns-repeated="16383"/><table:table-cell office:value="1"/>"#;
-        let xml = table(&format!(
-            r#"<table:table-row>{CELL}</table:table-row><table:table table:name="T">{}"#,
-            row(1000, far)
-        ));
-        let cells = 1 + 16_384 + 1001 * 16_384;
-        assert_eq!(scan(&xml, cells), Ok(()));
-        assert_eq!(scan(&xml, cells - 1), Err(OdsProblem::TooManyCells));
-    }
-
-    #[test]
-    fn tags_calamine_does_not_see_are_not_counted() {
-        // Not a row to quick-xml: its name is `table:table-row/`.
-        let xml = table(&format!(
-            r#"<table:table-row/ table:number-rows-repeated="9">{CELL}</table:table-row><table:table-row>{CELL}</table:table-row>"#
-        ));
-        // One value pushed and laid out.
-        assert_eq!(scan(&xml, 2), Ok(()));
-        // An end tag with attributes does not end the table for calamine.
-        let xml = table(&format!(
-            r#"<table:table-row>{CELL}</table:table-row></table:table x="">{}"#,
-            bomb()
-        ));
-        assert_eq!(scan(&xml, 100), Err(OdsProblem::TooManyCells));
-    }
-}
+#[path = "ods_guard_tests.rs"]
+mod tests;

@@ -13,9 +13,10 @@
 //! ends at the first space, tab, CR or LF; an end tag's name is all of it,
 //! trailing whitespace trimmed. A start tag ending in `/` is empty.
 //!
-//! Text is skipped. Where quick-xml fails (bad markup, an unclosed tag at
-//! the end) calamine stops with an error, so what the tokenizer makes of
-//! the rest does not matter. It refuses `<!DOCTYPE`, whose internal subset
+//! Text between tags is handed back in runs ([`Lexer::text`]), for the
+//! pre-check to count where calamine keeps it. Where quick-xml fails (bad
+//! markup, an unclosed tag at the end) calamine stops with an error, so
+//! what the tokenizer makes of the rest does not matter. It refuses `<!DOCTYPE`, whose internal subset
 //! quick-xml parses by rules of its own: no spreadsheet writer puts one in
 //! `content.xml`.
 
@@ -116,6 +117,21 @@ impl Lexer {
             State::Tag { .. } => return self.tag_byte(b),
         }
         Ok(None)
+    }
+
+    /// Takes the text at the start of `bytes` when between tags: the bytes
+    /// before the next `<`, which end no tag (quick-xml reads them as text
+    /// and references, calamine's `Text` and `GeneralRef` events). Returns
+    /// how many it took: none inside markup, where [`Lexer::byte`] goes on.
+    pub(super) fn text(&mut self, bytes: &[u8]) -> usize {
+        if self.state != State::Text {
+            return 0;
+        }
+        let n = bytes.iter().position(|b| *b == b'<').unwrap_or(bytes.len());
+        for &b in &bytes[n.saturating_sub(2)..n] {
+            self.tail = [self.tail[1], b];
+        }
+        n
     }
 
     /// The text of the tag last returned by [`Lexer::byte`]: an end tag's
@@ -298,6 +314,38 @@ mod tests {
         assert_eq!(tags("<![CDATA[<b>]]><a>"), Ok(vec![start("a")]));
         assert_eq!(tags("<![]]><a>"), Ok(vec![start("a")]));
         assert!(tags("<!DOCTYPE x [<!ENTITY e 'x'>]><a>").is_err());
+    }
+
+    /// Runs of text, and tags as (kind, text).
+    type Fed = (Vec<String>, Vec<(Markup, String)>);
+
+    /// The runs of text and the tags of `xml`, fed as the pre-check feeds it.
+    fn texts(xml: &str) -> Result<Fed, OdsProblem> {
+        let mut lexer = Lexer::new();
+        let (mut texts, mut tags) = (Vec::new(), Vec::new());
+        let mut rest = xml.as_bytes();
+        while let Some((&b, after)) = rest.split_first() {
+            let n = lexer.text(rest);
+            if n > 0 {
+                texts.push(String::from_utf8_lossy(&rest[..n]).into_owned());
+                rest = &rest[n..];
+                continue;
+            }
+            if let Some(m) = lexer.byte(b)? {
+                tags.push((m, String::from_utf8_lossy(lexer.tag()).into_owned()));
+            }
+            rest = after;
+        }
+        Ok((texts, tags))
+    }
+
+    #[test]
+    fn text_is_what_lies_between_tags() {
+        let xml = r#"a<b x="<">c&amp;d<!-- e --><![CDATA[f]]><?g?>h</b >i<!---->j<?>k<![]]>l<c/>"#;
+        let (text, markup) = texts(xml).expect("well formed");
+        assert_eq!(text, ["a", "c&amp;d", "h", "i", "j", "k", "l"]);
+        // Taking text in runs cuts the tags where taking it bytewise does.
+        assert_eq!(Ok(markup), tags(xml));
     }
 
     #[test]

@@ -123,9 +123,10 @@ pub enum ReadError {
         limit: usize,
     },
     /// A workbook whose parts unpack to more than
-    /// [`ReadOptions::max_decompressed_bytes`], an ods file whose runs of
-    /// spaces (`text:s`) would expand past it, or a workbook that makes the
-    /// reader go over its content again and again (a "zip bomb").
+    /// [`ReadOptions::max_decompressed_bytes`], an ods file whose cells'
+    /// text (once per copy of a repeated cell, runs of spaces `text:s`
+    /// expanded) would pass it, or a workbook that makes the reader go over
+    /// its content again and again (a "zip bomb").
     #[error("{path}: the workbook would unpack to too much data ({what}); it may be a zip bomb: open it in Excel or WPS and save it again, or split it")]
     TooMuchData {
         /// The path as given.
@@ -186,8 +187,9 @@ pub struct ReadOptions {
     /// may unpack to, all parts together, as their directory declares them
     /// (default 4 GiB; the unzipper refuses to unpack more than declared);
     /// beyond it the file is refused with [`ReadError::TooMuchData`]. The
-    /// runs of spaces an ods file's cells expand to (`text:s`) are held to
-    /// it too. The reader may also go over the compressed file at most
+    /// text an ods file's cells expand to (once per copy of a repeated
+    /// cell, runs of spaces `text:s` expanded) is held to it too. The
+    /// reader may also go over the compressed file at most
     /// [`WORKBOOK_REREAD_FACTOR`] times, so that a workbook naming one part
     /// as a thousand sheets cannot multiply the work.
     pub max_decompressed_bytes: u64,
