@@ -426,7 +426,18 @@ impl Tables {
             }
         }
         if let Some(pending) = &sheet.pending {
-            pending.scan_fields(&columns, |c, t| evidence[c].see(t));
+            let width = evidence.len();
+            let runs = pending.scan_fields(
+                &columns,
+                worker_count(),
+                || vec![OrderSeen::default(); width],
+                |seen: &mut Vec<OrderSeen>, c, t| seen[c].see(t),
+            );
+            for run in runs {
+                for (all, part) in evidence.iter_mut().zip(run) {
+                    all.join(&part);
+                }
+            }
         }
         for c in columns {
             let OrderSeen {
@@ -777,6 +788,13 @@ impl OrderSeen {
             OrderEvidence::Ambiguous => self.ambiguous = true,
             OrderEvidence::NoEvidence => {}
         }
+    }
+
+    /// Adds the evidence `other` saw (in another run of the same column).
+    fn join(&mut self, other: &OrderSeen) {
+        self.day |= other.day;
+        self.month |= other.month;
+        self.ambiguous |= other.ambiguous;
     }
 }
 

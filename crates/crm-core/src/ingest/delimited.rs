@@ -219,6 +219,9 @@ pub fn parse_delimited_within(
     Ok(rows)
 }
 
+/// Rows between the checkpoints [`PendingRows::scan_fields`] may start at.
+const CHECKPOINT_ROWS: usize = 1 << 16;
+
 /// Rows held as cells at the head of a delimited sheet read by
 /// [`split_delimited_within`]: enough for header detection
 /// (`ingest::header::HEADER_SEARCH_ROWS` non-blank rows) with room to spare.
@@ -238,7 +241,7 @@ pub fn split_delimited_within(
     let mut head = Vec::new();
     let mut budget = CellBudget::new(limits);
     let mut nonblank = 0;
-    let (bytes, decoding) = parts(&text);
+    let (bytes, decoding) = parts_of(&text);
     let mut parser = RowParser::new(bytes, decoding, 0, 0, delimiter, limits);
     for row in parser.by_ref() {
         let row = row?;
@@ -258,9 +261,13 @@ pub fn split_delimited_within(
     // Count (without keeping) the cells of the rest, for the limits.
     let mut counter = RowParser::new(bytes, decoding, start, first_row, delimiter, limits);
     let mut rows = 0;
+    let mut checkpoints = Vec::new();
     while let Some(width) = counter.next_width() {
         budget.charge_width(width?)?;
         rows += 1;
+        if rows % CHECKPOINT_ROWS == 0 {
+            checkpoints.extend(counter.resume_at());
+        }
     }
     if rows == 0 {
         return Ok((head, None));
@@ -268,6 +275,7 @@ pub fn split_delimited_within(
     let pending = PendingRows {
         text: std::sync::Arc::new(text),
         start,
+        checkpoints,
         first_row,
         rows,
         delimiter,
@@ -314,6 +322,9 @@ pub struct PendingRows {
     text: std::sync::Arc<FileText>,
     /// Byte offset of the first pending row in `text`.
     start: usize,
+    /// Byte offsets in `text` where a row starts, about every
+    /// [`CHECKPOINT_ROWS`] rows: a pass may start at any of them.
+    checkpoints: Vec<usize>,
     /// 0-based index of the first pending row in the sheet.
     first_row: usize,
     /// How many rows are pending (blank lines included).
@@ -335,7 +346,7 @@ impl PendingRows {
     /// The pending rows, each with its 0-based index in the sheet, parsed
     /// as [`parse_delimited_within`] would have.
     pub fn rows(&self) -> impl Iterator<Item = (usize, Vec<Cell>)> + '_ {
-        let (bytes, decoding) = parts(&self.text);
+        let (bytes, decoding) = parts_of(&self.text);
         let parser = RowParser::new(
             bytes,
             decoding,
@@ -348,29 +359,59 @@ impl PendingRows {
         (self.first_row..).zip(parser.map_while(Result::ok))
     }
 
-    /// Calls `f(column, text)` for every non-empty field of the pending
-    /// rows in one of `columns`, in row order, without making cells: a
-    /// cheap pass for evidence that needs a few columns of every row.
-    /// Fields are cut as [`PendingRows::rows`] cuts them.
-    pub fn scan_fields(&self, columns: &[usize], mut f: impl FnMut(usize, &str)) {
-        let (bytes, decoding) = parts(&self.text);
-        let bytes = bytes.get(self.start..).unwrap_or_default();
-        let mut reader = csv_reader(bytes, self.delimiter);
-        // Byte records: only the fields asked for become text.
-        let mut record = csv::ByteRecord::new();
-        while matches!(reader.read_byte_record(&mut record), Ok(true)) {
-            for &c in columns {
-                let Some(field) = record.get(c) else {
-                    continue;
-                };
-                let text = decoding.text(field);
-                if text.len() > self.limits.max_cell_chars {
-                    f(c, &cut_field(text, self.limits.max_cell_chars));
-                } else if !text.is_empty() {
-                    f(c, &text);
+    /// Calls `see(state, column, text)` for every non-empty field of the
+    /// pending rows in one of `columns`, without making cells: a cheap pass
+    /// for evidence that needs a few columns of every row. The rows are
+    /// split at checkpoints into up to `parts` runs, each scanned in row
+    /// order on its own thread with its own `init()` state; the states come
+    /// back in row order. Fields are cut as [`PendingRows::rows`] cuts them.
+    pub fn scan_fields<S: Send>(
+        &self,
+        columns: &[usize],
+        parts: usize,
+        init: impl Fn() -> S + Sync,
+        see: impl Fn(&mut S, usize, &str) + Sync,
+    ) -> Vec<S> {
+        let (bytes, decoding) = parts_of(&self.text);
+        let mut bounds = vec![self.start];
+        let cuts = parts.max(1).min(self.checkpoints.len() + 1);
+        let n = self.checkpoints.len();
+        bounds.extend((1..cuts).map(|k| self.checkpoints[k * n / cuts]));
+        bounds.push(bytes.len());
+        let scan = |from: usize, to: usize| {
+            let mut state = init();
+            let run = bytes.get(from..to).unwrap_or_default();
+            let mut reader = csv_reader(run, self.delimiter);
+            // Byte records: only the fields asked for become text.
+            let mut record = csv::ByteRecord::new();
+            while matches!(reader.read_byte_record(&mut record), Ok(true)) {
+                for &c in columns {
+                    let Some(field) = record.get(c) else {
+                        continue;
+                    };
+                    let text = decoding.text(field);
+                    if text.len() > self.limits.max_cell_chars {
+                        see(&mut state, c, &cut_field(text, self.limits.max_cell_chars));
+                    } else if !text.is_empty() {
+                        see(&mut state, c, &text);
+                    }
                 }
             }
+            state
+        };
+        if bounds.len() == 2 {
+            return vec![scan(bounds[0], bounds[1])];
         }
+        std::thread::scope(|scope| {
+            let runs: Vec<_> = bounds
+                .windows(2)
+                .map(|w| scope.spawn(|| scan(w[0], w[1])))
+                .collect();
+            runs.into_iter()
+                // A scan never panics; if one did, the run fails here as it would have.
+                .map(|r| r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
     }
 
     /// How many rows are pending (blank lines included).
@@ -394,7 +435,7 @@ fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
 }
 
 /// The bytes of a [`FileText`] and how its fields become text.
-fn parts(text: &FileText) -> (&[u8], Decoding) {
+fn parts_of(text: &FileText) -> (&[u8], Decoding) {
     match text {
         FileText::Decoded(s) => (s.as_bytes(), Decoding::Utf8),
         FileText::Gb(bytes, enc) => (bytes, Decoding::Gb(enc)),
@@ -681,8 +722,14 @@ mod tests {
     /// A text longer than the head, with blank lines, `\r\n` and `\r`
     /// endings, quoted line breaks and ragged rows around the split.
     fn long_text() -> String {
+        text_of_rows(HEAD_NONBLANK_ROWS * 3)
+    }
+
+    /// A header and `n` rows of every shape: quoted line breaks, blank
+    /// lines, `\r` and `\r\n` endings, extra fields, doubled quotes.
+    fn text_of_rows(n: usize) -> String {
         let mut t = String::from("客户名称,跟进日期,备注\r\n");
-        for i in 0..(HEAD_NONBLANK_ROWS * 3) {
+        for i in 0..n {
             match i % 7 {
                 0 => t.push_str(&format!(
                     "甲{i},2024-01-{:02},\"多\n行, 备注\"\r\n",
@@ -757,6 +804,39 @@ mod tests {
         );
     }
 
+    /// The fields [`PendingRows::scan_fields`] sees in `parts` runs, in order.
+    fn scanned(p: &PendingRows, columns: &[usize], parts: usize) -> Vec<(usize, String)> {
+        let runs = p.scan_fields(columns, parts, Vec::new, |out, c, t| {
+            out.push((c, t.to_string()))
+        });
+        runs.into_iter().flatten().collect()
+    }
+
+    #[test]
+    fn scans_split_at_checkpoints_see_what_one_scan_sees() {
+        let text = text_of_rows(CHECKPOINT_ROWS * 3 + 50);
+        let (_, pending) = split_delimited_within(text.into(), b',', &unlimited()).expect("within");
+        let pending = pending.expect("pending");
+        assert!(pending.checkpoints.len() >= 3, "{:?}", pending.checkpoints);
+        let whole = scanned(&pending, &[0, 1, 2], 1);
+        let from_rows: Vec<(usize, String)> = pending
+            .rows()
+            .flat_map(|(_, row)| {
+                [0, 1, 2].into_iter().filter_map(move |c| match row.get(c) {
+                    Some(Cell::Text(t)) => Some((c, t.clone())),
+                    _ => None,
+                })
+            })
+            .collect();
+        assert_eq!(whole, from_rows);
+        for parts in [2, 3, 4, 16] {
+            assert!(
+                scanned(&pending, &[0, 1, 2], parts) == whole,
+                "{parts} parts"
+            );
+        }
+    }
+
     #[test]
     fn scanning_fields_sees_what_rows_hold() {
         let text = long_text();
@@ -764,8 +844,7 @@ mod tests {
         limits.max_cell_chars = 4;
         let (_, pending) = split_delimited_within(text.into(), b',', &limits).expect("within");
         let pending = pending.expect("pending");
-        let mut scanned = Vec::new();
-        pending.scan_fields(&[1, 2], |c, t| scanned.push((c, t.to_string())));
+        let scanned = scanned(&pending, &[1, 2], 1);
         let mut from_rows = Vec::new();
         for (_, row) in pending.rows() {
             for c in [1, 2] {
@@ -821,13 +900,11 @@ mod tests {
                 .expect("within");
         let (_, text_pending) =
             split_delimited_within(FileText::Decoded(decoded), b',', &unlimited()).expect("within");
-        let scan = |p: &PendingRows| {
-            let mut out = Vec::new();
-            p.scan_fields(&[0, 1, 2], |c, t| out.push((c, t.to_string())));
-            out
-        };
         let (pending, text_pending) = (pending.expect("pending"), text_pending.expect("pending"));
-        assert_eq!(scan(&pending), scan(&text_pending));
+        assert_eq!(
+            scanned(&pending, &[0, 1, 2], 1),
+            scanned(&text_pending, &[0, 1, 2], 1)
+        );
     }
 
     #[test]
