@@ -11,7 +11,7 @@ use crate::dedup::{
 use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::model::{Record, Value};
 use crate::normalize::stage::Pipeline;
-use crate::row_reader::worker_count;
+use crate::parallel::map_parts;
 use crate::schema::Field;
 use crate::tables::{InputInfo, RowCounts, Tables};
 
@@ -91,26 +91,10 @@ type LinkedTables = (Vec<Linked>, Vec<Linked>, Vec<Linked>, Vec<Finding>);
 /// The customer of each row (`None` for a rejected one), found on a
 /// thread per core, each remembering the names it has keyed.
 fn customers_of(index: &CustomerIndex, rows: &[Record]) -> Vec<Option<usize>> {
-    let per_thread = rows.len().div_ceil(worker_count()).max(1 << 14);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = rows
-            .chunks(per_thread)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut memo = NameMemo::default();
-                    let find = |r: &Record| (!r.rejected).then(|| index.find_memo(r, &mut memo));
-                    part.iter()
-                        .map(find)
-                        .map(Option::flatten)
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        parts
-            .into_iter()
-            // Finding never panics; if it did, the run fails here as it would have.
-            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+    map_parts(rows, |part| {
+        let mut memo = NameMemo::default();
+        let mut find = |r: &Record| (!r.rejected).then(|| index.find_memo(r, &mut memo));
+        part.iter().map(&mut find).map(Option::flatten).collect()
     })
 }
 

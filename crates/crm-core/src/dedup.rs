@@ -5,7 +5,7 @@
 use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::model::{Origin, Record, Text};
 use crate::normalize::company::company_key;
-use crate::row_reader::worker_count;
+use crate::parallel::map_parts;
 use crate::schema::Field;
 use crate::tables::is_filled;
 use crate::FastMap;
@@ -36,18 +36,7 @@ pub fn record_key(r: &Record) -> Option<String> {
 /// on a thread per core: a million company names take seconds alone.
 fn record_keys(records: &[Record]) -> Vec<Option<String>> {
     let key = |r: &Record| if r.rejected { None } else { record_key(r) };
-    let per_thread = records.len().div_ceil(worker_count()).max(1 << 14);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = records
-            .chunks(per_thread)
-            .map(|part| scope.spawn(move || part.iter().map(key).collect::<Vec<_>>()))
-            .collect();
-        parts
-            .into_iter()
-            // A key never panics; if one did, the run fails here as it would have.
-            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    map_parts(records, |part| part.iter().map(key).collect())
 }
 
 /// Merges accepted customer rows with the same key, in input order; a

@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod model;
 pub mod normalize;
 pub mod opportunity;
+mod parallel;
 mod row_reader;
 pub mod schema;
 pub mod tables;

@@ -98,11 +98,6 @@ impl<'a> Normalizer<'a> {
     }
 }
 
-/// How many threads normalize a big sheet: one per core, up to four.
-pub(crate) fn worker_count() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-}
-
 /// Normalizes `rows` (0-based index, cells) and hands each chunk to `take`
 /// in row order. More than a chunk of rows (`expected`) are normalized by
 /// `workers` threads while this thread takes the chunks: a feeding thread

@@ -17,7 +17,8 @@ use crate::model::{Cell, Origin, RawSheet, Record, Source, TableKind, Text, Valu
 use crate::normalize::date::{order_evidence, DateOrder, OrderEvidence};
 use crate::normalize::stage::Pipeline;
 use crate::normalize::text::{clean_text, fold_header};
-use crate::row_reader::{normalize_rows, worker_count, RowContext, RowItem};
+use crate::parallel::worker_count;
+use crate::row_reader::{normalize_rows, RowContext, RowItem};
 use crate::schema::{Field, FieldKind};
 use crate::FastSet;
 
