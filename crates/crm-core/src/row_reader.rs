@@ -5,6 +5,7 @@
 //! the tables and findings come out exactly as one thread would make them.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 
@@ -150,17 +151,72 @@ pub(crate) fn normalize_rows<R, I>(
             });
         }
         drop((rows_in, send_done));
-        // Chunks arrive in any order; they are taken in row order.
-        let mut waiting: FastMap<usize, Chunk> = FastMap::default();
-        let mut next = 0;
-        for (seq, chunk) in done {
-            waiting.insert(seq, chunk);
-            while let Some(chunk) = waiting.remove(&next) {
-                take(chunk);
-                next += 1;
-            }
-        }
+        take_in_order(done, take);
     });
+}
+
+/// Normalizes runs of rows that each parse on their own (the pending runs
+/// of a big CSV, [`crate::ingest::delimited::PendingRows::runs`]): a worker
+/// per core takes the next run and parses and normalizes it on its own
+/// thread, so the raw cells are made and freed where they are used and the
+/// parsing is shared out too. `take` gets one chunk per run, in run order.
+pub(crate) fn normalize_runs<'r, U, R, I>(
+    runs: &'r [U],
+    rows_of: impl Fn(&'r U) -> I + Sync,
+    ctx: &RowContext,
+    workers: usize,
+    mut take: impl FnMut(Chunk),
+) where
+    U: Sync,
+    R: AsRef<[Cell]>,
+    I: Iterator<Item = (usize, R)>,
+{
+    if runs.len() < 2 || workers < 2 {
+        let mut normalizer = Normalizer::new(ctx);
+        for run in runs {
+            take(normalizer.chunk(rows_of(run)));
+        }
+        return;
+    }
+    let next_run = AtomicUsize::new(0);
+    let (send_done, done) = sync_channel::<(usize, Chunk)>(workers * 2);
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(runs.len()) {
+            let send_done = send_done.clone();
+            let (next_run, rows_of) = (&next_run, &rows_of);
+            scope.spawn(move || {
+                let mut normalizer = Normalizer::new(ctx);
+                loop {
+                    let seq = next_run.fetch_add(1, Ordering::Relaxed);
+                    let Some(run) = runs.get(seq) else {
+                        return;
+                    };
+                    if send_done
+                        .send((seq, normalizer.chunk(rows_of(run))))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(send_done);
+        take_in_order(done, take);
+    });
+}
+
+/// Hands the chunks numbered from 0 to `take` in their order, whatever the
+/// order they arrive in, until every sender is gone.
+fn take_in_order(done: Receiver<(usize, Chunk)>, mut take: impl FnMut(Chunk)) {
+    let mut waiting: FastMap<usize, Chunk> = FastMap::default();
+    let mut next = 0;
+    for (seq, chunk) in done {
+        waiting.insert(seq, chunk);
+        while let Some(chunk) = waiting.remove(&next) {
+            take(chunk);
+            next += 1;
+        }
+    }
 }
 
 /// The next batch of rows for a worker; `None` once every row is fed.
@@ -475,8 +531,17 @@ mod tests {
         rows
     }
 
+    /// How the rows are handed to the normalizer.
+    #[derive(Clone, Copy, Debug)]
+    enum Feed {
+        /// One iterator of rows ([`normalize_rows`]).
+        Rows,
+        /// Runs of this many rows ([`normalize_runs`]).
+        Runs(usize),
+    }
+
     /// Normalizes `n` [`rows`] with `workers`, handing each chunk to `take`.
-    fn normalize_with(n: usize, workers: usize, take: impl FnMut(Chunk)) {
+    fn normalize_with(n: usize, workers: usize, feed: Feed, take: impl FnMut(Chunk)) {
         let rows = rows(n);
         let header = detect_header(&rows, &[]).expect("a header");
         let (config, pipeline) = (Config::default(), Pipeline::default());
@@ -508,14 +573,24 @@ mod tests {
             orders: &orders,
             opts: &opts,
         };
-        let data = rows.iter().enumerate().skip(1);
-        normalize_rows(data, rows.len(), &ctx, workers, take);
+        match feed {
+            Feed::Rows => {
+                let data = rows.iter().enumerate().skip(1);
+                normalize_rows(data, rows.len(), &ctx, workers, take);
+            }
+            Feed::Runs(size) => {
+                let starts = (1..rows.len()).step_by(size);
+                let runs: Vec<_> = starts.map(|i| i..(i + size).min(rows.len())).collect();
+                let rows_of = |run: &std::ops::Range<usize>| run.clone().map(|i| (i, &rows[i]));
+                normalize_runs(&runs, rows_of, &ctx, workers, take);
+            }
+        }
     }
 
     /// Every chunk's items and findings, as text, normalized by `workers`.
-    fn normalized(workers: usize) -> (Vec<String>, Vec<String>) {
+    fn normalized(workers: usize, feed: Feed) -> (Vec<String>, Vec<String>) {
         let (mut items, mut findings) = (Vec::new(), Vec::new());
-        normalize_with(CHUNK_ROWS * 3 + 17, workers, |chunk| {
+        normalize_with(CHUNK_ROWS * 3 + 17, workers, feed, |chunk| {
             for item in chunk.items {
                 items.push(match item {
                     RowItem::Blank => "blank".to_string(),
@@ -533,28 +608,35 @@ mod tests {
         // The feeder and the workers must not wait forever for a taker
         // that is gone: the panic comes back instead of a hang. (More
         // chunks than the channels hold, so the feeder would block.)
-        let (send, receive) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let result = std::panic::catch_unwind(|| {
-                normalize_with(CHUNK_ROWS * 12, 2, |_| panic!("taken"))
+        for feed in [Feed::Rows, Feed::Runs(100)] {
+            let (send, receive) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let result = std::panic::catch_unwind(|| {
+                    normalize_with(CHUNK_ROWS * 12, 2, feed, |_| panic!("taken"))
+                });
+                let _ = send.send(result.is_err());
             });
-            let _ = send.send(result.is_err());
-        });
-        let panicked = receive.recv_timeout(std::time::Duration::from_secs(20));
-        assert_eq!(panicked, Ok(true));
+            let panicked = receive.recv_timeout(std::time::Duration::from_secs(20));
+            assert_eq!(panicked, Ok(true), "{feed:?}");
+        }
     }
 
     #[test]
     fn workers_give_what_one_thread_gives() {
-        let (items, findings) = normalized(1);
+        let (items, findings) = normalized(1, Feed::Rows);
         assert_eq!(items.len(), CHUNK_ROWS * 3 + 17);
         assert!(items.iter().any(|i| i == "blank"));
         assert!(items.iter().any(|i| i.starts_with("summary")));
         assert!(findings.len() > CHUNK_ROWS / 7 * 2);
-        for workers in [2, 3] {
-            let (i, f) = normalized(workers);
-            assert!(i == items, "{workers} workers changed the rows");
-            assert!(f == findings, "{workers} workers changed the findings");
+        for workers in [1, 2, 3] {
+            for feed in [Feed::Rows, Feed::Runs(999), Feed::Runs(CHUNK_ROWS * 5)] {
+                let (i, f) = normalized(workers, feed);
+                assert!(i == items, "{workers} workers, {feed:?}: rows changed");
+                assert!(
+                    f == findings,
+                    "{workers} workers, {feed:?}: findings changed"
+                );
+            }
         }
     }
 }

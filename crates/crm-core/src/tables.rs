@@ -12,13 +12,14 @@ use crate::cells::raises_nothing;
 use crate::config::Config;
 use crate::findings::{Code, Finding};
 use crate::ingest::classify::classify;
+use crate::ingest::delimited::{PendingRows, PendingRun};
 use crate::ingest::header::{detect_header, Header};
 use crate::model::{Cell, Origin, RawSheet, Record, Source, TableKind, Text, Value};
 use crate::normalize::date::{order_evidence, DateOrder, OrderEvidence};
 use crate::normalize::stage::Pipeline;
 use crate::normalize::text::{clean_text, fold_header};
 use crate::parallel::worker_count;
-use crate::row_reader::{normalize_rows, RowContext, RowItem};
+use crate::row_reader::{normalize_rows, normalize_runs, Chunk, RowContext, RowItem};
 use crate::schema::{Field, FieldKind};
 use crate::FastSet;
 
@@ -203,16 +204,14 @@ impl Tables {
             return;
         };
         let skip = prepared.header.row + 1;
-        let pending = sheet.pending.as_ref().map_or(0, |p| p.len());
-        let expected = (sheet.rows.len() + pending).saturating_sub(skip);
-        let rows = sheet.all_rows().skip(skip);
-        self.read_rows(sheet, prepared, rows, expected, opts);
+        let head = sheet.rows.iter().map(Vec::as_slice).enumerate().skip(skip);
+        self.read_head_and_pending(sheet, prepared, head, sheet.pending.as_ref(), opts);
     }
 
     /// [`Tables::add_sheet_with`] taking the sheet: each raw row is freed
-    /// as soon as it is read, and pending rows are parsed in chunks on a
-    /// second thread as they are needed, so the raw cells and the records
-    /// they become are not both held whole (peak memory of big inputs).
+    /// as soon as it is read, and pending rows are parsed run by run where
+    /// they are normalized, so the raw cells and the records they become
+    /// are not both held whole (peak memory of big inputs).
     pub fn add_sheet_owned(
         &mut self,
         mut sheet: RawSheet,
@@ -227,37 +226,26 @@ impl Tables {
         };
         let head = std::mem::take(&mut sheet.rows);
         let skip = prepared.header.row + 1;
-        let Some(pending) = sheet.pending.take() else {
-            let expected = head.len().saturating_sub(skip);
-            let rows = head.into_iter().enumerate().skip(skip);
-            return self.read_rows(&sheet, prepared, rows, expected, opts);
-        };
-        // Pending rows are parsed on a second thread while this one
-        // normalizes, handed over in chunks (a few in flight at most).
-        let expected = (head.len() + pending.len()).saturating_sub(skip);
-        std::thread::scope(|scope| {
-            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(usize, Vec<Cell>)>>(4);
-            scope.spawn(move || {
-                let mut chunk = Vec::with_capacity(PARSE_CHUNK_ROWS);
-                for row in pending.rows() {
-                    chunk.push(row);
-                    if chunk.len() == PARSE_CHUNK_ROWS {
-                        let full =
-                            std::mem::replace(&mut chunk, Vec::with_capacity(PARSE_CHUNK_ROWS));
-                        if send.send(full).is_err() {
-                            return;
-                        }
-                    }
-                }
-                // The receiver only goes away when reading stopped early.
-                let _ = send.send(chunk);
-            });
-            let rows = head
-                .into_iter()
-                .enumerate()
-                .chain(receive.into_iter().flatten())
-                .skip(skip);
-            self.read_rows(&sheet, prepared, rows, expected, opts);
+        let pending = sheet.pending.take();
+        let head = head.into_iter().enumerate().skip(skip);
+        self.read_head_and_pending(&sheet, prepared, head, pending.as_ref(), opts);
+    }
+
+    /// Reads the data rows of a sheet's head, then its pending rows (a big
+    /// CSV's), whose runs are parsed and normalized on a thread per core.
+    fn read_head_and_pending<R: AsRef<[Cell]> + Send>(
+        &mut self,
+        sheet: &RawSheet,
+        prepared: Prepared,
+        head: impl ExactSizeIterator<Item = (usize, R)> + Send,
+        pending: Option<&PendingRows>,
+        opts: &LoadOptions,
+    ) {
+        let expected = head.len() + pending.map_or(0, PendingRows::len);
+        let runs = pending.map(PendingRows::runs).unwrap_or_default();
+        self.read_rows(sheet, prepared, expected, opts, |ctx, take| {
+            normalize_rows(head, expected, ctx, worker_count(), &mut *take);
+            normalize_runs(&runs, PendingRun::rows, ctx, worker_count(), take);
         });
     }
 
@@ -310,14 +298,16 @@ impl Tables {
         })
     }
 
-    /// Turns the data rows (0-based index, row) of a prepared sheet into records.
-    fn read_rows<R: AsRef<[Cell]> + Send>(
+    /// Turns the data rows of a prepared sheet into records: `normalize`
+    /// normalizes the rows with the sheet's context and hands each chunk,
+    /// in row order, to the function it is given.
+    fn read_rows(
         &mut self,
         sheet: &RawSheet,
         prepared: Prepared,
-        rows: impl Iterator<Item = (usize, R)> + Send,
         expected_rows: usize,
         opts: &LoadOptions,
+        normalize: impl FnOnce(&RowContext, &mut dyn FnMut(Chunk)),
     ) {
         let Prepared {
             mut info,
@@ -360,7 +350,7 @@ impl Tables {
             opts,
         };
         let mut block: Option<Record> = None;
-        normalize_rows(rows, expected_rows, &ctx, worker_count(), |chunk| {
+        normalize(&ctx, &mut |chunk| {
             let mut findings = chunk.findings.into_iter();
             for item in chunk.items {
                 let (record, raised) = match item {
@@ -570,9 +560,6 @@ impl Tables {
         accepted
     }
 }
-
-/// Rows of pending text parsed per hand-over to the normalizing thread.
-const PARSE_CHUNK_ROWS: usize = 4096;
 
 /// True when a sheet's pinned header row lies past the rows parsed so far
 /// (the header is looked for only among `rows`): call

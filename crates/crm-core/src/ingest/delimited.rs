@@ -219,8 +219,10 @@ pub fn parse_delimited_within(
     Ok(rows)
 }
 
-/// Rows between the checkpoints [`PendingRows::scan_fields`] may start at.
-const CHECKPOINT_ROWS: usize = 1 << 16;
+/// Rows between the checkpoints a pass over [`PendingRows`] may start at:
+/// the size of a [`PendingRun`], small enough that a few thousand rows
+/// already keep every core busy.
+const CHECKPOINT_ROWS: usize = 4096;
 
 /// Rows held as cells at the head of a delimited sheet read by
 /// [`split_delimited_within`]: enough for header detection
@@ -266,7 +268,9 @@ pub fn split_delimited_within(
         budget.charge_width(width?)?;
         rows += 1;
         if rows % CHECKPOINT_ROWS == 0 {
-            checkpoints.extend(counter.resume_at());
+            if let Some(at) = counter.resume_at() {
+                checkpoints.push((at, first_row + rows));
+            }
         }
     }
     if rows == 0 {
@@ -322,9 +326,10 @@ pub struct PendingRows {
     text: std::sync::Arc<FileText>,
     /// Byte offset of the first pending row in `text`.
     start: usize,
-    /// Byte offsets in `text` where a row starts, about every
-    /// [`CHECKPOINT_ROWS`] rows: a pass may start at any of them.
-    checkpoints: Vec<usize>,
+    /// Byte offsets in `text` where a row starts, with that row's 0-based
+    /// index in the sheet, about every [`CHECKPOINT_ROWS`] rows: a pass may
+    /// start at any of them.
+    checkpoints: Vec<(usize, usize)>,
     /// 0-based index of the first pending row in the sheet.
     first_row: usize,
     /// How many rows are pending (blank lines included).
@@ -359,6 +364,31 @@ impl PendingRows {
         (self.first_row..).zip(parser.map_while(Result::ok))
     }
 
+    /// The pending rows cut at every checkpoint into runs that parse on
+    /// their own, in row order: together they give what
+    /// [`PendingRows::rows`] gives, and each can go to its own thread.
+    pub fn runs(&self) -> Vec<PendingRun<'_>> {
+        let text_end = parts_of(&self.text).0.len();
+        let mut starts = vec![(self.start, self.first_row)];
+        starts.extend(self.checkpoints.iter().copied());
+        let ends = starts
+            .iter()
+            .skip(1)
+            .copied()
+            .chain([(text_end, self.first_row + self.rows)]);
+        starts
+            .iter()
+            .zip(ends)
+            .map(|(&(start, first_row), (end, next_row))| PendingRun {
+                pending: self,
+                start,
+                end,
+                first_row,
+                rows: next_row - first_row,
+            })
+            .collect()
+    }
+
     /// Calls `see(state, column, text)` for every non-empty field of the
     /// pending rows in one of `columns`, without making cells: a cheap pass
     /// for evidence that needs a few columns of every row. The rows are
@@ -376,7 +406,7 @@ impl PendingRows {
         let mut bounds = vec![self.start];
         let cuts = parts.max(1).min(self.checkpoints.len() + 1);
         let n = self.checkpoints.len();
-        bounds.extend((1..cuts).map(|k| self.checkpoints[k * n / cuts]));
+        bounds.extend((1..cuts).map(|k| self.checkpoints[k * n / cuts].0));
         bounds.push(bytes.len());
         let scan = |from: usize, to: usize| {
             let mut state = init();
@@ -420,6 +450,46 @@ impl PendingRows {
     }
 
     /// True when no row is pending.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+}
+
+/// Consecutive pending rows between two checkpoints ([`PendingRows::runs`]).
+pub struct PendingRun<'a> {
+    pending: &'a PendingRows,
+    /// Byte offsets of the run's first row and of the end of its last.
+    start: usize,
+    end: usize,
+    /// 0-based index of the run's first row in the sheet.
+    first_row: usize,
+    /// How many rows the run holds (blank lines included).
+    rows: usize,
+}
+
+impl PendingRun<'_> {
+    /// The run's rows, each with its 0-based index in the sheet, parsed as
+    /// [`PendingRows::rows`] parses them.
+    pub fn rows(&self) -> impl Iterator<Item = (usize, Vec<Cell>)> + '_ {
+        let (bytes, decoding) = parts_of(&self.pending.text);
+        let bytes = bytes.get(..self.end).unwrap_or(bytes);
+        let parser = RowParser::new(
+            bytes,
+            decoding,
+            self.start,
+            self.first_row,
+            self.pending.delimiter,
+            &self.pending.limits,
+        );
+        (self.first_row..).zip(parser.map_while(Result::ok))
+    }
+
+    /// How many rows the run holds (blank lines included).
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// True when the run holds no row.
     pub fn is_empty(&self) -> bool {
         self.rows == 0
     }
@@ -834,6 +904,28 @@ mod tests {
                 scanned(&pending, &[0, 1, 2], parts) == whole,
                 "{parts} parts"
             );
+        }
+    }
+
+    #[test]
+    fn runs_give_the_rows_one_parser_gives() {
+        use encoding_rs::GB18030;
+        let long = text_of_rows(CHECKPOINT_ROWS * 3 + 50);
+        let gb = FileText::Gb(GB18030.encode(&long).0.into_owned(), GB18030);
+        for text in [long.clone().into(), gb, long_text().into()] {
+            let (_, pending) = split_delimited_within(text, b',', &unlimited()).expect("within");
+            let pending = pending.expect("pending");
+            let whole: Vec<(usize, Vec<Cell>)> = pending.rows().collect();
+            let runs = pending.runs();
+            assert_eq!(runs.len(), pending.checkpoints.len() + 1);
+            let mut joined = Vec::new();
+            for run in &runs {
+                let rows: Vec<(usize, Vec<Cell>)> = run.rows().collect();
+                assert_eq!(rows.len(), run.len());
+                joined.extend(rows);
+            }
+            assert_eq!(joined.len(), pending.len());
+            assert!(joined == whole);
         }
     }
 
