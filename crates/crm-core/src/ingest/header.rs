@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::model::Cell;
-use crate::normalize::text::{clean_text, fold_header};
+use crate::normalize::text::{clean_text, clean_text_cow, fold_header};
 use crate::schema::{match_header, Field};
 
 /// How many non-blank rows from the top are searched for the header.
@@ -169,7 +169,8 @@ pub fn is_summary_row(row: &[Cell]) -> bool {
         return false;
     };
     let Cell::Text(t) = first else { return false };
-    let t = clean_text(t);
+    // Every row is asked: its first cell is compared without copies.
+    let t = clean_text_cow(t);
     if NOTES_PREFIXES.iter().any(|p| t.starts_with(p)) {
         return true;
     }
@@ -177,9 +178,17 @@ pub fn is_summary_row(row: &[Cell]) -> bool {
     if t.len() > SUMMARY_WORD_MAX_BYTES {
         return false;
     }
-    let lower = t.to_lowercase();
-    SUMMARY_WORDS.contains(&lower.as_str())
-        || SUMMARY_WORDS.contains(&lower.replace(' ', "").as_str())
+    // The words are lower-case ASCII or uncased Chinese, and no character
+    // of NFKC text lower-cases into ASCII but ASCII letters: comparing with
+    // ASCII case folded is comparing the lower-cased text.
+    let unspaced = || {
+        t.chars()
+            .filter(|&c| c != ' ')
+            .map(|c| c.to_ascii_lowercase())
+    };
+    SUMMARY_WORDS
+        .iter()
+        .any(|w| t.eq_ignore_ascii_case(w) || unspaced().eq(w.chars()))
 }
 
 /// Bytes of the longest first cell that can be a summary word, spaces
@@ -285,5 +294,55 @@ mod tests {
         assert!(!is_summary_row(&row(&["合计科技有限公司"])));
         assert!(!is_summary_row(&row(&["", ""])));
         assert!(!is_summary_row(&[Cell::Number(1.0)]));
+    }
+
+    /// The copy-free comparison agrees with lower-casing the cleaned text
+    /// and taking its spaces out, on cased, full-width, spaced and
+    /// look-alike first cells.
+    #[test]
+    fn summary_words_compare_as_lower_cased_text() {
+        let by_lowering = |s: &str| {
+            let t = clean_text(s);
+            let lower = t.to_lowercase();
+            NOTES_PREFIXES.iter().any(|p| t.starts_with(p))
+                || (t.len() <= SUMMARY_WORD_MAX_BYTES
+                    && (SUMMARY_WORDS.contains(&lower.as_str())
+                        || SUMMARY_WORDS.contains(&lower.replace(' ', "").as_str())))
+        };
+        let cells = [
+            "TOTAL",
+            "Ｔｏｔａｌ",
+            " total ",
+            "Grand Total",
+            "GRAND  TOTAL",
+            "grandtotal",
+            "G r a n d T o t a l",
+            "Sub Total",
+            "SubTotal",
+            "s u b t o t a l",
+            "合 计",
+            "合　计",
+            "合计科技",
+            "İtotal",
+            "totaİ",
+            "ＴＯＴＡＬ",
+            "\u{212A}",
+            "total\n",
+            "tota",
+            "totals",
+            "注：见下",
+            "注:x",
+            "备注：",
+            "小计 ",
+            "KH000002",
+            "合计\u{3000}",
+        ];
+        let mut matched = 0;
+        for c in cells {
+            let expected = by_lowering(c);
+            matched += usize::from(expected);
+            assert_eq!(is_summary_row(&row(&[c])), expected, "{c:?}");
+        }
+        assert!(matched > 10, "{matched}");
     }
 }

@@ -6,10 +6,15 @@ use unicode_normalization::UnicodeNormalization;
 /// NFKC, trim, and collapse inner runs of spaces and tabs to one space.
 /// Line breaks are kept (need fields split on them); meaning never changes.
 pub fn clean_text(s: &str) -> String {
+    clean_text_cow(s).into_owned()
+}
+
+/// [`clean_text`], borrowing `s` when it is clean already (most cells).
+pub fn clean_text_cow(s: &str) -> std::borrow::Cow<'_, str> {
     if is_clean(s) {
-        return s.to_owned();
+        return std::borrow::Cow::Borrowed(s);
     }
-    clean_changed(s)
+    std::borrow::Cow::Owned(clean_changed(s))
 }
 
 /// [`clean_text`] of a text that may change.
