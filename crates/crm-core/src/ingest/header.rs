@@ -180,15 +180,18 @@ pub fn is_summary_row(row: &[Cell]) -> bool {
     }
     // The words are lower-case ASCII or uncased Chinese, and no character
     // of NFKC text lower-cases into ASCII but ASCII letters: comparing with
-    // ASCII case folded is comparing the lower-cased text.
-    let unspaced = || {
-        t.chars()
-            .filter(|&c| c != ' ')
-            .map(|c| c.to_ascii_lowercase())
-    };
+    // ASCII case folded is comparing the lower-cased text. Spaces are left
+    // out of both sides (`合 计`, `GrandTotal`, `G r a n d   T o t a l`).
     SUMMARY_WORDS
         .iter()
-        .any(|w| t.eq_ignore_ascii_case(w) || unspaced().eq(w.chars()))
+        .any(|w| unspaced_folded(&t).eq(unspaced_folded(w)))
+}
+
+/// The characters of `s` but spaces, ASCII letters in lower case.
+fn unspaced_folded(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
+        .filter(|&c| c != ' ')
+        .map(|c| c.to_ascii_lowercase())
 }
 
 /// Bytes of the longest first cell that can be a summary word, spaces
@@ -289,6 +292,8 @@ mod tests {
         assert!(is_summary_row(&row(&["合计", "", "100"])));
         assert!(is_summary_row(&row(&["", "小计"])));
         assert!(is_summary_row(&row(&["Grand Total"])));
+        assert!(is_summary_row(&row(&["GrandTotal"])));
+        assert!(is_summary_row(&row(&["G r a n d   T o t a l"])));
         assert!(is_summary_row(&row(&["注：数据截至3月"])));
         assert!(is_summary_row(&row(&["填表说明", "x"])));
         assert!(!is_summary_row(&row(&["合计科技有限公司"])));
@@ -297,17 +302,16 @@ mod tests {
     }
 
     /// The copy-free comparison agrees with lower-casing the cleaned text
-    /// and taking its spaces out, on cased, full-width, spaced and
-    /// look-alike first cells.
+    /// and taking the spaces out of it and of the words, on cased,
+    /// full-width, spaced and look-alike first cells.
     #[test]
     fn summary_words_compare_as_lower_cased_text() {
         let by_lowering = |s: &str| {
             let t = clean_text(s);
             let lower = t.to_lowercase();
+            let words: Vec<String> = SUMMARY_WORDS.iter().map(|w| w.replace(' ', "")).collect();
             NOTES_PREFIXES.iter().any(|p| t.starts_with(p))
-                || (t.len() <= SUMMARY_WORD_MAX_BYTES
-                    && (SUMMARY_WORDS.contains(&lower.as_str())
-                        || SUMMARY_WORDS.contains(&lower.replace(' ', "").as_str())))
+                || (t.len() <= SUMMARY_WORD_MAX_BYTES && words.contains(&lower.replace(' ', "")))
         };
         let cells = [
             "TOTAL",
