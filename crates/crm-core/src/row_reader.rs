@@ -62,40 +62,52 @@ impl<'a> Normalizer<'a> {
 
     /// Normalizes rows given with their 0-based index in the sheet.
     fn chunk<R: AsRef<[Cell]>>(&mut self, rows: impl IntoIterator<Item = (usize, R)>) -> Chunk {
+        self.chunk_of(|each| {
+            for (i, row) in rows {
+                each(i, row.as_ref());
+            }
+        })
+    }
+
+    /// Normalizes the rows `feed` hands to the function it is given (0-based
+    /// index in the sheet, cells).
+    fn chunk_of(&mut self, feed: impl FnOnce(&mut dyn FnMut(usize, &[Cell]))) -> Chunk {
         let mut chunk = Chunk {
             items: Vec::new(),
             findings: Vec::new(),
         };
-        for (i, row) in rows {
-            let row = row.as_ref();
-            if row.iter().all(Cell::is_blank) {
-                chunk.items.push(RowItem::Blank);
-                continue;
-            }
-            let origin = Origin::new(self.ctx.source, i + 1);
-            if is_summary_row(row) {
-                let first = row
-                    .iter()
-                    .find(|c| !c.is_blank())
-                    .map(cell_text)
-                    .unwrap_or_default();
-                let finding = Finding::new(Code::SummaryRow, &origin, "", &first);
-                chunk.items.push(RowItem::Summary(finding));
-                continue;
-            }
-            let before = chunk.findings.len();
-            let record = read_row(
-                row,
-                origin,
-                self.ctx,
-                &mut self.caches,
-                &mut self.buffers,
-                &mut chunk.findings,
-            );
-            let raised = chunk.findings.len() - before;
-            chunk.items.push(RowItem::Row(record, raised));
-        }
+        feed(&mut |i, row| self.add_row(&mut chunk, i, row));
         chunk
+    }
+
+    /// Normalizes one row into `chunk`.
+    fn add_row(&mut self, chunk: &mut Chunk, i: usize, row: &[Cell]) {
+        if row.iter().all(Cell::is_blank) {
+            chunk.items.push(RowItem::Blank);
+            return;
+        }
+        let origin = Origin::new(self.ctx.source, i + 1);
+        if is_summary_row(row) {
+            let first = row
+                .iter()
+                .find(|c| !c.is_blank())
+                .map(cell_text)
+                .unwrap_or_default();
+            let finding = Finding::new(Code::SummaryRow, &origin, "", &first);
+            chunk.items.push(RowItem::Summary(finding));
+            return;
+        }
+        let before = chunk.findings.len();
+        let record = read_row(
+            row,
+            origin,
+            self.ctx,
+            &mut self.caches,
+            &mut self.buffers,
+            &mut chunk.findings,
+        );
+        let raised = chunk.findings.len() - before;
+        chunk.items.push(RowItem::Row(record, raised));
     }
 }
 
@@ -160,21 +172,17 @@ pub(crate) fn normalize_rows<R, I>(
 /// per core takes the next run and parses and normalizes it on its own
 /// thread, so the raw cells are made and freed where they are used and the
 /// parsing is shared out too. `take` gets one chunk per run, in run order.
-pub(crate) fn normalize_runs<'r, U, R, I>(
-    runs: &'r [U],
-    rows_of: impl Fn(&'r U) -> I + Sync,
+pub(crate) fn normalize_runs<U: Sync>(
+    runs: &[U],
+    rows_of: impl Fn(&U, &mut dyn FnMut(usize, &[Cell])) + Sync,
     ctx: &RowContext,
     workers: usize,
     mut take: impl FnMut(Chunk),
-) where
-    U: Sync,
-    R: AsRef<[Cell]>,
-    I: Iterator<Item = (usize, R)>,
-{
+) {
     if runs.len() < 2 || workers < 2 {
         let mut normalizer = Normalizer::new(ctx);
         for run in runs {
-            take(normalizer.chunk(rows_of(run)));
+            take(normalizer.chunk_of(|each| rows_of(run, each)));
         }
         return;
     }
@@ -191,10 +199,8 @@ pub(crate) fn normalize_runs<'r, U, R, I>(
                     let Some(run) = runs.get(seq) else {
                         return;
                     };
-                    if send_done
-                        .send((seq, normalizer.chunk(rows_of(run))))
-                        .is_err()
-                    {
+                    let chunk = normalizer.chunk_of(|each| rows_of(run, each));
+                    if send_done.send((seq, chunk)).is_err() {
                         return;
                     }
                 }
@@ -581,7 +587,10 @@ mod tests {
             Feed::Runs(size) => {
                 let starts = (1..rows.len()).step_by(size);
                 let runs: Vec<_> = starts.map(|i| i..(i + size).min(rows.len())).collect();
-                let rows_of = |run: &std::ops::Range<usize>| run.clone().map(|i| (i, &rows[i]));
+                let rows_of = |run: &std::ops::Range<usize>,
+                               each: &mut dyn FnMut(usize, &[Cell])| {
+                    run.clone().for_each(|i| each(i, &rows[i]));
+                };
                 normalize_runs(&runs, rows_of, &ctx, workers, take);
             }
         }

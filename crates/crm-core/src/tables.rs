@@ -12,7 +12,7 @@ use crate::cells::raises_nothing;
 use crate::config::Config;
 use crate::findings::{Code, Finding};
 use crate::ingest::classify::classify;
-use crate::ingest::delimited::{PendingRows, PendingRun};
+use crate::ingest::delimited::PendingRows;
 use crate::ingest::header::{detect_header, Header};
 use crate::model::{Cell, Origin, RawSheet, Record, Source, TableKind, Text, Value};
 use crate::normalize::date::{order_evidence, DateOrder, OrderEvidence};
@@ -245,7 +245,13 @@ impl Tables {
         let runs = pending.map(PendingRows::runs).unwrap_or_default();
         self.read_rows(sheet, prepared, expected, opts, |ctx, take| {
             normalize_rows(head, expected, ctx, worker_count(), &mut *take);
-            normalize_runs(&runs, PendingRun::rows, ctx, worker_count(), take);
+            normalize_runs(
+                &runs,
+                |run, each| run.for_each_row(each),
+                ctx,
+                worker_count(),
+                take,
+            );
         });
     }
 

@@ -421,7 +421,9 @@ impl PendingRows {
                     };
                     let text = decoding.text(field);
                     if text.len() > self.limits.max_cell_chars {
-                        see(&mut state, c, &cut_field(text, self.limits.max_cell_chars));
+                        let mut text = text.into_owned();
+                        cut_in_place(&mut text, self.limits.max_cell_chars);
+                        see(&mut state, c, &text);
                     } else if !text.is_empty() {
                         see(&mut state, c, &text);
                     }
@@ -468,20 +470,24 @@ pub struct PendingRun<'a> {
 }
 
 impl PendingRun<'_> {
-    /// The run's rows, each with its 0-based index in the sheet, parsed as
-    /// [`PendingRows::rows`] parses them.
-    pub fn rows(&self) -> impl Iterator<Item = (usize, Vec<Cell>)> + '_ {
+    /// Runs `each` on the run's rows, each with its 0-based index in the
+    /// sheet, parsed as [`PendingRows::rows`] parses them; one row buffer
+    /// (and its cells' text buffers) is reused throughout.
+    pub fn for_each_row(&self, each: impl FnMut(usize, &[Cell])) {
+        self.parser().for_each_row(self.first_row, each);
+    }
+
+    fn parser(&self) -> RowParser<'_> {
         let (bytes, decoding) = parts_of(&self.pending.text);
         let bytes = bytes.get(..self.end).unwrap_or(bytes);
-        let parser = RowParser::new(
+        RowParser::new(
             bytes,
             decoding,
             self.start,
             self.first_row,
             self.pending.delimiter,
             &self.pending.limits,
-        );
-        (self.first_row..).zip(parser.map_while(Result::ok))
+        )
     }
 
     /// How many rows the run holds (blank lines included).
@@ -528,6 +534,24 @@ impl Decoding {
             Decoding::Utf8 => String::from_utf8_lossy(field),
             Decoding::Gb(enc) => enc.decode_without_bom_handling(field).0,
         }
+    }
+
+    /// Appends the text of a field to `out`, decoding straight into it.
+    fn append(self, field: &[u8], out: &mut String) {
+        if let Decoding::Gb(enc) = self {
+            let mut decoder = enc.new_decoder_without_bom_handling();
+            if let Some(room) = decoder.max_utf8_buffer_length(field.len()) {
+                let at = out.len();
+                out.reserve(room);
+                // With that room the whole field is decoded in one call.
+                let (result, _, _) = decoder.decode_to_string(field, out, true);
+                if result == encoding_rs::CoderResult::InputEmpty {
+                    return;
+                }
+                out.truncate(at);
+            }
+        }
+        out.push_str(&self.text(field));
     }
 }
 
@@ -639,16 +663,18 @@ impl<'a> RowParser<'a> {
     }
 }
 
-impl Iterator for RowParser<'_> {
-    type Item = Result<Vec<Cell>, DelimitedOverflow>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl RowParser<'_> {
+    /// The next row into `row`, whose cells' text buffers are reused (a
+    /// blank row leaves it empty); `None` at the end.
+    fn next_into(&mut self, row: &mut Vec<Cell>) -> Option<Result<(), DelimitedOverflow>> {
         if self.blanks > 0 {
             self.blanks -= 1;
-            return Some(Ok(Vec::new()));
+            row.clear();
+            return Some(Ok(()));
         }
-        if let Some(row) = self.held.take() {
-            return Some(Ok(row));
+        if let Some(held) = self.held.take() {
+            *row = held;
+            return Some(Ok(()));
         }
         // Byte records: no UTF-8 errors; stop on anything else.
         if self.done
@@ -669,41 +695,73 @@ impl Iterator for RowParser<'_> {
             }));
         }
         self.next_row += 1;
-        let max = self.limits.max_cell_chars;
-        let decoding = self.decoding;
-        let row: Vec<Cell> = self
-            .bytes_record
-            .iter()
-            .map(|f| {
-                if f.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(cut_field(decoding.text(f), max))
-                }
-            })
-            .collect();
         if blanks > 0 {
             self.blanks = blanks - 1;
-            self.held = Some(row);
-            return Some(Ok(Vec::new()));
+            let mut held = Vec::new();
+            self.fill(&mut held);
+            self.held = Some(held);
+            row.clear();
+            return Some(Ok(()));
         }
-        Some(Ok(row))
+        self.fill(row);
+        Some(Ok(()))
+    }
+
+    /// Makes `row` the cells of the record just read, reusing the text
+    /// buffers of the cells it held.
+    fn fill(&self, row: &mut Vec<Cell>) {
+        let max = self.limits.max_cell_chars;
+        row.truncate(self.bytes_record.len());
+        for (c, field) in self.bytes_record.iter().enumerate() {
+            if c == row.len() {
+                row.push(Cell::Empty);
+            }
+            if field.is_empty() {
+                row[c] = Cell::Empty;
+                continue;
+            }
+            if !matches!(row[c], Cell::Text(_)) {
+                row[c] = Cell::Text(String::new());
+            }
+            if let Cell::Text(text) = &mut row[c] {
+                text.clear();
+                self.decoding.append(field, text);
+                cut_in_place(text, max);
+            }
+        }
+    }
+
+    /// Runs `each` on every row with its 0-based index in the sheet, one
+    /// row buffer reused throughout; stops at a row over the limits.
+    fn for_each_row(mut self, first_row: usize, mut each: impl FnMut(usize, &[Cell])) {
+        let mut row = Vec::new();
+        let mut i = first_row;
+        while let Some(Ok(())) = self.next_into(&mut row) {
+            each(i, &row);
+            i += 1;
+        }
     }
 }
 
-/// A field as owned text, cut to `max` characters plus the truncation mark
-/// when longer (the same rule as `ingest::read` applies to workbook cells).
-fn cut_field(f: Cow<'_, str>, max: usize) -> String {
+impl Iterator for RowParser<'_> {
+    type Item = Result<Vec<Cell>, DelimitedOverflow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut row = Vec::new();
+        self.next_into(&mut row).map(|r| r.map(|()| row))
+    }
+}
+
+/// Cuts `text` to `max` characters plus the truncation mark when longer
+/// (the same rule as `ingest::read` applies to workbook cells).
+fn cut_in_place(text: &mut String, max: usize) {
     // Byte length bounds the character count: most fields skip the count.
-    if f.len() > max {
-        if let Some((cut, _)) = f.char_indices().nth(max) {
-            let mut s = String::with_capacity(cut + super::read::TRUNCATION_MARK.len());
-            s.push_str(&f[..cut]);
-            s.push_str(super::read::TRUNCATION_MARK);
-            return s;
+    if text.len() > max {
+        if let Some((cut, _)) = text.char_indices().nth(max) {
+            text.truncate(cut);
+            text.push_str(super::read::TRUNCATION_MARK);
         }
     }
-    f.into_owned()
 }
 
 #[cfg(test)]
@@ -911,18 +969,28 @@ mod tests {
     fn runs_give_the_rows_one_parser_gives() {
         use encoding_rs::GB18030;
         let long = text_of_rows(CHECKPOINT_ROWS * 3 + 50);
-        let gb = FileText::Gb(GB18030.encode(&long).0.into_owned(), GB18030);
-        for text in [long.clone().into(), gb, long_text().into()] {
-            let (_, pending) = split_delimited_within(text, b',', &unlimited()).expect("within");
+        let gb = || FileText::Gb(GB18030.encode(&long).0.into_owned(), GB18030);
+        let mut cut = unlimited();
+        cut.max_cell_chars = 4;
+        let texts = [
+            long.clone().into(),
+            gb(),
+            long_text().into(),
+            long.clone().into(),
+            gb(),
+        ];
+        let limits = [unlimited(), unlimited(), unlimited(), cut, cut];
+        for (text, limits) in texts.into_iter().zip(limits) {
+            let (_, pending) = split_delimited_within(text, b',', &limits).expect("within");
             let pending = pending.expect("pending");
             let whole: Vec<(usize, Vec<Cell>)> = pending.rows().collect();
             let runs = pending.runs();
             assert_eq!(runs.len(), pending.checkpoints.len() + 1);
             let mut joined = Vec::new();
             for run in &runs {
-                let rows: Vec<(usize, Vec<Cell>)> = run.rows().collect();
-                assert_eq!(rows.len(), run.len());
-                joined.extend(rows);
+                let before = joined.len();
+                run.for_each_row(|i, row| joined.push((i, row.to_vec())));
+                assert_eq!(joined.len() - before, run.len());
             }
             assert_eq!(joined.len(), pending.len());
             assert!(joined == whole);
