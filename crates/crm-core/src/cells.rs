@@ -2,6 +2,8 @@
 //! raises. This is where the normalizers of `normalize/` meet the validation
 //! codes of schema.md §4; it knows cells and fields, not rows or tables.
 
+use std::borrow::Cow;
+
 use crate::config::Config;
 use crate::findings::Code;
 use crate::model::{format_number, Cell, Text, Value};
@@ -16,7 +18,7 @@ use crate::normalize::phone::{check_phone, PhoneCheck};
 use crate::normalize::satisfaction::{parse_satisfaction, parse_yes_no};
 use crate::normalize::source::parse_source;
 use crate::normalize::stage::{Pipeline, StageParse};
-use crate::normalize::text::clean_text;
+use crate::normalize::text::{clean_text, clean_text_cow};
 use crate::schema::{Field, FieldKind};
 
 /// What the cell normalizer needs besides the cell.
@@ -83,7 +85,13 @@ pub fn normalize_cell(field: Field, cell: &Cell, ctx: &CellContext) -> CellResul
         FieldKind::Budget => budget_cell(cell),
         FieldKind::Period => period_cell(cell),
         _ => {
-            let text = clean_text(&cell.display());
+            // The shown text is kept as it is when it is clean (most are).
+            let shown = cell.display();
+            let cleaned = match clean_text_cow(&shown) {
+                Cow::Borrowed(_) => None,
+                Cow::Owned(t) => Some(t),
+            };
+            let text = cleaned.unwrap_or(shown);
             if text.is_empty() {
                 return CellResult::default();
             }
@@ -102,7 +110,7 @@ fn date_cell(field: Field, cell: &Cell, ctx: &CellContext) -> CellResult {
         }),
         Cell::Number(n) => parse_date_number(*n),
         Cell::Text(t) => {
-            let t = clean_text(t);
+            let t = clean_text_cow(t);
             // A CSV keeps an Excel serial or yyyymmdd number as text.
             parse_date_text(&t, ctx.date_order, ctx.default_year)
                 .ok()
@@ -132,7 +140,7 @@ fn date_cell(field: Field, cell: &Cell, ctx: &CellContext) -> CellResult {
 fn amount_cell(cell: &Cell) -> CellResult {
     let cents = match cell {
         Cell::Number(n) => amount_from_number(*n).ok_or(AmountError::Unparseable),
-        Cell::Text(t) => parse_amount(&clean_text(t)),
+        Cell::Text(t) => parse_amount(&clean_text_cow(t)),
         Cell::Bool(_) | Cell::DateTime(_) | Cell::Empty | Cell::Error(_) => {
             Err(AmountError::Unparseable)
         }
@@ -150,7 +158,7 @@ fn budget_cell(cell: &Cell) -> CellResult {
         Cell::Number(n) => amount_from_number(*n)
             .map(|c| (c, c))
             .ok_or(AmountError::Unparseable),
-        Cell::Text(t) => parse_budget(&clean_text(t)),
+        Cell::Text(t) => parse_budget(&clean_text_cow(t)),
         Cell::Bool(_) | Cell::DateTime(_) | Cell::Empty | Cell::Error(_) => {
             Err(AmountError::Unparseable)
         }
