@@ -168,7 +168,6 @@ pub fn near_candidates(customers: &[Customer]) -> Vec<NearCandidate> {
 /// those two characters: customers sharing one key (reported by the merge
 /// itself) are never compared with each other.
 pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
-    let mut findings = Vec::new();
     // The distinct keys, in order of first appearance, with their customers.
     let mut key_index: FastMap<&str, usize> = FastMap::default();
     let mut members: Vec<(&str, Vec<usize>)> = Vec::new();
@@ -224,6 +223,8 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
         }
     }
     pairs.sort_unstable();
+    // Sized once: a big table can have millions of close pairs.
+    let mut findings = Vec::with_capacity(pairs.len());
     for (i, j) in pairs {
         let (a, b) = (&customers[i], &customers[j]);
         findings.push(
