@@ -2,8 +2,6 @@
 //! raises. This is where the normalizers of `normalize/` meet the validation
 //! codes of schema.md §4; it knows cells and fields, not rows or tables.
 
-use std::borrow::Cow;
-
 use crate::config::Config;
 use crate::findings::Code;
 use crate::model::{format_number, Cell, Text, Value};
@@ -18,7 +16,7 @@ use crate::normalize::phone::{check_phone, PhoneCheck};
 use crate::normalize::satisfaction::{parse_satisfaction, parse_yes_no};
 use crate::normalize::source::parse_source;
 use crate::normalize::stage::{Pipeline, StageParse};
-use crate::normalize::text::{clean_text, clean_text_cow};
+use crate::normalize::text::{clean_text, clean_text_cow, clean_text_owned};
 use crate::schema::{Field, FieldKind};
 
 /// What the cell normalizer needs besides the cell.
@@ -85,13 +83,7 @@ pub fn normalize_cell(field: Field, cell: &Cell, ctx: &CellContext) -> CellResul
         FieldKind::Budget => budget_cell(cell),
         FieldKind::Period => period_cell(cell),
         _ => {
-            // The shown text is kept as it is when it is clean (most are).
-            let shown = cell.display();
-            let cleaned = match clean_text_cow(&shown) {
-                Cow::Borrowed(_) => None,
-                Cow::Owned(t) => Some(t),
-            };
-            let text = cleaned.unwrap_or(shown);
+            let text = clean_text_owned(cell.display());
             if text.is_empty() {
                 return CellResult::default();
             }

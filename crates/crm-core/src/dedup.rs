@@ -179,11 +179,11 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
         members[k].1.push(i);
     }
     // Each key and its single-deletion variants, with the key's first two
-    // characters, as (hash, key), gathered in one reused buffer. Keys sharing a hash
-    // are candidates; a hash collision only adds a candidate that the
-    // edit-distance check below drops (every pair at distance 1 with the
-    // same first two characters shares a variant and that prefix).
-    // Sized once: millions of variants are made for a big customer table.
+    // characters, as (hash, key), each gathered in one reused buffer. Keys
+    // sharing a hash are candidates; a hash collision only adds a candidate
+    // that the edit-distance check below drops (every pair at distance 1
+    // with the same first two characters shares a variant and that
+    // prefix). Sized once: a big customer table makes millions of variants.
     let count: usize = members.iter().map(|(key, _)| key.chars().count() + 1).sum();
     let mut variants: Vec<(u64, usize)> = Vec::with_capacity(count);
     let prefixes: Vec<&str> = members.iter().map(|(key, _)| first_two(key)).collect();

@@ -15,7 +15,7 @@ use crate::ingest::header::{is_summary_row, Header};
 use crate::model::{shows_original, Cell, FieldMap, Origin, Record, Source, Text, Value};
 use crate::normalize::contact::{find_id_number, mask_id_numbers};
 use crate::normalize::date::DateOrder;
-use crate::normalize::text::clean_text;
+use crate::normalize::text::clean_text_cow;
 use crate::schema::Field;
 use crate::tables::LoadOptions;
 use crate::FastMap;
@@ -381,14 +381,10 @@ fn normalize_one(c: usize, cell: &Cell, mapping: Option<Field>, ctx: &RowContext
         Text::from(&*written)
     };
     let outcome = match mapping {
-        None => {
-            let clean = clean_text(&text);
-            Outcome::Extra(if *clean == *text {
-                text.clone()
-            } else {
-                Text::from(clean)
-            })
-        }
+        None => Outcome::Extra(match clean_text_cow(&text) {
+            std::borrow::Cow::Borrowed(_) => text.clone(),
+            std::borrow::Cow::Owned(clean) => Text::from(clean),
+        }),
         Some(_) if cell.is_blank() => Outcome::Blank,
         Some(field) => {
             let cell_ctx = CellContext {

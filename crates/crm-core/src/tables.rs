@@ -241,10 +241,11 @@ impl Tables {
         pending: Option<&PendingRows>,
         opts: &LoadOptions,
     ) {
-        let expected = head.len() + pending.map_or(0, PendingRows::len);
+        let head_rows = head.len();
+        let expected = head_rows + pending.map_or(0, PendingRows::len);
         let runs = pending.map(PendingRows::runs).unwrap_or_default();
         self.read_rows(sheet, prepared, expected, opts, |ctx, take| {
-            normalize_rows(head, expected, ctx, worker_count(), &mut *take);
+            normalize_rows(head, head_rows, ctx, worker_count(), &mut *take);
             normalize_runs(
                 &runs,
                 |run, each| run.for_each_row(each),

@@ -9,6 +9,14 @@ pub fn clean_text(s: &str) -> String {
     clean_text_cow(s).into_owned()
 }
 
+/// [`clean_text`] of an owned text, given back as it is when clean already.
+pub fn clean_text_owned(s: String) -> String {
+    if is_clean(&s) {
+        return s;
+    }
+    clean_changed(&s)
+}
+
 /// [`clean_text`], borrowing `s` when it is clean already (most cells).
 pub fn clean_text_cow(s: &str) -> std::borrow::Cow<'_, str> {
     if is_clean(s) {
