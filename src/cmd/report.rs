@@ -86,7 +86,7 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
     // first, so the writers reuse their memory instead of growing the
     // process (on big inputs, fresh pages cost more than freeing).
     let findings = std::mem::take(&mut loaded.ds.findings);
-    drop(loaded);
+    loaded.free();
     let findings = &findings;
     // The three outputs are independent: the workbook (the longest) is
     // written beside the JSON and the HTML page.
