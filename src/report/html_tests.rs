@@ -165,6 +165,7 @@ fn long_tables_are_capped_with_a_note() {
             title: "逾期客户",
             columns: Vec::new(),
             rows: vec![Vec::new(); HTML_ROWS_CAP + 5],
+            total: HTML_ROWS_CAP + 5,
             marked: 0,
         }],
     };

@@ -84,6 +84,7 @@ pub(super) fn table(
         id,
         title,
         columns,
+        total: rows.len(),
         rows,
         marked: 0,
     }

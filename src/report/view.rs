@@ -152,8 +152,35 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// Rows, each as long as `columns`.
     pub rows: Vec<Vec<Val>>,
+    /// The rows the table stands for: `rows.len()`, or more when it was
+    /// built from the [`head`] of a long list.
+    pub total: usize,
     /// The first rows to mark (the top 3 needs).
     pub marked: usize,
+}
+
+/// The most rows of a list a report table is built from: no output shows
+/// more (the workbook [`super::xlsx::LIST_CAP`], the page
+/// [`super::html::HTML_ROWS_CAP`]). At a million customers the overdue
+/// and stalled lists hold a million rows in all, and building a table row
+/// for each of them, to keep the first ten thousand, took half a second.
+pub const MOST_LISTED: usize = 10_000;
+
+const _: () = assert!(super::xlsx::LIST_CAP <= MOST_LISTED);
+const _: () = assert!(super::html::HTML_ROWS_CAP <= MOST_LISTED);
+
+/// The first [`MOST_LISTED`] rows of a list.
+pub fn head<T>(list: &[T]) -> &[T] {
+    &list[..list.len().min(MOST_LISTED)]
+}
+
+impl Table {
+    /// The table, standing for `total` rows (its list's length, when it
+    /// was built from the list's [`head`]).
+    pub fn standing_for(mut self, total: usize) -> Table {
+        self.total = total.max(self.rows.len());
+        self
+    }
 }
 
 /// A section of the report: one HTML section, one worksheet.
@@ -175,7 +202,7 @@ impl Section {
     /// (filled with `table`, `shown` and `total`) for each one cut.
     pub fn cap_rows(&mut self, cap: usize, exempt: &[&str], template: &str) {
         for table in &mut self.tables {
-            let total = table.rows.len();
+            let total = table.total;
             if total <= cap || exempt.contains(&table.id) {
                 continue;
             }

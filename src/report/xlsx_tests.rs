@@ -6,6 +6,7 @@ use super::*;
 use crate::output::temp_path;
 use crate::report::fixture::{findings, fixture};
 use crate::report::privacy::Privacy;
+use crate::report::view::MOST_LISTED;
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("crm-report-xlsx-{name}-{}", std::process::id()));
@@ -105,6 +106,43 @@ fn caps_other_lists_but_not_the_findings() {
         .iter()
         .any(|n| n.contains("10,000") && n.contains("10,002")));
     assert_eq!(rows("quality", "quality.findings").0, LIST_CAP + 2);
+}
+
+/// Long lists are built into tables from their head only; the note under
+/// each gives the list's full length.
+#[test]
+fn long_lists_are_built_from_their_head() {
+    fn longer<T: Clone>(list: &mut Vec<T>) {
+        let row = list.first().expect("a fixture row").clone();
+        *list = vec![row; MOST_LISTED + 7];
+    }
+    let mut s = fixture();
+    longer(&mut s.cadence.overdue_list);
+    longer(&mut s.todos.overdue_list);
+    longer(&mut s.grades.mismatch_list);
+    longer(&mut s.time_in_stage.stalled);
+    longer(&mut s.forecast.slipped.list);
+    let ids = [
+        "cadence.overdue",
+        "todos.overdue",
+        "grades.mismatches",
+        "cycle.stalled",
+        "forecast.slipped",
+    ];
+    let built = crate::report::sections::sections(&s, &[], &[], Lang::Zh);
+    let tables: Vec<_> = built.iter().flat_map(|s| &s.tables).collect();
+    for id in ids {
+        let table = tables.iter().find(|t| t.id == id).expect(id);
+        assert_eq!(
+            (table.rows.len(), table.total),
+            (MOST_LISTED, MOST_LISTED + 7),
+            "{id}"
+        );
+    }
+    let book = book_sections(&s, &[], &[], Lang::Zh);
+    let notes: Vec<&String> = book.iter().flat_map(|s| &s.notes).collect();
+    let full = notes.iter().filter(|n| n.contains("10,007")).count();
+    assert_eq!(full, ids.len(), "{notes:?}");
 }
 
 #[test]

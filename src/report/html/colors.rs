@@ -128,6 +128,7 @@ mod tests {
                 vec![Val::Null, Val::Money(100.0), Val::Int(2), Val::Int(4)],
                 vec![Val::Rate(0.8), Val::Money(0.0), Val::Int(3), Val::Int(0)],
             ],
+            total: 3,
             marked: 0,
         };
         let s = styles(&table);

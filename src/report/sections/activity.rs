@@ -5,7 +5,7 @@ use super::lost::{keyword_table, stage_tables};
 use super::{count_note, defined, plain, section, table, MARKED_NEEDS, TOP_NEEDS};
 use crate::report::i18n::{data_value, state_label, t, Lang};
 use crate::report::summary::{CycleGroup, OverdueRow, RepRow, Summary};
-use crate::report::view::{histogram, Emphasis, Section, Table, Val};
+use crate::report::view::{head, histogram, Emphasis, Section, Table, Val};
 
 /// A cycle statistics table by group.
 pub(in crate::report) fn cycle_groups(
@@ -260,7 +260,7 @@ pub(super) fn cadence(s: &Summary, lang: Lang) -> Section {
             compliance_columns("col.state"),
             by_state,
         ),
-        overdue_table(lang, &c.overdue_list),
+        overdue_table(lang, head(&c.overdue_list)).standing_for(c.overdue_list.len()),
     ];
     let notes = count_note(lang, "note.undated", c.undated)
         .into_iter()

@@ -5,7 +5,7 @@
 use super::{count_note, defined, plain, section, table};
 use crate::report::i18n::{data_value, t, Lang};
 use crate::report::summary::Summary;
-use crate::report::view::{Section, Val};
+use crate::report::view::{head, Section, Val};
 
 /// Grades: declared vs computed counts per grade, the mismatch list.
 pub(super) fn grades(s: &Summary, lang: Lang) -> Section {
@@ -41,7 +41,7 @@ pub(super) fn grades(s: &Summary, lang: Lang) -> Section {
             defined(lang, "col.computed", "abc_grade"),
             defined(lang, "col.annual_amount", "annual_amount"),
         ],
-        g.mismatch_list
+        head(&g.mismatch_list)
             .iter()
             .map(|m| {
                 vec![
@@ -52,7 +52,8 @@ pub(super) fn grades(s: &Summary, lang: Lang) -> Section {
                 ]
             })
             .collect(),
-    );
+    )
+    .standing_for(g.mismatch_list.len());
     let notes = count_note(lang, "note.grade_mismatches", g.mismatches)
         .into_iter()
         .collect();

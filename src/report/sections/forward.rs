@@ -5,7 +5,7 @@
 use super::{defined, plain, section, table};
 use crate::report::i18n::{data_value, fill, stage_label, t, Lang};
 use crate::report::summary::{SlippedDeal, Summary, TargetRow};
-use crate::report::view::{Emphasis, Section, Table, Val};
+use crate::report::view::{head, Emphasis, Section, Table, Val};
 
 /// Pipeline, expected closings, slipped deals, targets and collections.
 pub(super) fn forecast(s: &Summary, lang: Lang) -> Section {
@@ -80,7 +80,7 @@ pub(super) fn forecast(s: &Summary, lang: Lang) -> Section {
         pipeline,
         expected,
         targets_table(lang, &s.targets),
-        slipped_table(lang, &f.slipped.list),
+        slipped_table(lang, head(&f.slipped.list)).standing_for(f.slipped.list.len()),
         collections(s, lang),
     ];
     section(lang, "forecast", notes, tables)

@@ -6,7 +6,7 @@
 use super::{defined, plain, table};
 use crate::report::i18n::{data_value, stage_label, t, Lang};
 use crate::report::summary::{LostRow, StalledRow, Summary};
-use crate::report::view::{Emphasis, Table, Val};
+use crate::report::view::{head, Emphasis, Table, Val};
 
 /// How many keywords the needs sheet lists.
 const KEYWORDS: usize = 20;
@@ -135,7 +135,8 @@ pub(super) fn stage_tables(s: &Summary, lang: Lang) -> Vec<Table> {
             })
             .collect(),
     );
-    vec![stays, stalled_table(lang, &ts.stalled)]
+    let stalled = stalled_table(lang, head(&ts.stalled)).standing_for(ts.stalled.len());
+    vec![stays, stalled]
 }
 
 /// The keyword view of free-text needs (none when not computed).

@@ -10,7 +10,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use super::{defined, plain, section, table};
 use crate::report::i18n::{data_value, t, Lang};
 use crate::report::summary::{Summary, TodoRow, WeekRow};
-use crate::report::view::{Column, Emphasis, Section, Table, Val};
+use crate::report::view::{head, Column, Emphasis, Section, Table, Val};
 
 /// Weeks the weekly view covers (metrics.md §10).
 pub const WEEKS: i64 = 8;
@@ -49,7 +49,7 @@ pub(super) fn todos(s: &Summary, lang: Lang) -> Section {
     let tables = vec![
         overall,
         by_owner,
-        overdue_todos_table(lang, &td.overdue_list),
+        overdue_todos_table(lang, head(&td.overdue_list)).standing_for(td.overdue_list.len()),
     ];
     section(lang, "todos", Vec::new(), tables)
 }
