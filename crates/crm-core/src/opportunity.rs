@@ -11,7 +11,6 @@ use crate::findings::{Code, Finding};
 use crate::model::{Record, Text, Value};
 use crate::normalize::stage::Pipeline;
 use crate::schema::Field;
-use crate::FastMap;
 
 /// Key used for an empty or unmapped breakdown value.
 pub const UNKNOWN_KEY: &str = "未知";
@@ -85,13 +84,14 @@ pub fn build_opportunities(
             .map(|(i, c)| (Some(i), &c.record, None))
             .collect()
     };
-    let mut per_customer: FastMap<usize, usize> = FastMap::default();
-    for (c, _, _) in &rows {
-        if let Some(c) = c {
-            *per_customer.entry(*c).or_default() += 1;
+    // Opportunities per customer, by customer index.
+    let mut per_customer = vec![0u32; ds.customers.len()];
+    for c in rows.iter().filter_map(|(c, _, _)| *c) {
+        if let Some(n) = per_customer.get_mut(c) {
+            *n += 1;
         }
     }
-    let history = stage_history(ds, as_of);
+    let mut history = stage_history(ds, as_of);
     let keys = Keys::new();
     let mut out = Vec::with_capacity(rows.len());
     for (customer, own, parent) in rows {
@@ -111,13 +111,15 @@ pub fn build_opportunities(
             continue;
         }
         let (current, lost_at) = current_stage(own, pipeline);
-        let single = customer.is_some_and(|c| per_customer.get(&c) == Some(&1));
+        let single = customer.is_some_and(|c| per_customer.get(c) == Some(&1));
         // Follow-up stages are the opportunity's history only when its
-        // customer has exactly one opportunity (metrics.md §1).
-        let hist: Vec<(NaiveDate, usize)> = match customer.filter(|_| single) {
-            Some(c) => history.get(&c).cloned().unwrap_or_default(),
-            None => Vec::new(),
-        };
+        // customer has exactly one opportunity (metrics.md §1), so it is
+        // taken by this one opportunity.
+        let hist: Vec<(NaiveDate, usize)> = customer
+            .filter(|_| single)
+            .and_then(|c| history.get_mut(c))
+            .map(std::mem::take)
+            .unwrap_or_default();
         let hist_max = hist.iter().filter_map(|(_, s)| pipeline.order(*s)).max();
         let furthest = furthest_order(pipeline, current, lost_at, hist_max);
         let amount = own.money(Field::DealAmount).filter(|c| *c >= 0);
@@ -150,8 +152,8 @@ pub fn build_opportunities(
             amount,
             probability: own.number(Field::Probability),
             lost_reason: text_of(own.values.get(&Field::LostReason))
-                .map(|s| s.to_string())
-                .filter(|_| current.is_some() && current == pipeline.lost()),
+                .filter(|_| current.is_some() && current == pipeline.lost())
+                .map(|s| s.to_string()),
             lost_at: lost_at.filter(|_| current.is_some() && current == pipeline.lost()),
             history: hist,
             collected: own
@@ -233,10 +235,11 @@ fn furthest_order(
     Some(best.map_or(1, |b| b.min(cap)))
 }
 
-/// The dated stage history of each customer: follow-up rows with a stage,
-/// dated on or before the as-of date, in date order (input order on a tie).
-fn stage_history(ds: &Dataset, as_of: NaiveDate) -> FastMap<usize, Vec<(NaiveDate, usize)>> {
-    let mut out: FastMap<usize, Vec<(NaiveDate, usize)>> = FastMap::default();
+/// The dated stage history of each customer, by customer index: follow-up
+/// rows with a stage, dated on or before the as-of date, in date order
+/// (input order on a tie).
+fn stage_history(ds: &Dataset, as_of: NaiveDate) -> Vec<Vec<(NaiveDate, usize)>> {
+    let mut out: Vec<Vec<(NaiveDate, usize)>> = vec![Vec::new(); ds.customers.len()];
     for f in &ds.followups {
         let (Some(c), Some(s), Some(d)) = (
             f.customer,
@@ -246,10 +249,12 @@ fn stage_history(ds: &Dataset, as_of: NaiveDate) -> FastMap<usize, Vec<(NaiveDat
             continue;
         };
         if d <= as_of {
-            out.entry(c).or_default().push((d, s));
+            if let Some(h) = out.get_mut(c) {
+                h.push((d, s));
+            }
         }
     }
-    for h in out.values_mut() {
+    for h in &mut out {
         h.sort_by_key(|(d, _)| *d);
     }
     out
@@ -275,13 +280,13 @@ pub fn earliest_followups(ds: &Dataset, as_of: NaiveDate) -> Vec<Option<NaiveDat
 /// Deal-level findings of schema.md §4.
 fn deal_findings(o: &Opportunity, r: &Record, pipeline: &Pipeline, findings: &mut Vec<Finding>) {
     let won = o.current == Some(pipeline.won());
-    let stage_text = r.original(Field::Stage, pipeline).unwrap_or_default();
+    let stage_text = || r.original(Field::Stage, pipeline).unwrap_or_default();
     if won && o.signed.is_none() {
         findings.push(Finding::new(
             Code::WonWithoutSignDate,
             &r.origin,
             Field::SignedDate.label(),
-            &stage_text,
+            &stage_text(),
         ));
     }
     if won && o.amount.is_none() {
@@ -289,7 +294,7 @@ fn deal_findings(o: &Opportunity, r: &Record, pipeline: &Pipeline, findings: &mu
             Code::WonWithoutAmount,
             &r.origin,
             Field::DealAmount.label(),
-            &stage_text,
+            &stage_text(),
         ));
     }
     if !won && o.amount.is_some_and(|a| a > 0) {
