@@ -197,12 +197,19 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
         }
     }
     variants.sort_unstable();
-    let mut key_pairs: Vec<(usize, usize)> = Vec::new();
-    for run in variants.chunk_by(|a, b| a.0 == b.0) {
+    // Pairs of key and customer indices as `u32` (half the memory to fill
+    // and sort of `usize`; a table held in memory has far fewer than 2^32
+    // rows), each vector sized once: at a
+    // million customers there are millions of pairs, and growing them by
+    // doubling copied and faulted in twice their size.
+    let runs = || variants.chunk_by(|a, b| a.0 == b.0);
+    let most: usize = runs().map(|run| run.len() * (run.len() - 1) / 2).sum();
+    let mut key_pairs: Vec<(u32, u32)> = Vec::with_capacity(most);
+    for run in runs() {
         for (a, &(_, k)) in run.iter().enumerate() {
             for &(_, l) in &run[a + 1..] {
                 if k != l {
-                    key_pairs.push((k.min(l), k.max(l)));
+                    key_pairs.push((k.min(l) as u32, k.max(l) as u32));
                 }
             }
         }
@@ -210,15 +217,20 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
     drop(variants);
     key_pairs.sort_unstable();
     key_pairs.dedup();
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    key_pairs.retain(|&(k, l)| {
+        let (k, l) = (k as usize, l as usize);
+        prefixes[k] == prefixes[l] && one_edit_apart(members[k].0, members[l].0)
+    });
+    let close: usize = key_pairs
+        .iter()
+        .map(|&(k, l)| members[k as usize].1.len() * members[l as usize].1.len())
+        .sum();
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(close);
     for (k, l) in key_pairs {
-        let ((a, of_a), (b, of_b)) = (&members[k], &members[l]);
-        if prefixes[k] != prefixes[l] || !one_edit_apart(a, b) {
-            continue;
-        }
+        let (of_a, of_b) = (&members[k as usize].1, &members[l as usize].1);
         for &i in of_a {
             for &j in of_b {
-                pairs.push((i.min(j), i.max(j)));
+                pairs.push((i.min(j) as u32, i.max(j) as u32));
             }
         }
     }
@@ -226,7 +238,7 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
     // Sized once: a big table can have millions of close pairs.
     let mut findings = Vec::with_capacity(pairs.len());
     for (i, j) in pairs {
-        let (a, b) = (&customers[i], &customers[j]);
+        let (a, b) = (&customers[i as usize], &customers[j as usize]);
         findings.push(
             Finding::shared(
                 Code::PossibleDuplicate,
