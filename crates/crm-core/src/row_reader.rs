@@ -27,8 +27,9 @@ pub(crate) const CHUNK_ROWS: usize = 4096;
 pub(crate) enum RowItem {
     /// A row with no value in any cell.
     Blank,
-    /// A subtotal or notes row, left out: its `summary_row` finding.
-    Summary(Finding),
+    /// A subtotal or notes row, left out: its `summary_row` finding (boxed:
+    /// such rows are rare, and every item is as big as the biggest kind).
+    Summary(Box<Finding>),
     /// A record, and how many findings its cells raised (the next ones in
     /// [`Chunk::findings`]).
     Row(Record, usize),
@@ -47,6 +48,9 @@ struct Normalizer<'a> {
     ctx: &'a RowContext<'a>,
     caches: Vec<ColumnCache>,
     buffers: RowBuffers,
+    /// The rows and findings of the last chunk: the next one is given room
+    /// for as many at once (chunks are alike), instead of growing.
+    last: (usize, usize),
 }
 
 impl<'a> Normalizer<'a> {
@@ -57,6 +61,7 @@ impl<'a> Normalizer<'a> {
                 .map(|_| ColumnCache::default())
                 .collect(),
             buffers: RowBuffers::default(),
+            last: (0, 0),
         }
     }
 
@@ -73,10 +78,11 @@ impl<'a> Normalizer<'a> {
     /// index in the sheet, cells).
     fn chunk_of(&mut self, feed: impl FnOnce(&mut dyn FnMut(usize, &[Cell]))) -> Chunk {
         let mut chunk = Chunk {
-            items: Vec::new(),
-            findings: Vec::new(),
+            items: Vec::with_capacity(self.last.0),
+            findings: Vec::with_capacity(self.last.1),
         };
         feed(&mut |i, row| self.add_row(&mut chunk, i, row));
+        self.last = (chunk.items.len(), chunk.findings.len());
         chunk
     }
 
@@ -94,7 +100,7 @@ impl<'a> Normalizer<'a> {
                 .map(cell_text)
                 .unwrap_or_default();
             let finding = Finding::new(Code::SummaryRow, &origin, "", &first);
-            chunk.items.push(RowItem::Summary(finding));
+            chunk.items.push(RowItem::Summary(Box::new(finding)));
             return;
         }
         let before = chunk.findings.len();

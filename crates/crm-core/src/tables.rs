@@ -369,7 +369,7 @@ impl Tables {
                         self.rows.read += 1;
                         self.rows.skipped += 1;
                         info.rows += 1;
-                        self.findings.push(finding);
+                        self.findings.push(*finding);
                         continue;
                     }
                     RowItem::Row(record, raised) => (record, raised),
