@@ -576,6 +576,9 @@ struct RowParser<'a> {
     /// 0-based index of the next row given.
     next_row: usize,
     done: bool,
+    /// Text buffers of cells that became empty, for the next cells with
+    /// text (a column often alternates between empty and not).
+    spare: Vec<String>,
 }
 
 impl<'a> RowParser<'a> {
@@ -600,6 +603,7 @@ impl<'a> RowParser<'a> {
             limits: *limits,
             next_row: first_row,
             done: false,
+            spare: Vec::new(),
         }
     }
 
@@ -669,10 +673,11 @@ impl RowParser<'_> {
     fn next_into(&mut self, row: &mut Vec<Cell>) -> Option<Result<(), DelimitedOverflow>> {
         if self.blanks > 0 {
             self.blanks -= 1;
-            row.clear();
+            self.recycle(row, 0);
             return Some(Ok(()));
         }
         if let Some(held) = self.held.take() {
+            self.recycle(row, 0);
             *row = held;
             return Some(Ok(()));
         }
@@ -709,24 +714,35 @@ impl RowParser<'_> {
 
     /// Makes `row` the cells of the record just read, reusing the text
     /// buffers of the cells it held.
-    fn fill(&self, row: &mut Vec<Cell>) {
+    fn fill(&mut self, row: &mut Vec<Cell>) {
         let max = self.limits.max_cell_chars;
-        row.truncate(self.bytes_record.len());
+        self.recycle(row, self.bytes_record.len());
         for (c, field) in self.bytes_record.iter().enumerate() {
             if c == row.len() {
                 row.push(Cell::Empty);
             }
             if field.is_empty() {
-                row[c] = Cell::Empty;
+                if let Cell::Text(s) = std::mem::replace(&mut row[c], Cell::Empty) {
+                    self.spare.push(s);
+                }
                 continue;
             }
             if !matches!(row[c], Cell::Text(_)) {
-                row[c] = Cell::Text(String::new());
+                row[c] = Cell::Text(self.spare.pop().unwrap_or_default());
             }
             if let Cell::Text(text) = &mut row[c] {
                 text.clear();
                 self.decoding.append(field, text);
                 cut_in_place(text, max);
+            }
+        }
+    }
+
+    /// Cuts `row` to `len` cells, keeping the text buffers of those cut.
+    fn recycle(&mut self, row: &mut Vec<Cell>, len: usize) {
+        for cell in row.drain(len.min(row.len())..) {
+            if let Cell::Text(s) = cell {
+                self.spare.push(s);
             }
         }
     }
