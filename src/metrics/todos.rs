@@ -16,13 +16,6 @@ use super::frames::{int_at, str_at};
 use super::weekly::{followup_customer, followup_owner, FollowupCustomer, FollowupCustomers};
 use crate::report::summary::{TodoOwner, TodoRow, Todos};
 
-/// One to-do, resolved.
-#[derive(Debug, Clone)]
-struct Todo<'a> {
-    owner: &'a str,
-    overdue: Option<TodoRow>,
-}
-
 /// The latest follow-up date per customer: linked customers by index,
 /// unlinked ones by the number of their key.
 struct Latest {
@@ -72,7 +65,10 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
             latest.see(customers.of(f), d);
         }
     }
-    let mut list: Vec<Todo> = Vec::new();
+    // Each to-do's owner and whether it is overdue, as columns; the overdue
+    // ones' rows apart (millions of to-dos on a big input).
+    let (mut owners, mut overdue): (Vec<&str>, Vec<i64>) = (Vec::new(), Vec::new());
+    let mut overdue_list: Vec<TodoRow> = Vec::new();
     for f in &ds.followups {
         let r = &f.record;
         let (Some(action), Some(due)) = (
@@ -87,18 +83,21 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
         }
         let closed = row_date.is_some_and(|rd| latest.get(customers.of(f)).is_some_and(|l| l > rd));
         let owner = followup_owner(ds, f);
-        let overdue = (due < as_of && !closed).then(|| TodoRow {
-            customer: followup_customer(ds, f),
-            owner: owner.to_string(),
-            next_action: action.to_string(),
-            due_date: due.format("%Y-%m-%d").to_string(),
-            days_overdue: (as_of - due).num_days(),
-            followup_date: row_date.map(|d| d.format("%Y-%m-%d").to_string()),
-        });
-        list.push(Todo { owner, overdue });
+        let is_overdue = due < as_of && !closed;
+        owners.push(owner);
+        overdue.push(i64::from(is_overdue));
+        if is_overdue {
+            overdue_list.push(TodoRow {
+                customer: followup_customer(ds, f),
+                owner: owner.to_string(),
+                next_action: action.to_string(),
+                due_date: due.format("%Y-%m-%d").to_string(),
+                days_overdue: (as_of - due).num_days(),
+                followup_date: row_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            });
+        }
     }
-    let by_owner = by_owner(&list)?;
-    let mut overdue_list: Vec<TodoRow> = list.into_iter().filter_map(|t| t.overdue).collect();
+    let by_owner = by_owner(owners, overdue)?;
     overdue_list.sort_by(|a, b| (&a.due_date, &a.customer).cmp(&(&b.due_date, &b.customer)));
     Ok(Todos {
         total: by_owner.iter().map(|o| o.total).sum(),
@@ -108,22 +107,14 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     })
 }
 
-/// To-dos and overdue ones per owner: most overdue first, then most to-dos,
-/// then owner.
-fn by_owner(list: &[Todo]) -> PolarsResult<Vec<TodoOwner>> {
+/// To-dos and overdue ones per owner (each to-do's owner, and 1 when it
+/// is overdue): most overdue first, then most to-dos, then owner.
+fn by_owner(owners: Vec<&str>, overdue: Vec<i64>) -> PolarsResult<Vec<TodoOwner>> {
     let df = DataFrame::new(
-        list.len(),
+        owners.len(),
         vec![
-            Column::new(
-                "owner".into(),
-                list.iter().map(|t| t.owner).collect::<Vec<&str>>(),
-            ),
-            Column::new(
-                "overdue".into(),
-                list.iter()
-                    .map(|t| i64::from(t.overdue.is_some()))
-                    .collect::<Vec<i64>>(),
-            ),
+            Column::new("owner".into(), owners),
+            Column::new("overdue".into(), overdue),
         ],
     )?;
     let g = df
