@@ -1,10 +1,11 @@
 //! Top needs (metrics.md §3): need phrases per customer, split on the listed
 //! separators, counted once per customer, ranked by count then text.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crm_core::dedup::Customer;
 use crm_core::schema::Field;
+use crm_core::FastMap;
 
 use crate::report::summary::NeedCount;
 
@@ -41,8 +42,10 @@ pub fn top_needs(customers: &[Customer], synonyms: &BTreeMap<String, String>) ->
         .iter()
         .map(|(k, v)| (k.to_ascii_lowercase(), v))
         .collect();
-    let mut shown: HashMap<String, String> = HashMap::new();
-    let mut who: HashMap<String, HashSet<usize>> = HashMap::new();
+    // Per folded need: the form first seen, its customers, and the last
+    // of them (customers come in order, so a customer naming a need twice
+    // is counted once without a set of every customer per need).
+    let mut needs: FastMap<String, (String, usize, usize)> = FastMap::default();
     for (i, c) in customers.iter().enumerate() {
         for p in phrases(c) {
             let p = folded_synonyms
@@ -50,16 +53,22 @@ pub fn top_needs(customers: &[Customer], synonyms: &BTreeMap<String, String>) ->
                 .map(|s| s.to_string())
                 .unwrap_or(p);
             let key = p.to_ascii_lowercase();
-            shown.entry(key.clone()).or_insert(p);
-            who.entry(key).or_default().insert(i);
+            match needs.get_mut(&key) {
+                Some((_, count, last)) => {
+                    if *last != i {
+                        *count += 1;
+                        *last = i;
+                    }
+                }
+                None => {
+                    needs.insert(key, (p, 1, i));
+                }
+            }
         }
     }
-    let mut out: Vec<NeedCount> = who
-        .into_iter()
-        .map(|(k, set)| NeedCount {
-            need: shown.remove(&k).unwrap_or(k),
-            customers: set.len(),
-        })
+    let mut out: Vec<NeedCount> = needs
+        .into_values()
+        .map(|(need, customers, _)| NeedCount { need, customers })
         .collect();
     out.sort_by(|a, b| {
         b.customers
