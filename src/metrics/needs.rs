@@ -77,3 +77,51 @@ pub fn top_needs(customers: &[Customer], synonyms: &BTreeMap<String, String>) ->
     });
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crm_core::model::{Origin, Record, Source, Text, Value};
+    use std::sync::Arc;
+
+    fn customer(core: &str, secondary: &str) -> Customer {
+        let source = Arc::new(Source {
+            file: Text::from("c.csv"),
+            sheet: Text::from("c"),
+        });
+        let text = |s: &str| Value::Text(Text::from(s));
+        Customer {
+            record: Record {
+                origin: Origin::new(&source, 2),
+                values: [
+                    (Field::NeedCore, text(core)),
+                    (Field::NeedSecondary, text(secondary)),
+                ]
+                .into_iter()
+                .collect(),
+                originals: Default::default(),
+                extras: Box::default(),
+                rejected: false,
+            },
+            key: Text::from(core),
+            merged: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_customer_counts_once_per_need_whatever_the_repeats() {
+        // 甲 names CRM three times (one a synonym, one in other case), 乙
+        // names 报表 twice, 丙 names CRM again after 乙.
+        let customers = [
+            customer("CRM、客户管理系统", "crm"),
+            customer("报表", "报表；CRM"),
+            customer("CRM", ""),
+        ];
+        let synonyms = BTreeMap::from([("客户管理系统".to_string(), "CRM".to_string())]);
+        let counts: Vec<(String, usize)> = top_needs(&customers, &synonyms)
+            .into_iter()
+            .map(|n| (n.need, n.customers))
+            .collect();
+        assert_eq!(counts, [("CRM".into(), 3), ("报表".into(), 1)]);
+    }
+}
