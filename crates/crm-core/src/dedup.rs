@@ -199,9 +199,9 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
     variants.sort_unstable();
     // Pairs of key and customer indices as `u32` (half the memory to fill
     // and sort of `usize`; a table held in memory has far fewer than 2^32
-    // rows), each vector sized once: at a
-    // million customers there are millions of pairs, and growing them by
-    // doubling copied and faulted in twice their size.
+    // rows), each vector sized once: at a million customers there are
+    // millions of pairs, and growing them by doubling copied and faulted in
+    // twice their size.
     let runs = || variants.chunk_by(|a, b| a.0 == b.0);
     let most: usize = runs().map(|run| run.len() * (run.len() - 1) / 2).sum();
     let mut key_pairs: Vec<(u32, u32)> = Vec::with_capacity(most);
