@@ -110,8 +110,9 @@ mod tests {
 
     #[test]
     fn a_customer_counts_once_per_need_whatever_the_repeats() {
-        // 甲 names CRM three times (one a synonym, one in other case), 乙
-        // names 报表 twice, 丙 names CRM again after 乙.
+        // 甲 names CRM three times (once as a synonym, once in lower case),
+        // 乙 names 报表 twice and CRM once, 丙 names CRM once: CRM has three
+        // customers, 报表 one.
         let customers = [
             customer("CRM、客户管理系统", "crm"),
             customer("报表", "报表；CRM"),
