@@ -44,26 +44,31 @@ fn record_keys(records: &[Record]) -> Vec<Option<String>> {
 /// same key but different non-empty customer ids are kept apart and
 /// reported as `possible_duplicate`. Near-equal keys are
 /// [`near_duplicates`]' job.
+///
+/// A row goes to the first customer of its key that has no id or the
+/// row's id. A key's customers after its first are only ever made by rows
+/// whose id no earlier customer of the key has, and an id once filled is
+/// never replaced, so every customer of a key with several holds its own
+/// id: the row is found by id, in time that does not grow with them (a
+/// sheet of 100,000 individuals named 个人客户 with their own ids).
 pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Vec<Customer> {
     let mut out: Vec<Customer> = Vec::new();
-    // The first customer of each key; customers kept apart under one key
-    // (different ids) are chained in input order.
+    // The first customer of each key; for a key with several, each
+    // customer by its id, under the key's first.
     let mut first_of_key: FastMap<Text, usize> = FastMap::default();
-    let mut next_of_key: Vec<Option<usize>> = Vec::new();
+    let mut by_id: FastMap<usize, FastMap<String, usize>> = FastMap::default();
     let keys = record_keys(&records);
     for (r, key) in records.into_iter().zip(keys) {
         let Some(key) = key else { continue };
-        let id = r.text(Field::CustomerId);
         let first = first_of_key.get(key.as_str()).copied();
-        let (mut at, mut last, mut compatible) = (first, None, None);
-        while let Some(i) = at {
-            let other = out[i].record.text(Field::CustomerId);
-            if id.is_none() || other.is_none() || other == id {
-                compatible = Some(i);
-                break;
-            }
-            (last, at) = (Some(i), next_of_key[i]);
-        }
+        let compatible = first.and_then(|first| match (id_of(&r), by_id.get(&first)) {
+            (None, _) => Some(first),
+            (Some(id), Some(customers)) => customers.get(id).copied(),
+            (Some(id), None) => match id_of(&out[first].record) {
+                Some(other) if other != id => None,
+                _ => Some(first),
+            },
+        });
         match compatible {
             Some(i) => {
                 let target = &mut out[i];
@@ -86,26 +91,32 @@ pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Ve
                 );
             }
             None => {
-                if let Some(first) = first {
-                    let other = &out[first].record;
-                    findings.push(
-                        Finding::new(
-                            Code::PossibleDuplicate,
-                            &r.origin,
-                            Field::CustomerId.label(),
-                            r.text(Field::CustomerName).unwrap_or_default(),
-                        )
-                        .with_detail(other.text(Field::CustomerName).unwrap_or_default()),
-                    );
-                }
                 let key = Text::from(key);
-                match last {
-                    Some(last) => next_of_key[last] = Some(out.len()),
+                match first {
+                    Some(first) => {
+                        let other = &out[first].record;
+                        findings.push(
+                            Finding::new(
+                                Code::PossibleDuplicate,
+                                &r.origin,
+                                Field::CustomerId.label(),
+                                r.text(Field::CustomerName).unwrap_or_default(),
+                            )
+                            .with_detail(other.text(Field::CustomerName).unwrap_or_default()),
+                        );
+                        // Both hold an id, or the row would have gone to
+                        // the first customer.
+                        let customers = by_id.entry(first).or_insert_with(|| {
+                            let id = id_of(other).unwrap_or_default().to_string();
+                            FastMap::from_iter([(id, first)])
+                        });
+                        let id = id_of(&r).unwrap_or_default().to_string();
+                        customers.insert(id, out.len());
+                    }
                     None => {
                         first_of_key.insert(key.clone(), out.len());
                     }
                 }
-                next_of_key.push(None);
                 out.push(Customer {
                     record: r,
                     key,
@@ -115,6 +126,11 @@ pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Ve
         }
     }
     out
+}
+
+/// The customer id of a record, if filled.
+fn id_of(r: &Record) -> Option<&str> {
+    r.text(Field::CustomerId).filter(|id| !id.is_empty())
 }
 
 /// Fills the fields of `target` that are empty from `other`.
@@ -167,6 +183,11 @@ pub fn near_candidates(customers: &[Customer]) -> Vec<NearCandidate> {
 /// come from single-deletion variants of the distinct keys, blocked by
 /// those two characters: customers sharing one key (reported by the merge
 /// itself) are never compared with each other.
+///
+/// Nothing quadratic: a block of more than [`BLOCK_MOST`] keys sharing one
+/// variant compares each key with the block's first key only, and two close
+/// keys held by more than [`MEMBERS_MOST`] pairs of customers pair each
+/// customer with the other key's first customer only.
 pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
     // The distinct keys, in order of first appearance, with their customers.
     let mut key_index: FastMap<&str, usize> = FastMap::default();
@@ -203,10 +224,13 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
     // millions of pairs, and growing them by doubling copied and faulted in
     // twice their size.
     let runs = || variants.chunk_by(|a, b| a.0 == b.0);
-    let most: usize = runs().map(|run| run.len() * (run.len() - 1) / 2).sum();
+    let most: usize = runs().map(|run| block_pairs(run.len())).sum();
     let mut key_pairs: Vec<(u32, u32)> = Vec::with_capacity(most);
     for run in runs() {
-        for (a, &(_, k)) in run.iter().enumerate() {
+        // A run is sorted by key index, so its first key is the block's
+        // first in order of appearance.
+        let firsts = if run.len() > BLOCK_MOST { 1 } else { run.len() };
+        for (a, &(_, k)) in run[..firsts].iter().enumerate() {
             for &(_, l) in &run[a + 1..] {
                 if k != l {
                     key_pairs.push((k.min(l) as u32, k.max(l) as u32));
@@ -221,16 +245,29 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
         let (k, l) = (k as usize, l as usize);
         prefixes[k] == prefixes[l] && one_edit_apart(members[k].0, members[l].0)
     });
+    let member_pairs = |a: usize, b: usize| {
+        if a * b > MEMBERS_MOST {
+            a + b - 1
+        } else {
+            a * b
+        }
+    };
     let close: usize = key_pairs
         .iter()
-        .map(|&(k, l)| members[k as usize].1.len() * members[l as usize].1.len())
+        .map(|&(k, l)| member_pairs(members[k as usize].1.len(), members[l as usize].1.len()))
         .sum();
     let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(close);
+    let mut push = |i: usize, j: usize| pairs.push((i.min(j) as u32, i.max(j) as u32));
     for (k, l) in key_pairs {
         let (of_a, of_b) = (&members[k as usize].1, &members[l as usize].1);
-        for &i in of_a {
-            for &j in of_b {
-                pairs.push((i.min(j) as u32, i.max(j) as u32));
+        if of_a.len() * of_b.len() > MEMBERS_MOST {
+            of_a.iter().for_each(|&i| push(i, of_b[0]));
+            of_b[1..].iter().for_each(|&j| push(of_a[0], j));
+        } else {
+            for &i in of_a {
+                for &j in of_b {
+                    push(i, j);
+                }
             }
         }
     }
@@ -250,6 +287,29 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
         );
     }
     findings
+}
+
+/// The most keys sharing one single-deletion variant that are all compared
+/// with each other; a bigger block (thousands of names that differ in one
+/// character, as a hostile or generated sheet can hold) compares each key
+/// with its first key only, so candidates grow with the keys, not with
+/// their square. Real customer lists stay far below it (a million
+/// generated customers make blocks of at most 32).
+pub const BLOCK_MOST: usize = 64;
+
+/// The most customer pairs reported for two close keys; past it (hundreds
+/// of customers kept apart under each key by their ids), each customer is
+/// paired with the other key's first customer only.
+pub const MEMBERS_MOST: usize = 1024;
+
+/// The candidate key pairs a block of `n` variants gives (see
+/// [`BLOCK_MOST`]).
+fn block_pairs(n: usize) -> usize {
+    if n > BLOCK_MOST {
+        n - 1
+    } else {
+        n * (n - 1) / 2
+    }
 }
 
 /// The first two characters of a key.
@@ -363,7 +423,7 @@ impl CustomerIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Source;
+    use crate::model::{FieldMap, Source, Value};
 
     /// The allocation-free check agrees with the edit distance on
     /// replacements, insertions and deletions at the start, middle and end,
@@ -456,5 +516,139 @@ mod tests {
             .collect();
         assert!(expected.len() > 15, "{expected:?}");
         assert_eq!(found, expected);
+    }
+
+    /// A customer row at `row` with a name, an id if given, and a phone.
+    fn customer_row(row: usize, name: &str, id: Option<&str>, phone: &str) -> Record {
+        let source = std::sync::Arc::new(Source {
+            file: "c.csv".into(),
+            sheet: "c".into(),
+        });
+        let mut values: FieldMap<Value> = FieldMap::default();
+        values.insert(Field::CustomerName, Value::Text(Text::from(name)));
+        values.insert(Field::Phone, Value::Text(Text::from(phone)));
+        if let Some(id) = id {
+            values.insert(Field::CustomerId, Value::Text(Text::from(id)));
+        }
+        Record {
+            origin: Origin::new(&source, row),
+            values,
+            originals: FieldMap::default(),
+            extras: Box::default(),
+            rejected: false,
+        }
+    }
+
+    /// Rows of one name go to the first customer with no id or their id:
+    /// a row without an id to the first, whose id the next row with one
+    /// fills; a row with another id starts a customer (`possible_duplicate`
+    /// beside the first); later rows find theirs by id.
+    #[test]
+    fn rows_of_one_name_merge_by_id() {
+        let rows = [
+            (None, "1"),
+            (Some("A"), "2"),
+            (Some("B"), "3"),
+            (Some("B"), "4"),
+            (None, "5"),
+            (Some("C"), "6"),
+            (Some("A"), "7"),
+            (Some("C"), "8"),
+        ];
+        let records = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (id, phone))| customer_row(i + 2, "杭州星河网络有限公司", *id, phone))
+            .collect();
+        let mut findings = Vec::new();
+        let customers = merge_duplicates(records, &mut findings);
+        let got: Vec<(usize, Option<&str>, Vec<usize>)> = customers
+            .iter()
+            .map(|c| {
+                let merged = c.merged.iter().map(|o| o.row).collect();
+                (
+                    c.record.origin.row,
+                    c.record.text(Field::CustomerId),
+                    merged,
+                )
+            })
+            .collect();
+        let expected = vec![
+            (2, Some("A"), vec![3, 6, 8]),
+            (4, Some("B"), vec![5]),
+            (7, Some("C"), vec![9]),
+        ];
+        assert_eq!(got, expected);
+        let codes: Vec<(Code, usize)> = findings.iter().map(|f| (f.code, f.row)).collect();
+        use Code::{DuplicateCustomer as Merged, PossibleDuplicate as Apart};
+        let expected = [
+            (Merged, 3),
+            (Apart, 4),
+            (Merged, 5),
+            (Merged, 6),
+            (Apart, 7),
+            (Merged, 8),
+            (Merged, 9),
+        ];
+        assert_eq!(codes, expected);
+        // The first row's phone stays; the id came from the second row.
+        assert_eq!(customers[0].record.text(Field::Phone), Some("1"));
+    }
+
+    /// Candidates with the given keys, one customer each, at rows 1, 2, ….
+    fn candidates_of(keys: &[String]) -> Vec<NearCandidate> {
+        let source = std::sync::Arc::new(Source {
+            file: "f.csv".into(),
+            sheet: "f".into(),
+        });
+        keys.iter()
+            .enumerate()
+            .map(|(i, k)| NearCandidate {
+                key: Text::from(k.as_str()),
+                name: Text::from(k.as_str()),
+                origin: Origin::new(&source, i + 1),
+            })
+            .collect()
+    }
+
+    /// 3,000 names that differ only in their last character all share one
+    /// variant: every pair is one edit apart (4.5 million pairs). Past
+    /// `BLOCK_MOST`, each is reported once, beside the block's first name.
+    #[test]
+    fn a_huge_block_pairs_each_key_with_its_first_only() {
+        let keys: Vec<String> = (0..3000u32)
+            .map(|i| format!("杭州星{}", char::from_u32(0x4E00 + i).unwrap()))
+            .collect();
+        let found = near_duplicates(&candidates_of(&keys));
+        assert_eq!(found.len(), 2999);
+        for (f, row) in found.iter().zip(2..) {
+            assert_eq!(
+                (f.row, &*f.detail, &*f.value),
+                (row, "杭州星一", &*keys[row - 1])
+            );
+        }
+    }
+
+    /// Two close keys, each held by customers kept apart (different ids):
+    /// 30 × 30 customers are all paired, each of the second key's
+    /// customers 30 times; 40 × 40 (past `MEMBERS_MOST`) pair each customer
+    /// with the other key's first customer only, so the second key's first
+    /// customer is paired 40 times and its others once.
+    #[test]
+    fn many_customers_under_two_close_keys_pair_with_the_first_past_the_limit() {
+        for (n, first_times, other_times) in [(30, 30, 30), (40, 40, 1)] {
+            let mut keys = vec!["杭州星河网络".to_string(); n];
+            keys.extend(vec!["杭州星湖网络".to_string(); n]);
+            let found = near_duplicates(&candidates_of(&keys));
+            let mut times = vec![0; 2 * n + 1];
+            for f in &found {
+                assert_eq!(&*f.detail, "杭州星河网络");
+                times[f.row] += 1;
+            }
+            let mut expected = vec![0; n + 1];
+            expected.push(first_times);
+            expected.extend(vec![other_times; n - 1]);
+            assert_eq!(times, expected, "{n} customers per key");
+        }
     }
 }
