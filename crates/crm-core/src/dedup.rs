@@ -146,6 +146,13 @@ fn merge_into(target: &mut Record, other: &Record) {
     }
 }
 
+/// The longest key the near-duplicate search looks at, in characters. A
+/// key of n characters has n variants of n characters each, so its cost
+/// grows with its square: a sheet of names pasted with pages of text (a
+/// cell can hold a million characters) would take hours. The longest
+/// company names, Chinese or English, have well under 100 characters.
+pub const NEAR_KEY_MOST: usize = 100;
+
 /// What the near-duplicate search reads of one customer, owned, so the
 /// search can run on its own thread while the customers are linked and
 /// used.
@@ -160,11 +167,12 @@ pub struct NearCandidate {
 }
 
 /// The customers the near-duplicate search looks at, in customer order:
-/// those whose key has 4 or more characters and is not an id.
+/// those whose key has 4 to [`NEAR_KEY_MOST`] characters and is not an id.
 pub fn near_candidates(customers: &[Customer]) -> Vec<NearCandidate> {
+    let searched = |key: &str| (4..=NEAR_KEY_MOST).contains(&key.chars().count());
     customers
         .iter()
-        .filter(|c| c.key.chars().count() >= 4 && !c.key.starts_with("id:"))
+        .filter(|c| searched(&c.key) && !c.key.starts_with("id:"))
         .map(|c| NearCandidate {
             key: c.key.clone(),
             name: c
@@ -593,6 +601,33 @@ mod tests {
         assert_eq!(codes, expected);
         // The first row's phone stays; the id came from the second row.
         assert_eq!(customers[0].record.text(Field::Phone), Some("1"));
+    }
+
+    /// Keys of 4 to 100 characters are searched; shorter keys, ids and
+    /// longer keys (text pasted into the name column) are not.
+    #[test]
+    fn near_candidates_are_keys_of_4_to_100_characters() {
+        let keys = [
+            "星河网".to_string(),
+            "星河网络".to_string(),
+            "星".repeat(NEAR_KEY_MOST),
+            "星".repeat(NEAR_KEY_MOST + 1),
+            "id:C0001".to_string(),
+        ];
+        let customers: Vec<Customer> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| Customer {
+                record: customer_row(i + 2, k, None, "1"),
+                key: Text::from(k.as_str()),
+                merged: Vec::new(),
+            })
+            .collect();
+        let rows: Vec<usize> = near_candidates(&customers)
+            .iter()
+            .map(|c| c.origin.row)
+            .collect();
+        assert_eq!(rows, [3, 4]);
     }
 
     /// Candidates with the given keys, one customer each, at rows 1, 2, ….
