@@ -400,6 +400,28 @@ fn a_gbk_csv_under_a_title_line() {
     assert_no_findings(&r, &["unknown_source", "invalid_phone"]);
 }
 
+/// Rows of a GBK export pasted under a UTF-8 one (the header in UTF-8):
+/// every line is read in its own encoding, and `inspect` says the file
+/// mixes them.
+#[test]
+fn gbk_rows_pasted_under_a_utf8_header() {
+    let wd = Workdir::new();
+    let name = "客户-混合编码.csv";
+    let utf8 = "企业名称,所属行业,负责销售\n杭州西湖软件有限公司,软件,王磊\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode("宁波港口物流有限公司,物流,李娜\n");
+    std::fs::write(wd.join(name), [utf8.as_bytes(), &gbk].concat()).unwrap();
+    let sheets = inspect(&wd, &[name]);
+    let s = sheet(&sheets, "客户-混合编码");
+    assert_eq!(s["encoding"], "UTF-8+GB18030");
+    assert_eq!(
+        samples(s, "customer_name"),
+        ["杭州西湖软件有限公司", "宁波港口物流有限公司"]
+    );
+    let r = report(&wd, &[name]);
+    assert_eq!(r["customers"]["total"], 2);
+    assert_eq!(rep(&r, "李娜")["customers"], 1);
+}
+
 #[test]
 fn excel_unicode_text_is_utf16_with_tabs() {
     let wd = Workdir::new();

@@ -726,19 +726,18 @@ fn invalid_utf8_after_a_bom() {
     assert_eq!(tables.inputs[0].header_row, Some(1));
 }
 
-/// Lines in GBK and lines in UTF-8: the file is not valid UTF-8, so it is
-/// read as GB18030 and reported so; the GBK lines read right and the UTF-8
-/// lines become mojibake (visible in the output, not hidden). No panic, no
-/// row lost.
+/// Lines in GBK and lines in UTF-8 (the header in UTF-8): each line is
+/// read in its own encoding, and the file is reported as mixed. No row is
+/// lost or garbled.
 #[test]
-fn mixed_encodings_read_as_gb18030() {
+fn mixed_encodings_are_read_line_by_line() {
     let sheet = read_one(&hostile("mixed_encodings.csv"), &ReadOptions::default());
-    assert_eq!(sheet.encoding.as_deref(), Some("GB18030"));
+    assert_eq!(sheet.encoding.as_deref(), Some("UTF-8+GB18030"));
     let names: Vec<String> = sheet.rows.iter().map(|r| r[0].display()).collect();
-    assert_eq!(names.len(), 4);
-    assert_eq!((names[1].as_str(), names[3].as_str()), ("甲公司", "丙公司"));
-    assert_ne!(names[0], "企业名称");
-    assert_ne!(names[2], "乙公司");
+    assert_eq!(names, ["企业名称", "甲公司", "乙公司", "丙公司"]);
+    let tables = load(&[sheet]);
+    assert_eq!(tables.inputs[0].header_row, Some(1));
+    assert_eq!(tables.customers.len(), 3);
 }
 
 #[cfg(unix)]
