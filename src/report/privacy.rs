@@ -14,6 +14,7 @@ use crm_core::normalize::contact::mask_name;
 use crm_core::normalize::phone::mask_phone;
 use crm_core::schema::Field;
 use crm_core::tables::InputInfo;
+use crm_core::FastMap;
 
 use super::summary::Summary;
 
@@ -45,27 +46,41 @@ pub fn apply<'a>(
     for row in &mut s.lost_analysis.by_reason {
         row.key = mask_phones_in_text(&row.key);
     }
-    let masked = findings
-        .iter()
-        .map(|f| mask_finding(f, &summary.inputs))
-        .collect();
+    let fields = ColumnFields::of(&summary.inputs);
+    let masked = findings.iter().map(|f| mask_finding(f, &fields)).collect();
     (Cow::Owned(s), Cow::Owned(masked))
 }
 
-/// The field a finding's column was mapped to, from the sheet's mapping.
-fn field_of(f: &Finding, inputs: &[InputInfo]) -> Option<Field> {
-    inputs
-        .iter()
-        .filter(|i| *i.file == *f.file && *i.sheet == *f.sheet)
-        .flat_map(|i| &i.columns)
-        .find(|(header, _)| **header == *f.column)
-        .and_then(|(_, field)| *field)
+/// The field each column of each input sheet was mapped to, by file, sheet
+/// and header (of two columns with one header, the first). Looked up once
+/// per finding listed: 100,000 findings over thousands of input files (or
+/// thousands of columns) must not compare every input or column.
+struct ColumnFields<'a>(FastMap<(&'a str, &'a str, &'a str), Option<Field>>);
+
+impl<'a> ColumnFields<'a> {
+    /// The columns of the inputs, in input order.
+    fn of(inputs: &'a [InputInfo]) -> Self {
+        let mut fields = FastMap::default();
+        for input in inputs {
+            for (header, field) in &input.columns {
+                let key = (input.file.as_str(), input.sheet.as_str(), header.as_str());
+                fields.entry(key).or_insert(*field);
+            }
+        }
+        ColumnFields(fields)
+    }
+
+    /// The field a finding's column was mapped to, from its sheet's mapping.
+    fn field_of(&self, f: &Finding) -> Option<Field> {
+        let key = (&*f.file, &*f.sheet, &*f.column);
+        self.0.get(&key).copied().flatten()
+    }
 }
 
 /// One finding with its value (and detail) masked.
-fn mask_finding(f: &Finding, inputs: &[InputInfo]) -> Finding {
+fn mask_finding(f: &Finding, fields: &ColumnFields) -> Finding {
     let mut out = f.clone();
-    let field = field_of(f, inputs);
+    let field = fields.field_of(f);
     // These codes carry something else than the cell's person value.
     let not_a_value = matches!(
         f.code,
@@ -198,6 +213,18 @@ mod tests {
         );
         let (_, shown) = apply(&s, &findings, Privacy::Show);
         assert_eq!(&*shown[0].value, "张三");
+        // A column is looked up in its own sheet: another sheet of the same
+        // file where `联系人` is not mapped leaves the value as written.
+        let mut other = s.inputs[0].clone();
+        other.sheet = "跟进".into();
+        other.columns = vec![("联系人".into(), None)];
+        s.inputs.insert(0, other);
+        let mut in_other = finding(Code::UnparseableDate, "联系人", "王小明");
+        in_other.sheet = "跟进".into();
+        let both = [in_other, findings[2].clone()];
+        let (_, shown) = apply(&s, &both, Privacy::Mask);
+        let values: Vec<&str> = shown.iter().map(|f| &*f.value).collect();
+        assert_eq!(values, ["王小明", "王**"]);
     }
 
     #[test]
