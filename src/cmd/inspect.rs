@@ -239,7 +239,12 @@ fn print_reports(out: &mut impl Write, reports: &[SheetReport]) -> std::io::Resu
             writeln!(out, "    profile: {}", r.profiles.join(", "))?;
         }
         if let Some(note) = &r.note {
-            writeln!(out, "    skipped: {note}")?;
+            let label = if r.kind == "skipped" {
+                "skipped"
+            } else {
+                "note"
+            };
+            writeln!(out, "    {label}: {note}")?;
         }
         for c in &r.columns {
             let target = match (&c.field, &c.label) {

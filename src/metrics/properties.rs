@@ -87,6 +87,7 @@ fn customers(rows: &[(usize, usize, usize, usize, usize, u32)]) -> RawSheet {
         encoding: None,
         rows: out,
         pending: None,
+        note: None,
     }
 }
 
@@ -106,6 +107,7 @@ fn followups(rows: &[(usize, usize, usize)]) -> RawSheet {
         encoding: None,
         rows: out,
         pending: None,
+        note: None,
     }
 }
 

@@ -79,6 +79,9 @@ pub struct RawSheet {
     /// Rows after `rows` not parsed into cells yet (delimited files past
     /// their head); `None` when `rows` holds the whole sheet.
     pub pending: Option<PendingRows>,
+    /// Something about how the sheet was read that its rows do not show
+    /// (a quote never closed), for the `inputs` entry.
+    pub note: Option<String>,
 }
 
 impl RawSheet {

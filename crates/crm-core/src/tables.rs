@@ -711,7 +711,7 @@ fn recognise_info(sheet: &RawSheet) -> InputInfo {
         encoding: sheet.encoding.clone(),
         rows: 0,
         error: None,
-        note: None,
+        note: sheet.note.clone(),
         columns: Vec::new(),
     }
 }
@@ -826,6 +826,7 @@ mod tests {
                 })
                 .collect(),
             pending: None,
+            note: None,
         }
     }
 

@@ -740,6 +740,35 @@ fn mixed_encodings_are_read_line_by_line() {
     assert_eq!(tables.customers.len(), 3);
 }
 
+/// A quote opened and never closed (a hand-typed `"VIP` in a CSV) takes
+/// in the rest of the file, as in Excel: the sheet's `inputs` entry says
+/// at which row, how many lines, and what to fix. The rows before it are
+/// read as usual.
+#[test]
+fn an_unclosed_quote_is_noted_on_the_sheet() {
+    let dir = temp_dir("unclosed");
+    let mut text = String::from("企业名称,客户分级,备注\n");
+    for i in 0..300 {
+        let note = if i == 200 { "\"VIP" } else { "老客户" };
+        text.push_str(&format!("甲{i}公司,A,{note}\n"));
+    }
+    let path = write(&dir, "客户.csv", text.as_bytes());
+    let sheet = read_one(&path, &ReadOptions::default());
+    let note = sheet.note.clone().expect("a note");
+    assert!(note.starts_with("row 202: a quote"), "{note}");
+    assert!(note.contains("99 line(s)"), "{note}");
+    let tables = load(&[sheet]);
+    assert_eq!(tables.inputs[0].note.as_deref(), Some(note.as_str()));
+    assert_eq!(tables.customers.len(), 201);
+    // Closed quotes, and a file without quotes, leave no note.
+    let closed = write(
+        &dir,
+        "ok.csv",
+        "企业名称,备注\n甲,\"多\n行\"\n乙,x\n".as_bytes(),
+    );
+    assert_eq!(read_one(&closed, &ReadOptions::default()).note, None);
+}
+
 #[cfg(unix)]
 #[test]
 fn directory_symlink_loop_ends() {

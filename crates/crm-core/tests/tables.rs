@@ -29,6 +29,7 @@ fn sheet(name: &str, rows: &[&[&str]]) -> RawSheet {
             })
             .collect(),
         pending: None,
+        note: None,
     }
 }
 

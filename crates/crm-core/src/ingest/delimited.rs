@@ -239,7 +239,7 @@ pub fn split_delimited_within(
     text: FileText,
     delimiter: u8,
     limits: &DelimitedLimits,
-) -> Result<(Vec<Vec<Cell>>, Option<PendingRows>), DelimitedOverflow> {
+) -> Result<SplitSheet, DelimitedOverflow> {
     let mut head = Vec::new();
     let mut budget = CellBudget::new(limits);
     let mut nonblank = 0;
@@ -257,7 +257,12 @@ pub fn split_delimited_within(
         }
     }
     let Some(start) = parser.resume_at() else {
-        return Ok((head, None));
+        let unclosed = parser.unclosed_quote(delimiter);
+        return Ok(SplitSheet {
+            head,
+            pending: None,
+            unclosed,
+        });
     };
     let first_row = head.len();
     // Count (without keeping) the cells of the rest, for the limits.
@@ -273,8 +278,13 @@ pub fn split_delimited_within(
             }
         }
     }
+    let unclosed = counter.unclosed_quote(delimiter);
     if rows == 0 {
-        return Ok((head, None));
+        return Ok(SplitSheet {
+            head,
+            pending: None,
+            unclosed,
+        });
     }
     let pending = PendingRows {
         text: std::sync::Arc::new(text),
@@ -285,7 +295,21 @@ pub fn split_delimited_within(
         delimiter,
         limits: *limits,
     };
-    Ok((head, Some(pending)))
+    Ok(SplitSheet {
+        head,
+        pending: Some(pending),
+        unclosed,
+    })
+}
+
+/// A delimited sheet as [`split_delimited_within`] reads it.
+pub struct SplitSheet {
+    /// The first rows, as cells.
+    pub head: Vec<Vec<Cell>>,
+    /// The rest, parsed on each pass.
+    pub pending: Option<PendingRows>,
+    /// A quote the last row opened and the text ended in.
+    pub unclosed: Option<UnclosedQuote>,
 }
 
 /// The cells charged so far against [`DelimitedLimits::max_cells`]: one
@@ -579,6 +603,8 @@ struct RowParser<'a> {
     /// Text buffers of cells that became empty, for the next cells with
     /// text (a column often alternates between empty and not).
     spare: Vec<String>,
+    /// Where the last record read starts in `bytes`, and its 0-based row.
+    last_record: Option<(usize, usize)>,
 }
 
 impl<'a> RowParser<'a> {
@@ -604,7 +630,30 @@ impl<'a> RowParser<'a> {
             next_row: first_row,
             done: false,
             spare: Vec::new(),
+            last_record: None,
         }
+    }
+
+    /// Notes the record just read, at 0-based row `row`.
+    fn saw_record(&mut self, row: usize) {
+        let start = self.bytes_record.position().map(|p| p.byte());
+        self.last_record = start
+            .and_then(|at| usize::try_from(at).ok())
+            .map(|at| (at, row));
+    }
+
+    /// Once the parser is done: the quote that the last record opened and
+    /// the text ended in, when it took in whole lines after it.
+    fn unclosed_quote(&self, delimiter: u8) -> Option<UnclosedQuote> {
+        let (at, row) = self.last_record.filter(|_| self.done)?;
+        // A record's position is before the blank lines it follows.
+        let rest = self.bytes.get(at..)?;
+        let blank = rest.iter().take_while(|&&b| b == b'\n' || b == b'\r');
+        let lines = swallowed_lines(&rest[blank.count()..], delimiter)?;
+        Some(UnclosedQuote {
+            row: row + 1,
+            lines,
+        })
     }
 
     /// Where a new parser would go on after the rows given so far, as an
@@ -651,6 +700,7 @@ impl<'a> RowParser<'a> {
         let blanks = self.blanks_before(self.bytes_record.position());
         let width = self.bytes_record.len();
         self.next_row += blanks;
+        self.saw_record(self.next_row);
         if width > self.limits.max_columns {
             self.done = true;
             return Some(Err(DelimitedOverflow::Columns {
@@ -693,6 +743,7 @@ impl RowParser<'_> {
         }
         let blanks = self.blanks_before(self.bytes_record.position());
         self.next_row += blanks;
+        self.saw_record(self.next_row);
         if self.bytes_record.len() > self.limits.max_columns {
             self.done = true;
             return Some(Err(DelimitedOverflow::Columns {
@@ -768,6 +819,59 @@ impl Iterator for RowParser<'_> {
     }
 }
 
+/// A quote opened in the last record of a text and never closed: the
+/// text after it, line breaks and all, is one field (as Excel reads it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnclosedQuote {
+    /// The 1-based row the quote opens in.
+    pub row: usize,
+    /// The lines after the one it opens in, taken into the field.
+    pub lines: usize,
+}
+
+impl UnclosedQuote {
+    /// What a user is told about it, with the fix.
+    pub fn note(&self) -> String {
+        format!(
+            "row {}: a quote (\") opened there is never closed, so the {} line(s) after it were read into one cell; close or remove the quote",
+            self.row, self.lines
+        )
+    }
+}
+
+/// For the text of a record that runs to the end of a text (`rest`): the
+/// lines after the one where the quoted field it ends in opens, if it ends
+/// inside one that takes in some (RFC 4180 as the `csv` crate reads it: a quote opens a
+/// field only at its start, `""` inside is a quote, a line break outside
+/// quotes ends the record).
+fn swallowed_lines(rest: &[u8], delimiter: u8) -> Option<usize> {
+    let (mut field_start, mut quote_from) = (true, None);
+    let mut i = 0;
+    while i < rest.len() {
+        let b = rest[i];
+        match quote_from {
+            Some(_) if b == b'"' => {
+                if rest.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quote_from = None;
+                }
+            }
+            Some(_) => {}
+            None if b == b'"' && field_start => quote_from = Some(i),
+            None if b == b'\n' || b == b'\r' => return None,
+            None => {}
+        }
+        field_start = quote_from.is_none() && b == delimiter;
+        i += 1;
+    }
+    // The lines after the quote's own, not counting the text's last break.
+    let quoted = &rest[quote_from?..];
+    let quoted = quoted.strip_suffix(b"\n").unwrap_or(quoted);
+    let lines = memchr::memchr_iter(b'\n', quoted).count();
+    (lines > 0).then_some(lines)
+}
+
 /// Cuts `text` to `max` characters plus the truncation mark when longer
 /// (the same rule as `ingest::read` applies to workbook cells).
 fn cut_in_place(text: &mut String, max: usize) {
@@ -783,6 +887,47 @@ fn cut_in_place(text: &mut String, max: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`split_delimited_within`]'s head and pending rows.
+    fn split_parts(
+        text: FileText,
+        delimiter: u8,
+        limits: &DelimitedLimits,
+    ) -> Result<(Vec<Vec<Cell>>, Option<PendingRows>), DelimitedOverflow> {
+        split_delimited_within(text, delimiter, limits).map(|s| (s.head, s.pending))
+    }
+
+    /// The quote [`split_delimited_within`] finds unclosed in `text`.
+    fn unclosed_in(text: &str) -> Option<UnclosedQuote> {
+        let split = split_delimited_within(text.to_string().into(), b',', &unlimited());
+        split.expect("within").unclosed
+    }
+
+    /// A quote that opens a field and is never closed takes in the lines
+    /// after it, and is reported with its row and how many; a closed
+    /// multi-line field, a quote inside a field, and an unclosed quote on
+    /// the last line (nothing taken in) are not. Blank lines count as rows.
+    #[test]
+    fn an_unclosed_quote_is_found_with_its_row() {
+        let found = |row, lines| Some(UnclosedQuote { row, lines });
+        assert_eq!(unclosed_in("a,b\n\"x,1\n2,2\n3,3\n"), found(2, 2));
+        assert_eq!(unclosed_in("a,b\n\n1,\"y\r\n2,2"), found(3, 1));
+        assert_eq!(unclosed_in("a,b\n1,\"x\"\"y\nz\n"), found(2, 1));
+        assert_eq!(unclosed_in("a,b\n1,\"x\ny\",1\n2,2\n"), None);
+        assert_eq!(unclosed_in("a,b\n1,x\"y\n2,2\n"), None);
+        assert_eq!(unclosed_in("a,b\n1,\"x\n"), None);
+        assert_eq!(unclosed_in("a,b\n1,\"x\"z,\"\"\n2,2\n"), None);
+        // Past the head: found by the pass that counts the pending rows.
+        let mut long = long_text();
+        let rows = parse_delimited(&long, b',').len();
+        long.push_str("9,\"open\n10,1\n11,1\n");
+        assert_eq!(unclosed_in(&long), found(rows + 1, 2));
+        let note = found(7, 2).unwrap().note();
+        assert!(
+            note.starts_with("row 7: a quote") && note.contains("2 line(s)"),
+            "{note}"
+        );
+    }
 
     fn texts(rows: &[Vec<Cell>]) -> Vec<Vec<String>> {
         rows.iter()
@@ -900,8 +1045,7 @@ mod tests {
     fn head_and_pending_rows_are_the_whole_parse() {
         let text = long_text();
         let whole = parse_delimited(&text, b',');
-        let (head, pending) =
-            split_delimited_within(text.into(), b',', &unlimited()).expect("within");
+        let (head, pending) = split_parts(text.into(), b',', &unlimited()).expect("within");
         let pending = pending.expect("longer than the head");
         assert!(head.len() < whole.len());
         assert_eq!(head.len() + pending.len(), whole.len());
@@ -918,8 +1062,7 @@ mod tests {
     #[test]
     fn a_short_text_has_no_pending_rows() {
         let (head, pending) =
-            split_delimited_within(String::from("a,b\n\n1,2\n").into(), b',', &unlimited())
-                .expect("within");
+            split_parts(String::from("a,b\n\n1,2\n").into(), b',', &unlimited()).expect("within");
         assert_eq!(head.len(), 3);
         assert!(pending.is_none());
     }
@@ -932,16 +1075,16 @@ mod tests {
         let mut limits = unlimited();
         limits.max_cells = cells - 1;
         assert_eq!(
-            split_delimited_within(text.clone().into(), b',', &limits).map(|_| ()),
+            split_parts(text.clone().into(), b',', &limits).map(|_| ()),
             Err(DelimitedOverflow::Cells)
         );
         limits.max_cells = cells;
-        assert!(split_delimited_within(text.clone().into(), b',', &limits).is_ok());
+        assert!(split_parts(text.clone().into(), b',', &limits).is_ok());
         let wide = format!("{text}x,{}\n", ",".repeat(10));
         let mut limits = unlimited();
         limits.max_columns = 5;
         assert_eq!(
-            split_delimited_within(wide.into(), b',', &limits).map(|_| ()),
+            split_parts(wide.into(), b',', &limits).map(|_| ()),
             Err(DelimitedOverflow::Columns {
                 row: whole.len() + 1
             })
@@ -959,7 +1102,7 @@ mod tests {
     #[test]
     fn scans_split_at_checkpoints_see_what_one_scan_sees() {
         let text = text_of_rows(CHECKPOINT_ROWS * 3 + 50);
-        let (_, pending) = split_delimited_within(text.into(), b',', &unlimited()).expect("within");
+        let (_, pending) = split_parts(text.into(), b',', &unlimited()).expect("within");
         let pending = pending.expect("pending");
         assert!(pending.checkpoints.len() >= 3, "{:?}", pending.checkpoints);
         let whole = scanned(&pending, &[0, 1, 2], 1);
@@ -997,7 +1140,7 @@ mod tests {
         ];
         let limits = [unlimited(), unlimited(), unlimited(), cut, cut];
         for (text, limits) in texts.into_iter().zip(limits) {
-            let (_, pending) = split_delimited_within(text, b',', &limits).expect("within");
+            let (_, pending) = split_parts(text, b',', &limits).expect("within");
             let pending = pending.expect("pending");
             let whole: Vec<(usize, Vec<Cell>)> = pending.rows().collect();
             let runs = pending.runs();
@@ -1018,7 +1161,7 @@ mod tests {
         let text = long_text();
         let mut limits = unlimited();
         limits.max_cell_chars = 4;
-        let (_, pending) = split_delimited_within(text.into(), b',', &limits).expect("within");
+        let (_, pending) = split_parts(text.into(), b',', &limits).expect("within");
         let pending = pending.expect("pending");
         let scanned = scanned(&pending, &[1, 2], 1);
         let mut from_rows = Vec::new();
@@ -1035,7 +1178,7 @@ mod tests {
 
     /// Rows of the head and the pending rows, as texts.
     fn all_rows(text: FileText, limits: &DelimitedLimits) -> Vec<Vec<String>> {
-        let (head, pending) = split_delimited_within(text, b',', limits).expect("within");
+        let (head, pending) = split_parts(text, b',', limits).expect("within");
         let mut rows = texts(&head);
         if let Some(p) = pending {
             rows.extend(p.rows().map(|(_, r)| r.iter().map(Cell::display).collect()));
@@ -1072,10 +1215,9 @@ mod tests {
         }
         // Date evidence sees the same fields too.
         let (_, pending) =
-            split_delimited_within(FileText::Gb(bytes.clone(), GB18030), b',', &unlimited())
-                .expect("within");
+            split_parts(FileText::Gb(bytes.clone(), GB18030), b',', &unlimited()).expect("within");
         let (_, text_pending) =
-            split_delimited_within(FileText::Decoded(decoded), b',', &unlimited()).expect("within");
+            split_parts(FileText::Decoded(decoded), b',', &unlimited()).expect("within");
         let (pending, text_pending) = (pending.expect("pending"), text_pending.expect("pending"));
         assert_eq!(
             scanned(&pending, &[0, 1, 2], 1),

@@ -409,6 +409,7 @@ fn read_sheets(
             encoding: None,
             rows: grid.rows,
             pending: None,
+            note: None,
         });
     }
     Ok(out)

@@ -461,26 +461,26 @@ fn read_delimited_owned(
         max_columns: opts.max_columns,
         max_cell_chars: opts.max_cell_chars,
     };
-    let (rows, pending) =
-        split_delimited_within(text, delimiter, &limits).map_err(|e| match e {
-            DelimitedOverflow::Cells => ReadError::SheetTooLarge {
-                path: file.to_owned(),
-                sheet: stem.to_owned(),
-                limit: opts.max_cells,
-            },
-            DelimitedOverflow::Columns { row } => ReadError::TooManyColumns {
-                path: file.to_owned(),
-                sheet: stem.to_owned(),
-                row,
-                limit: opts.max_columns,
-            },
-        })?;
+    let split = split_delimited_within(text, delimiter, &limits).map_err(|e| match e {
+        DelimitedOverflow::Cells => ReadError::SheetTooLarge {
+            path: file.to_owned(),
+            sheet: stem.to_owned(),
+            limit: opts.max_cells,
+        },
+        DelimitedOverflow::Columns { row } => ReadError::TooManyColumns {
+            path: file.to_owned(),
+            sheet: stem.to_owned(),
+            row,
+            limit: opts.max_columns,
+        },
+    })?;
     Ok(RawSheet {
         file: file.to_owned(),
         sheet: stem.to_owned(),
         encoding: Some(encoding.to_owned()),
-        rows,
-        pending,
+        rows: split.head,
+        pending: split.pending,
+        note: split.unclosed.map(|q| q.note()),
     })
 }
 
