@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{CleanArgs, CleanFormat, LangArg};
 use crate::error::AppError;
-use crate::export::tables::{cleaned_tables, findings_tables};
-use crate::export::typed::{typed_tables, Source};
+use crate::export::tables::cleaned_tables;
+use crate::export::typed::{each_typed_table, Source};
 use crate::export::{csv, parquet, xlsx};
 use crate::pipeline::{load, parse_day};
 use crate::report::i18n::Lang;
@@ -113,26 +113,32 @@ pub fn run(args: &CleanArgs) -> Result<(), AppError> {
             xlsx::write_workbook(&tables, p).map_err(|e| AppError::output(p, e))?;
             vec![p.clone()]
         }
+        // One table at a time: each is written, then dropped.
         Target::Files(dir, prefix, format) => {
-            let typed = typed_tables(&source, &findings_tables(&loaded.ds, lang), args.mask_pii);
-            match format {
-                CleanFormat::Parquet => parquet::write_files(&typed, dir, prefix),
-                // An empty opportunities CSV read back would be an
-                // opportunities table, and customers would stop being
-                // opportunities (metrics.md §1): leave empty inputs out.
-                _ => {
-                    let typed: Vec<_> = typed
-                        .into_iter()
-                        .filter(|t| t.rows() > 0 || !is_input_table(t.name))
-                        .collect();
-                    csv::write_tables(&typed, dir, prefix)
+            let mut written = Vec::new();
+            each_typed_table(&source, lang, args.mask_pii, |t| {
+                let one = std::slice::from_ref(&t);
+                match format {
+                    CleanFormat::Parquet => written.extend(parquet::write_files(one, dir, prefix)?),
+                    // An empty opportunities CSV read back would be an
+                    // opportunities table, and customers would stop being
+                    // opportunities (metrics.md §1): leave empty inputs out.
+                    _ if t.rows() == 0 && is_input_table(t.name) => {}
+                    _ => written.extend(csv::write_tables(one, dir, prefix)?),
                 }
-            }
-            .map_err(|e| AppError::output(dir, e))?
+                Ok(())
+            })
+            .map_err(|e| AppError::output(dir, e))?;
+            written
         }
         Target::Partitioned(dir) => {
-            let typed = typed_tables(&source, &findings_tables(&loaded.ds, lang), args.mask_pii);
-            parquet::write_partitioned(&typed, dir).map_err(|e| AppError::output(dir, e))?
+            let mut written = Vec::new();
+            each_typed_table(&source, lang, args.mask_pii, |t| {
+                written.extend(parquet::write_partitioned(std::slice::from_ref(&t), dir)?);
+                Ok(())
+            })
+            .map_err(|e| AppError::output(dir, e))?;
+            written
         }
     };
     let rows = loaded.ds.rows;

@@ -24,3 +24,106 @@ fn write_each(
     }
     Ok(written)
 }
+
+/// The mapped fields that have a cell in any of the records, found in one
+/// pass over their values (asking each of 60-odd fields of every record
+/// was most of `clean` on a big table).
+fn fields_with_cells(
+    records: &[&crm_core::model::Record],
+) -> crm_core::FastSet<crm_core::schema::Field> {
+    let mut found = crm_core::FastSet::default();
+    for r in records {
+        found.extend(r.values.iter().map(|(f, _)| *f));
+        found.extend(r.originals.iter().map(|(f, _)| *f));
+    }
+    found
+}
+
+/// The extra (unmapped) columns of records: their non-empty headers in
+/// order of first appearance, and where each header's column is. Looked
+/// up by header, not searched: a sheet can have thousands of extra
+/// columns.
+struct ExtraColumns<'a> {
+    headers: Vec<&'a str>,
+    index: crm_core::FastMap<&'a str, usize>,
+}
+
+impl<'a> ExtraColumns<'a> {
+    /// The extra columns of `records`.
+    fn of(records: &[&'a crm_core::model::Record]) -> ExtraColumns<'a> {
+        let mut out = ExtraColumns {
+            headers: Vec::new(),
+            index: crm_core::FastMap::default(),
+        };
+        for r in records {
+            for (h, _) in r.extras.iter() {
+                if !h.is_empty() && !out.index.contains_key(&**h) {
+                    out.index.insert(h, out.headers.len());
+                    out.headers.push(h);
+                }
+            }
+        }
+        out
+    }
+
+    /// A record's text in each extra column (the first under its header,
+    /// empty or not), into `values`, which is cleared first.
+    fn values_of(&self, r: &'a crm_core::model::Record, values: &mut Vec<Option<&'a str>>) {
+        values.clear();
+        values.resize(self.headers.len(), None);
+        for (h, v) in r.extras.iter() {
+            if let Some(&c) = self.index.get(&**h) {
+                values[c].get_or_insert(v);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crm_core::model::{Origin, Record, Source, Value};
+    use crm_core::schema::Field;
+
+    fn record(extras: &[(&str, &str)]) -> Record {
+        let source = std::sync::Arc::new(Source {
+            file: "a.csv".into(),
+            sheet: "a".into(),
+        });
+        let mut r = Record {
+            origin: Origin::new(&source, 2),
+            values: Default::default(),
+            originals: Default::default(),
+            extras: extras
+                .iter()
+                .map(|(h, v)| ((*h).into(), (*v).into()))
+                .collect(),
+            rejected: false,
+        };
+        r.values
+            .insert(Field::CustomerName, Value::Text("甲公司".into()));
+        r
+    }
+
+    /// Extra headers in order of first appearance (empty ones left out);
+    /// a record's value under a header is the first it has, even empty.
+    #[test]
+    fn extra_columns_are_found_by_header() {
+        let a = record(&[("备注", ""), ("备注", "b"), ("", "无头"), ("x", "1")]);
+        let b = record(&[("y", "2"), ("备注", "c")]);
+        let records = [&a, &b];
+        let extras = ExtraColumns::of(&records);
+        assert_eq!(extras.headers, ["备注", "x", "y"]);
+        let mut values = Vec::new();
+        extras.values_of(&a, &mut values);
+        assert_eq!(values, [Some(""), Some("1"), None]);
+        extras.values_of(&b, &mut values);
+        assert_eq!(values, [Some("c"), None, Some("2")]);
+        let mut c = record(&[]);
+        c.originals.insert(Field::Phone, "abc".into());
+        let fields = fields_with_cells(&[&a, &c]);
+        let mut fields: Vec<Field> = fields.into_iter().collect();
+        fields.sort();
+        assert_eq!(fields, [Field::CustomerName, Field::Phone]);
+    }
+}

@@ -55,37 +55,25 @@ fn layout(
     pipeline: &Pipeline,
     mask: bool,
 ) -> OutTable {
+    let present = super::fields_with_cells(records);
     let fields: Vec<Field> = Field::ALL
         .iter()
         .copied()
-        .filter(|f| records.iter().any(|r| r.has_cell(*f)))
+        .filter(|f| present.contains(f))
         .collect();
-    let mut extras: Vec<String> = Vec::new();
-    for r in records {
-        for (h, _) in &r.extras {
-            if !h.is_empty() && !extras.iter().any(|e| **e == **h) {
-                extras.push(h.to_string());
-            }
-        }
-    }
+    let extras = super::ExtraColumns::of(records);
     let mut header: Vec<String> = fields.iter().map(|f| f.label().to_string()).collect();
     header.extend(PLACE.iter().map(|s| s.to_string()));
-    header.extend(extras.iter().cloned());
+    header.extend(extras.headers.iter().map(|h| h.to_string()));
+    let mut values = Vec::new();
     let rows = records
         .iter()
         .map(|r| {
             let mut row: Vec<OutCell> =
                 fields.iter().map(|f| cell(r, *f, pipeline, mask)).collect();
             row.extend(place(&r.origin));
-            row.extend(extras.iter().map(|h| {
-                OutCell::plain(
-                    r.extras
-                        .iter()
-                        .find(|(k, _)| **k == **h)
-                        .map(|(_, v)| v.to_string())
-                        .unwrap_or_default(),
-                )
-            }));
+            extras.values_of(r, &mut values);
+            row.extend(values.iter().map(|v| OutCell::plain(v.unwrap_or_default())));
             row
         })
         .collect();
@@ -190,7 +178,7 @@ fn linked(v: &[crm_core::dataset::Linked]) -> Vec<&Record> {
 }
 
 /// The issues table: one row per finding.
-fn issues(ds: &Dataset, lang: Lang) -> OutTable {
+pub fn issues(ds: &Dataset, lang: Lang) -> OutTable {
     let header = [
         "代码",
         "级别",
@@ -241,7 +229,7 @@ fn issues(ds: &Dataset, lang: Lang) -> OutTable {
 }
 
 /// The duplicates table: each merged row beside the customer it joined.
-fn duplicates(ds: &Dataset) -> OutTable {
+pub fn duplicates(ds: &Dataset) -> OutTable {
     let header = [
         "保留的客户",
         "保留行文件",
@@ -272,7 +260,7 @@ fn duplicates(ds: &Dataset) -> OutTable {
 }
 
 /// The rules table: what each code means and how to fix it.
-fn rules(lang: Lang) -> OutTable {
+pub fn rules(lang: Lang) -> OutTable {
     let rows = crm_core::findings::Code::ALL
         .iter()
         .map(|c| {

@@ -16,7 +16,8 @@ use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 use crm_core::schema::{Field, FieldKind};
 
-use super::tables::{masked, OutTable};
+use super::tables::{duplicates, issues, masked, rules, OutTable};
+use crate::report::i18n::Lang;
 
 /// The values of one column, null where a row has none.
 #[derive(Debug, Clone, PartialEq)]
@@ -291,10 +292,11 @@ fn record_table(
     let records: Vec<&Record> = rows.iter().map(|(r, _)| *r).collect();
     let links: Vec<Option<usize>> = rows.iter().map(|(_, l)| *l).collect();
     let mut columns = customer_columns(customers, &links).to_vec();
+    let present = super::fields_with_cells(&records);
     for f in Field::ALL
         .iter()
         .copied()
-        .filter(|f| layout.always.contains(f) || records.iter().any(|r| r.has_cell(*f)))
+        .filter(|f| layout.always.contains(f) || present.contains(f))
     {
         columns.extend(field_columns(&records, f, pipeline, mask));
     }
@@ -312,29 +314,25 @@ fn record_table(
         name: "source_row".into(),
         data: ColumnData::Int(records.iter().map(|r| Some(r.origin.row as i64)).collect()),
     });
-    let mut extras: Vec<&str> = Vec::new();
+    let extras = super::ExtraColumns::of(&records);
+    let mut data: Vec<Vec<Option<String>>> = (0..extras.headers.len())
+        .map(|_| Vec::with_capacity(records.len()))
+        .collect();
+    let mut values = Vec::new();
     for r in &records {
-        for (h, _) in &r.extras {
-            if !h.is_empty() && !extras.contains(&&**h) {
-                extras.push(h);
-            }
+        extras.values_of(r, &mut values);
+        for (column, v) in data.iter_mut().zip(&values) {
+            column.push(v.filter(|v| !v.is_empty()).map(str::to_string));
         }
     }
-    for h in extras {
+    // Field ids and earlier extras taken, an extra column is `x_<header>`.
+    let mut names: crm_core::FastSet<String> = columns.iter().map(|c| c.name.clone()).collect();
+    for (h, data) in extras.headers.iter().zip(data) {
         let mut name = h.to_string();
-        while columns.iter().any(|c| c.name == name) {
+        while names.contains(&name) {
             name = format!("x_{name}");
         }
-        let data = records
-            .iter()
-            .map(|r| {
-                r.extras
-                    .iter()
-                    .find(|(k, _)| &**k == h)
-                    .map(|(_, v)| v.to_string())
-                    .filter(|v| !v.is_empty())
-            })
-            .collect();
+        names.insert(name.clone());
         columns.push(TypedColumn {
             name,
             data: ColumnData::Text(data),
@@ -428,7 +426,9 @@ fn deals(ds: &Dataset, opps: &[Opportunity], pipeline: &Pipeline) -> TypedTable 
 }
 
 /// A text table (issues, duplicates, rules) under English column ids.
-fn from_text(t: &OutTable, ids: &[&str]) -> TypedTable {
+fn from_text(mut t: OutTable, ids: &[&str]) -> TypedTable {
+    // The texts are moved, not copied: the issues table of a big run has
+    // millions of rows.
     let columns = ids
         .iter()
         .enumerate()
@@ -436,8 +436,12 @@ fn from_text(t: &OutTable, ids: &[&str]) -> TypedTable {
             name: id.to_string(),
             data: ColumnData::Text(
                 t.rows
-                    .iter()
-                    .map(|r| r.get(j).map(|c| c.text.clone()).filter(|s| !s.is_empty()))
+                    .iter_mut()
+                    .map(|r| {
+                        r.get_mut(j)
+                            .map(|c| std::mem::take(&mut c.text))
+                            .filter(|s| !s.is_empty())
+                    })
                     .collect(),
             ),
         })
@@ -591,53 +595,65 @@ pub struct Source<'a> {
 
 /// Every cleaned table of a run in typed form, in output order: customers,
 /// follow-ups, opportunities and complaints (as read), rejected rows, deals
-/// (as counted), the run and its stages, then issues, duplicates and rules from `text` (the
-/// workbook's tables, so the two outputs say the same).
-pub fn typed_tables(src: &Source, text: &[OutTable], mask: bool) -> Vec<TypedTable> {
+/// (as counted), the run and its stages, then issues, duplicates and rules
+/// (the workbook's tables, so the two outputs say the same). Each table is
+/// built when `each` takes it and dropped before the next is built: at a
+/// million customers, the follow-ups or the issues alone hold gigabytes of
+/// cells, and all of them at once held 13 GB.
+pub fn each_typed_table(
+    src: &Source,
+    lang: Lang,
+    mask: bool,
+    mut each: impl FnMut(TypedTable) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let ds = src.ds;
-    let customers: Vec<(&Record, Option<usize>)> = ds
-        .customers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (&c.record, Some(i)))
-        .collect();
-    let rejected: Vec<(&Record, Option<usize>)> = ds.rejected.iter().map(|r| (r, None)).collect();
-    let rows = [
-        customers,
-        linked(&ds.followups),
-        linked(&ds.opportunities),
-        linked(&ds.complaints),
-        rejected,
-    ];
-    let mut out: Vec<TypedTable> = LAYOUTS
-        .iter()
-        .zip(&rows)
-        .map(|(layout, rows)| record_table(layout, &ds.customers, rows, src.pipeline, mask))
-        .collect();
-    out.push(deals(ds, src.opps, src.pipeline));
-    out.push(run_table(src.as_of, ds, src.config));
-    out.push(stages_table(src.pipeline));
-    for t in text {
-        let ids: &[&str] = match t.name {
-            "issues" => &[
-                "code", "severity", "file", "sheet", "row", "column", "value", "message", "fix",
-            ],
-            "duplicates" => &[
-                "kept_customer",
-                "kept_file",
-                "kept_sheet",
-                "kept_row",
-                "merged_file",
-                "merged_sheet",
-                "merged_row",
-            ],
-            "rules" => &["code", "severity", "title", "message", "fix"],
-            _ => continue,
+    for (k, layout) in LAYOUTS.iter().enumerate() {
+        let rows: Vec<(&Record, Option<usize>)> = match k {
+            0 => ds
+                .customers
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (&c.record, Some(i)))
+                .collect(),
+            1 => linked(&ds.followups),
+            2 => linked(&ds.opportunities),
+            3 => linked(&ds.complaints),
+            _ => ds.rejected.iter().map(|r| (r, None)).collect(),
         };
-        out.push(from_text(t, ids));
+        each(record_table(
+            layout,
+            &ds.customers,
+            &rows,
+            src.pipeline,
+            mask,
+        ))?;
     }
-    out
+    each(deals(ds, src.opps, src.pipeline))?;
+    each(run_table(src.as_of, ds, src.config))?;
+    each(stages_table(src.pipeline))?;
+    each(from_text(issues(ds, lang), ISSUE_IDS))?;
+    each(from_text(duplicates(ds), DUPLICATE_IDS))?;
+    each(from_text(rules(lang), RULE_IDS))
 }
+
+/// Column ids of the issues table, in its column order.
+const ISSUE_IDS: &[&str] = &[
+    "code", "severity", "file", "sheet", "row", "column", "value", "message", "fix",
+];
+
+/// Column ids of the duplicates table.
+const DUPLICATE_IDS: &[&str] = &[
+    "kept_customer",
+    "kept_file",
+    "kept_sheet",
+    "kept_row",
+    "merged_file",
+    "merged_sheet",
+    "merged_row",
+];
+
+/// Column ids of the rules table.
+const RULE_IDS: &[&str] = &["code", "severity", "title", "message", "fix"];
 
 #[cfg(test)]
 mod tests {
