@@ -479,6 +479,43 @@ fn cleaned_csv_round_trips_to_the_same_figures() {
     );
 }
 
+/// Two unmapped columns under one header (`备注` twice): `clean` keeps
+/// both, the second as `x_备注` in CSV (column names are unique) and under
+/// its own header in the workbook.
+#[test]
+fn clean_keeps_both_columns_of_a_repeated_header() {
+    let wd = Workdir::new();
+    std::fs::write(
+        wd.join("客户.csv"),
+        "企业名称,负责销售,备注,备注\n甲公司,王磊,第一,第二\n乙公司,李娜,,只在第二列\n",
+    )
+    .unwrap();
+    wd.run_ok(&["clean", "客户.csv", "-o", "out/c.csv"]);
+    let text = std::fs::read_to_string(wd.join("out/c_customers.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with(",备注,x_备注"), "{}", lines[0]);
+    assert!(lines[1].ends_with(",第一,第二"), "{}", lines[1]);
+    assert!(lines[2].ends_with(",,只在第二列"), "{}", lines[2]);
+    wd.run_ok(&["clean", "客户.csv", "-o", "out/c.xlsx"]);
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(wd.join("out/c.xlsx")).unwrap();
+    let sheet = book.worksheet_range("客户信息").unwrap();
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        header.iter().filter(|h| *h == "备注").count(),
+        2,
+        "{header:?}"
+    );
+    let second_row = sheet.rows().nth(2).unwrap();
+    assert!(second_row.iter().any(|c| *c == "只在第二列"));
+}
+
 #[test]
 fn parquet_is_partitioned_by_month_and_typed() {
     use parquet::file::reader::{FileReader, SerializedFileReader};

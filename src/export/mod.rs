@@ -40,12 +40,18 @@ fn fields_with_cells(
 }
 
 /// The extra (unmapped) columns of records: their non-empty headers in
-/// order of first appearance, and where each header's column is. Looked
-/// up by header, not searched: a sheet can have thousands of extra
-/// columns.
+/// order of first appearance, a header that a sheet repeats once per
+/// column under it (two `备注` columns are two columns, the second's cells
+/// are not dropped), and where each column is. Looked up by header, not
+/// searched: a sheet can have thousands of extra columns.
 struct ExtraColumns<'a> {
     headers: Vec<&'a str>,
-    index: crm_core::FastMap<&'a str, usize>,
+    /// Column by header and by how many same-named columns come before it
+    /// in a row.
+    index: crm_core::FastMap<(&'a str, usize), usize>,
+    /// True when some row repeats a header (else every column is its
+    /// header's first).
+    repeats: bool,
 }
 
 impl<'a> ExtraColumns<'a> {
@@ -54,26 +60,43 @@ impl<'a> ExtraColumns<'a> {
         let mut out = ExtraColumns {
             headers: Vec::new(),
             index: crm_core::FastMap::default(),
+            repeats: false,
         };
+        let mut seen = crm_core::FastMap::default();
         for r in records {
+            seen.clear();
             for (h, _) in r.extras.iter() {
-                if !h.is_empty() && !out.index.contains_key(&**h) {
-                    out.index.insert(h, out.headers.len());
+                if h.is_empty() {
+                    continue;
+                }
+                let nth: &mut usize = seen.entry(&**h).or_default();
+                if !out.index.contains_key(&(&**h, *nth)) {
+                    out.index.insert((h, *nth), out.headers.len());
                     out.headers.push(h);
                 }
+                out.repeats |= *nth > 0;
+                *nth += 1;
             }
         }
         out
     }
 
-    /// A record's text in each extra column (the first under its header,
-    /// empty or not), into `values`, which is cleared first.
+    /// A record's text in each extra column, into `values`, which is
+    /// cleared first.
     fn values_of(&self, r: &'a crm_core::model::Record, values: &mut Vec<Option<&'a str>>) {
         values.clear();
         values.resize(self.headers.len(), None);
+        let mut seen: crm_core::FastMap<&str, usize> = crm_core::FastMap::default();
         for (h, v) in r.extras.iter() {
-            if let Some(&c) = self.index.get(&**h) {
-                values[c].get_or_insert(v);
+            let nth = if self.repeats {
+                let nth: &mut usize = seen.entry(&**h).or_default();
+                *nth += 1;
+                *nth - 1
+            } else {
+                0
+            };
+            if let Some(&c) = self.index.get(&(&**h, nth)) {
+                values[c] = Some(v);
             }
         }
     }
@@ -105,20 +128,21 @@ mod tests {
         r
     }
 
-    /// Extra headers in order of first appearance (empty ones left out);
-    /// a record's value under a header is the first it has, even empty.
+    /// Extra headers in order of first appearance (empty ones left out),
+    /// a repeated header once per column under it; each cell lands in its
+    /// own column.
     #[test]
     fn extra_columns_are_found_by_header() {
         let a = record(&[("备注", ""), ("备注", "b"), ("", "无头"), ("x", "1")]);
         let b = record(&[("y", "2"), ("备注", "c")]);
         let records = [&a, &b];
         let extras = ExtraColumns::of(&records);
-        assert_eq!(extras.headers, ["备注", "x", "y"]);
+        assert_eq!(extras.headers, ["备注", "备注", "x", "y"]);
         let mut values = Vec::new();
         extras.values_of(&a, &mut values);
-        assert_eq!(values, [Some(""), Some("1"), None]);
+        assert_eq!(values, [Some(""), Some("b"), Some("1"), None]);
         extras.values_of(&b, &mut values);
-        assert_eq!(values, [Some("c"), None, Some("2")]);
+        assert_eq!(values, [Some("c"), None, None, Some("2")]);
         let mut c = record(&[]);
         c.originals.insert(Field::Phone, "abc".into());
         let fields = fields_with_cells(&[&a, &c]);
