@@ -841,9 +841,9 @@ impl UnclosedQuote {
 
 /// For the text of a record that runs to the end of a text (`rest`): the
 /// lines after the one where the quoted field it ends in opens, if it ends
-/// inside one that takes in some (RFC 4180 as the `csv` crate reads it: a quote opens a
-/// field only at its start, `""` inside is a quote, a line break outside
-/// quotes ends the record).
+/// inside one that takes in some. Quotes are read as the `csv` crate reads
+/// them (RFC 4180): a quote opens a field only at its start, `""` inside is
+/// a quote, and a line break outside quotes ends the record.
 fn swallowed_lines(rest: &[u8], delimiter: u8) -> Option<usize> {
     let (mut field_start, mut quote_from) = (true, None);
     let mut i = 0;
