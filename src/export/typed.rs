@@ -167,7 +167,7 @@ fn field_columns(
             let end = |low: bool| {
                 values()
                     .map(|v| match v {
-                        Some(Value::MoneyRange(a, b)) => Some(if low { *a } else { *b }),
+                        Some(Value::MoneyRange(range)) => Some(if low { range.0 } else { range.1 }),
                         _ => None,
                     })
                     .collect()
@@ -695,7 +695,10 @@ mod tests {
             2,
             vec![
                 (Field::CustomerName, Value::Text("甲公司".into())),
-                (Field::Budget, Value::MoneyRange(30_000_000, 50_000_000)),
+                (
+                    Field::Budget,
+                    Value::MoneyRange(std::sync::Arc::new((30_000_000, 50_000_000))),
+                ),
                 (Field::CreatedDate, Value::Date(d)),
                 (Field::ContactName, Value::Text("张三".into())),
             ],

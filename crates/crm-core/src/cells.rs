@@ -157,7 +157,7 @@ fn budget_cell(cell: &Cell) -> CellResult {
     };
     match range {
         Ok((lo, hi)) => {
-            let mut r = CellResult::value(Value::MoneyRange(lo, hi));
+            let mut r = CellResult::value(Value::MoneyRange(std::sync::Arc::new((lo, hi))));
             if lo < 0 || hi < 0 {
                 r = r.and(Code::NegativeAmount);
             }

@@ -272,7 +272,7 @@ impl Finding {
     /// of one sheet share its names, which then compare without reading them.
     pub fn place_order(&self, other: &Finding) -> std::cmp::Ordering {
         let text = |a: &Text, b: &Text| {
-            if std::sync::Arc::ptr_eq(a, b) {
+            if Text::ptr_eq(a, b) {
                 std::cmp::Ordering::Equal
             } else {
                 a.cmp(b)

@@ -217,7 +217,7 @@ impl TableKind {
 
 /// Shared immutable text: a column repeats its values, and every record
 /// holding the same normalized value shares one allocation.
-pub type Text = std::sync::Arc<str>;
+pub type Text = arcstr::ArcStr;
 
 /// A normalized value of a canonical field.
 #[derive(Debug, Clone, PartialEq)]
@@ -231,7 +231,8 @@ pub enum Value {
     /// Money in cents (0.01 of the currency unit).
     Money(i64),
     /// A money range in cents (budgets); a single value sets both ends.
-    MoneyRange(i64, i64),
+    /// Shared, so that a value stays 16 bytes.
+    MoneyRange(std::sync::Arc<(i64, i64)>),
     /// A plain number (probability as a 0–1 fraction, satisfaction 1–5).
     Number(f64),
     /// A canonical stage, as its index in the pipeline's stage table.
@@ -252,8 +253,10 @@ impl Value {
             Value::Date(d) => d.format(DATE_FORMAT).to_string(),
             Value::DateTime(dt) => dt.format(DATE_TIME_FORMAT).to_string(),
             Value::Money(c) => format_cents(*c),
-            Value::MoneyRange(a, b) if a == b => format_cents(*a),
-            Value::MoneyRange(a, b) => format!("{}-{}", format_cents(*a), format_cents(*b)),
+            Value::MoneyRange(range) => match **range {
+                (a, b) if a == b => format_cents(a),
+                (a, b) => format!("{}-{}", format_cents(a), format_cents(b)),
+            },
             Value::Number(n) => format_number(*n),
             Value::Stage(i) => stages.label(*i).to_string(),
             Value::Grade(g) => g.to_string(),
@@ -273,104 +276,179 @@ pub fn format_cents(c: i64) -> String {
     }
 }
 
-/// A map from field to value, kept as a vector sorted by field: a row has
-/// a few dozen fields at most, and millions of rows are held, so one exact
-/// allocation per map beats a tree's fixed-size nodes (and looks up as fast).
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldMap<V>(Box<[(Field, V)]>);
+/// A map from field to value: a bit per field says which fields have a
+/// value, and the values follow in field order in one allocation of
+/// exactly their number. Millions of rows are held, so a value costs its
+/// own size only (no field beside it), and a lookup is a bit test and a
+/// count of the bits below.
+#[derive(Clone, PartialEq)]
+pub struct FieldMap<V> {
+    /// Bit `i` is set when `Field::ALL[i]` has a value.
+    present: u128,
+    /// The values of the set bits, lowest bit first.
+    values: Box<[V]>,
+}
+
+// Every field needs a bit, and a field's bit is its place in `Field::ALL`.
+const _: () = assert!(Field::ALL.len() <= u128::BITS as usize);
+
+/// The bit of a field in [`FieldMap::present`].
+fn field_bit(f: Field) -> u128 {
+    1u128 << (f as u8)
+}
 
 impl<V> Default for FieldMap<V> {
     fn default() -> Self {
-        FieldMap(Box::default())
+        FieldMap {
+            present: 0,
+            values: Box::default(),
+        }
+    }
+}
+
+impl<V: std::fmt::Debug> std::fmt::Debug for FieldMap<V> {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        out.debug_map().entries(self.iter()).finish()
     }
 }
 
 impl<V> FieldMap<V> {
     /// A map of the pairs, taken out of `pairs` (which is left empty for
-    /// reuse) into an allocation of exactly their number; of several
-    /// values for one field the last wins, as with [`FieldMap::insert`].
+    /// reuse); of several values for one field the last wins, as with
+    /// [`FieldMap::insert`].
     pub fn from_pairs(pairs: &mut Vec<(Field, V)>) -> Self {
         pairs.sort_by_key(|(f, _)| *f);
-        let mut out: Vec<(Field, V)> = Vec::with_capacity(pairs.len());
+        let mut present = 0u128;
+        let mut values: Vec<V> = Vec::with_capacity(pairs.len());
         for (f, v) in pairs.drain(..) {
-            match out.last_mut() {
-                Some(last) if last.0 == f => last.1 = v,
-                _ => out.push((f, v)),
+            let bit = field_bit(f);
+            if present & bit != 0 {
+                if let Some(last) = values.last_mut() {
+                    *last = v;
+                }
+            } else {
+                present |= bit;
+                values.push(v);
             }
         }
-        FieldMap(out.into_boxed_slice())
+        FieldMap {
+            present,
+            values: values.into_boxed_slice(),
+        }
     }
 
-    /// Changes the pairs as a vector, then keeps them in an allocation of
+    /// The place of a field's value in `values`: the number of fields
+    /// before it that have one.
+    fn slot(&self, f: Field) -> usize {
+        (self.present & (field_bit(f) - 1)).count_ones() as usize
+    }
+
+    /// Changes the values as a vector, then keeps them in an allocation of
     /// exactly their number again (changes are rare: merges and splits).
-    fn edit<T>(&mut self, change: impl FnOnce(&mut Vec<(Field, V)>) -> T) -> T {
-        let mut pairs = std::mem::take(&mut self.0).into_vec();
-        let out = change(&mut pairs);
-        self.0 = pairs.into_boxed_slice();
+    fn edit<T>(&mut self, change: impl FnOnce(&mut Vec<V>) -> T) -> T {
+        let mut values = std::mem::take(&mut self.values).into_vec();
+        let out = change(&mut values);
+        self.values = values.into_boxed_slice();
         out
     }
 
     /// The value of a field.
     pub fn get(&self, f: &Field) -> Option<&V> {
-        self.0
-            .binary_search_by_key(f, |(k, _)| *k)
-            .ok()
-            .map(|i| &self.0[i].1)
+        if self.present & field_bit(*f) == 0 {
+            return None;
+        }
+        self.values.get(self.slot(*f))
     }
 
     /// Sets the value of a field, returning the one it replaces.
     pub fn insert(&mut self, f: Field, v: V) -> Option<V> {
-        match self.0.binary_search_by_key(&f, |(k, _)| *k) {
-            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, v)),
-            Err(i) => {
-                self.edit(|pairs| pairs.insert(i, (f, v)));
-                None
-            }
+        let slot = self.slot(f);
+        if self.present & field_bit(f) != 0 {
+            return Some(std::mem::replace(&mut self.values[slot], v));
         }
+        self.present |= field_bit(f);
+        self.edit(|values| values.insert(slot, v));
+        None
     }
 
     /// True when the field has a value.
     pub fn contains_key(&self, f: &Field) -> bool {
-        self.get(f).is_some()
+        self.present & field_bit(*f) != 0
     }
 
     /// Keeps only the fields `keep` says yes to.
     pub fn retain(&mut self, mut keep: impl FnMut(&Field, &mut V) -> bool) {
-        self.edit(|pairs| pairs.retain_mut(|(f, v)| keep(f, v)));
+        let mut bits = self.present;
+        let mut present = 0u128;
+        self.edit(|values| {
+            values.retain_mut(|v| {
+                let i = bits.trailing_zeros();
+                bits &= bits - 1;
+                let kept = keep(&Field::ALL[i as usize], v);
+                if kept {
+                    present |= 1u128 << i;
+                }
+                kept
+            })
+        });
+        self.present = present;
     }
 
     /// The number of fields with a value.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.values.len()
     }
 
     /// True when no field has a value.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.values.is_empty()
     }
 
     /// Removes a field, returning its value.
     pub fn remove(&mut self, f: &Field) -> Option<V> {
-        self.0
-            .binary_search_by_key(f, |(k, _)| *k)
-            .ok()
-            .map(|i| self.edit(|pairs| pairs.remove(i).1))
+        if !self.contains_key(f) {
+            return None;
+        }
+        let slot = self.slot(*f);
+        self.present &= !field_bit(*f);
+        Some(self.edit(|values| values.remove(slot)))
     }
 
     /// Removes every field.
     pub fn clear(&mut self) {
-        self.0 = Box::default();
+        *self = FieldMap::default();
     }
 
     /// The fields and values, in field order.
     pub fn iter(&self) -> FieldMapIter<'_, V> {
-        self.0.iter().map(|(f, v)| (f, v))
+        FieldMapIter {
+            bits: self.present,
+            values: self.values.iter(),
+        }
     }
 }
 
-/// The iterator of [`FieldMap::iter`].
-pub type FieldMapIter<'a, V> =
-    std::iter::Map<std::slice::Iter<'a, (Field, V)>, fn(&'a (Field, V)) -> (&'a Field, &'a V)>;
+/// The iterator of [`FieldMap::iter`]: the set bits, lowest first, beside
+/// the values.
+pub struct FieldMapIter<'a, V> {
+    bits: u128,
+    values: std::slice::Iter<'a, V>,
+}
+
+impl<'a, V> Iterator for FieldMapIter<'a, V> {
+    type Item = (&'a Field, &'a V);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let v = self.values.next()?;
+        let i = self.bits.trailing_zeros() as usize;
+        self.bits &= self.bits - 1;
+        Some((&Field::ALL[i], v))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.values.size_hint()
+    }
+}
 
 impl<'a, V> IntoIterator for &'a FieldMap<V> {
     type Item = (&'a Field, &'a V);
@@ -540,5 +618,71 @@ pub fn shows_original(
             original.len() == 16 && dt.format(DATE_TIME_FORMAT).to_string() == original
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn a_field_bit_is_its_place_among_all_fields() {
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn from_pairs_keeps_field_order_and_the_last_value() {
+        let mut pairs = vec![
+            (Field::Owner, 1),
+            (Field::CustomerName, 2),
+            (Field::Owner, 3),
+            (Field::ResolvedAt, 4),
+        ];
+        let map = FieldMap::from_pairs(&mut pairs);
+        assert!(pairs.is_empty());
+        let got: Vec<(Field, i32)> = map.iter().map(|(f, v)| (*f, *v)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Field::CustomerName, 2),
+                (Field::Owner, 3),
+                (Field::ResolvedAt, 4)
+            ]
+        );
+        assert_eq!(map.get(&Field::Owner), Some(&3));
+        assert_eq!(map.get(&Field::Grade), None);
+        assert_eq!(map.len(), 3);
+    }
+
+    #[test]
+    fn edits_agree_with_an_ordered_map() {
+        let mut map: FieldMap<u32> = FieldMap::default();
+        let mut model: BTreeMap<Field, u32> = BTreeMap::new();
+        let mut seed: u64 = 7;
+        for step in 0..5_000u32 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let f = Field::ALL[(seed >> 33) as usize % Field::ALL.len()];
+            match (seed >> 20) % 4 {
+                0 | 1 => assert_eq!(map.insert(f, step), model.insert(f, step)),
+                2 => assert_eq!(map.remove(&f), model.remove(&f)),
+                _ => {
+                    let kept = |v: &u32| !v.is_multiple_of(3);
+                    map.retain(|_, v| kept(v));
+                    model.retain(|_, v| kept(v));
+                }
+            }
+            assert_eq!(map.get(&f), model.get(&f));
+            assert_eq!(map.contains_key(&f), model.contains_key(&f));
+            let got: Vec<(Field, u32)> = map.iter().map(|(f, v)| (*f, *v)).collect();
+            let want: Vec<(Field, u32)> = model.iter().map(|(f, v)| (*f, *v)).collect();
+            assert_eq!(got, want);
+        }
+        map.clear();
+        assert!(map.is_empty() && map.iter().next().is_none());
     }
 }
