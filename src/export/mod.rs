@@ -122,6 +122,7 @@ mod tests {
                 .map(|(h, v)| ((*h).into(), (*v).into()))
                 .collect(),
             rejected: false,
+            link: None,
         };
         r.values
             .insert(Field::CustomerName, Value::Text("甲公司".into()));

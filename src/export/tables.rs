@@ -136,7 +136,7 @@ pub fn cleaned_tables(ds: &Dataset, pipeline: &Pipeline, lang: Lang, mask: bool)
         out.push(layout(
             "followups",
             "跟进记录",
-            &linked(&ds.followups),
+            &borrowed(&ds.followups),
             pipeline,
             mask,
         ));
@@ -145,7 +145,7 @@ pub fn cleaned_tables(ds: &Dataset, pipeline: &Pipeline, lang: Lang, mask: bool)
         out.push(layout(
             "opportunities",
             "商机",
-            &linked(&ds.opportunities),
+            &borrowed(&ds.opportunities),
             pipeline,
             mask,
         ));
@@ -154,14 +154,14 @@ pub fn cleaned_tables(ds: &Dataset, pipeline: &Pipeline, lang: Lang, mask: bool)
         out.push(layout(
             "complaints",
             "客户问题",
-            &linked(&ds.complaints),
+            &borrowed(&ds.complaints),
             pipeline,
             mask,
         ));
     }
     let [issues, duplicates, rules] = findings_tables(ds, lang);
     out.push(issues);
-    let rejected: Vec<&Record> = ds.rejected.iter().collect();
+    let rejected = borrowed(&ds.rejected);
     out.push(layout("rejected", "未计入的行", &rejected, pipeline, mask));
     out.extend([duplicates, rules]);
     out
@@ -172,9 +172,9 @@ pub fn findings_tables(ds: &Dataset, lang: Lang) -> [OutTable; 3] {
     [issues(ds, lang), duplicates(ds), rules(lang)]
 }
 
-/// The records of linked rows.
-fn linked(v: &[crm_core::dataset::Linked]) -> Vec<&Record> {
-    v.iter().map(|l| &l.record).collect()
+/// The records of a table, borrowed.
+fn borrowed(v: &[Record]) -> Vec<&Record> {
+    v.iter().collect()
 }
 
 /// The issues table: one row per finding.

@@ -9,7 +9,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crm_core::config::Config;
-use crm_core::dataset::{Dataset, Linked};
+use crm_core::dataset::Dataset;
 use crm_core::dedup::Customer;
 use crm_core::model::{format_cents, format_number, Record, Value};
 use crm_core::normalize::stage::Pipeline;
@@ -349,8 +349,8 @@ fn record_table(
 }
 
 /// The linked rows of a table with their customer.
-fn linked(rows: &[Linked]) -> Vec<(&Record, Option<usize>)> {
-    rows.iter().map(|l| (&l.record, l.customer)).collect()
+fn linked(rows: &[Record]) -> Vec<(&Record, Option<usize>)> {
+    rows.iter().map(|r| (r, r.customer())).collect()
 }
 
 /// The opportunities as the metrics count them (metrics.md §1): one row per
@@ -673,6 +673,7 @@ mod tests {
             originals: Default::default(),
             extras: Box::default(),
             rejected: false,
+            link: None,
         };
         for (f, v) in values {
             r.originals

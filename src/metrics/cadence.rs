@@ -71,7 +71,7 @@ pub fn customer_cadence<'a>(
     }
     let mut touches: Vec<Option<NaiveDate>> = vec![None; n];
     for f in &ds.followups {
-        if let (Some(c), Some(d)) = (f.customer, f.record.date(Field::FollowupDate)) {
+        if let (Some(c), Some(d)) = (f.customer(), f.date(Field::FollowupDate)) {
             if let Some(e) = touches.get_mut(c).filter(|_| d <= as_of) {
                 *e = Some(e.map_or(d, |e| e.max(d)));
             }

@@ -19,7 +19,7 @@ use crate::report::summary::{Activity, MonthRow};
 pub fn followup_dates(ds: &Dataset, as_of: NaiveDate) -> Vec<NaiveDate> {
     ds.followups
         .iter()
-        .filter_map(|f| f.record.date(Field::FollowupDate))
+        .filter_map(|f| f.date(Field::FollowupDate))
         .filter(|d| *d <= as_of)
         .collect()
 }

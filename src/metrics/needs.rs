@@ -102,6 +102,7 @@ mod tests {
                 originals: Default::default(),
                 extras: Box::default(),
                 rejected: false,
+                link: None,
             },
             key: Text::from(core),
             merged: Vec::new(),

@@ -81,13 +81,11 @@ pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
     let followup_owner: Vec<&str> = ds
         .followups
         .iter()
-        .filter(|f| f.record.date(Field::FollowupDate).is_some_and(inside))
-        .map(
-            |f| match f.record.text(Field::Owner).filter(|s| !s.is_empty()) {
-                Some(o) => o,
-                None => f.customer.map_or(UNASSIGNED, |c| customer_owner[c]),
-            },
-        )
+        .filter(|f| f.date(Field::FollowupDate).is_some_and(inside))
+        .map(|f| match f.text(Field::Owner).filter(|s| !s.is_empty()) {
+            Some(o) => o,
+            None => f.customer().map_or(UNASSIGNED, |c| customer_owner[c]),
+        })
         .collect();
     let followups = count_sum_by(&followup_owner, vec![0; followup_owner.len()])?;
     let won = x.pipeline.won();

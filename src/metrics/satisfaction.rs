@@ -51,8 +51,7 @@ pub fn complaints(ds: &Dataset) -> Complaints {
     let mut hours: Vec<f64> = Vec::new();
     let (mut both, mut resp_ok, mut resolve_ok) = (0usize, 0usize, 0usize);
     let mut open = 0;
-    for c in &ds.complaints {
-        let r = &c.record;
+    for r in &ds.complaints {
         let (reported, responded, resolved) = (
             r.datetime(Field::ReportedAt),
             r.datetime(Field::RespondedAt),

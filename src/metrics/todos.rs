@@ -61,7 +61,7 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     let mut customers = FollowupCustomers::default();
     let mut latest = Latest::new(ds.customers.len());
     for f in &ds.followups {
-        if let Some(d) = f.record.date(Field::FollowupDate).filter(|d| *d <= as_of) {
+        if let Some(d) = f.date(Field::FollowupDate).filter(|d| *d <= as_of) {
             latest.see(customers.of(f), d);
         }
     }
@@ -70,14 +70,13 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     let (mut owners, mut overdue): (Vec<&str>, Vec<i64>) = (Vec::new(), Vec::new());
     let mut overdue_list: Vec<TodoRow> = Vec::new();
     for f in &ds.followups {
-        let r = &f.record;
         let (Some(action), Some(due)) = (
-            r.text(Field::NextAction).filter(|s| !s.is_empty()),
-            r.date(Field::DueDate),
+            f.text(Field::NextAction).filter(|s| !s.is_empty()),
+            f.date(Field::DueDate),
         ) else {
             continue;
         };
-        let row_date = r.date(Field::FollowupDate);
+        let row_date = f.date(Field::FollowupDate);
         if row_date.is_some_and(|d| d > as_of) {
             continue;
         }

@@ -7,8 +7,9 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
-use crm_core::dataset::{Dataset, Linked};
+use crm_core::dataset::Dataset;
 use crm_core::dedup::record_key;
+use crm_core::model::Record;
 use crm_core::opportunity::UNASSIGNED;
 use crm_core::schema::Field;
 use crm_core::FastMap;
@@ -35,10 +36,10 @@ pub fn window_start(as_of: NaiveDate) -> NaiveDate {
 }
 
 /// The rep of a follow-up: its own owner, else its customer's, else `未分配`.
-pub fn followup_owner<'a>(ds: &'a Dataset, f: &'a Linked) -> &'a str {
-    let own = f.record.text(Field::Owner).filter(|s| !s.is_empty());
+pub fn followup_owner<'a>(ds: &'a Dataset, f: &'a Record) -> &'a str {
+    let own = f.text(Field::Owner).filter(|s| !s.is_empty());
     let customer = || {
-        f.customer
+        f.customer()
             .and_then(|c| ds.customers[c].record.text(Field::Owner))
             .filter(|s| !s.is_empty())
     };
@@ -47,15 +48,15 @@ pub fn followup_owner<'a>(ds: &'a Dataset, f: &'a Linked) -> &'a str {
 
 /// The customer name shown for a follow-up: its customer's, else its own
 /// name or id.
-pub fn followup_customer(ds: &Dataset, f: &Linked) -> String {
+pub fn followup_customer(ds: &Dataset, f: &Record) -> String {
     let name = |r: &crm_core::model::Record| {
         r.text(Field::CustomerName)
             .or_else(|| r.text(Field::CustomerId))
             .map(str::to_string)
     };
-    f.customer
+    f.customer()
         .and_then(|c| name(&ds.customers[c].record))
-        .or_else(|| name(&f.record))
+        .or_else(|| name(f))
         .unwrap_or_default()
 }
 
@@ -82,19 +83,16 @@ pub struct FollowupCustomers<'a> {
 
 impl<'a> FollowupCustomers<'a> {
     /// The customer a follow-up groups under.
-    pub fn of(&mut self, f: &'a Linked) -> FollowupCustomer {
-        if let Some(c) = f.customer {
+    pub fn of(&mut self, f: &'a Record) -> FollowupCustomer {
+        if let Some(c) = f.customer() {
             return FollowupCustomer::Linked(c);
         }
-        let text = (
-            f.record.text(Field::CustomerName),
-            f.record.text(Field::CustomerId),
-        );
+        let text = (f.text(Field::CustomerName), f.text(Field::CustomerId));
         if let Some(&k) = self.by_text.get(&text) {
             return FollowupCustomer::Unlinked(k);
         }
         let next = self.by_key.len();
-        let key = record_key(&f.record).unwrap_or_default();
+        let key = record_key(f).unwrap_or_default();
         let k = *self.by_key.entry(key).or_insert(next);
         self.by_text.insert(text, k);
         FollowupCustomer::Unlinked(k)
@@ -106,7 +104,7 @@ pub fn weekly_activity(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Vec<WeekR
     let start = window_start(as_of);
     let (mut weeks, mut owners, mut methods) = (Vec::new(), Vec::new(), Vec::new());
     for f in &ds.followups {
-        let Some(d) = f.record.date(Field::FollowupDate) else {
+        let Some(d) = f.date(Field::FollowupDate) else {
             continue;
         };
         if d < start || d > as_of {
@@ -115,8 +113,7 @@ pub fn weekly_activity(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Vec<WeekR
         weeks.push(iso_week_key(d));
         owners.push(followup_owner(ds, f));
         methods.push(
-            f.record
-                .text(Field::Method)
+            f.text(Field::Method)
                 .filter(|s| !s.is_empty())
                 .unwrap_or(OTHER_METHOD)
                 .to_string(),

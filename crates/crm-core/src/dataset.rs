@@ -15,26 +15,17 @@ use crate::parallel::map_parts;
 use crate::schema::Field;
 use crate::tables::{InputInfo, RowCounts, Tables};
 
-/// A row of a table that refers to a customer.
-#[derive(Debug, Clone)]
-pub struct Linked {
-    /// The row.
-    pub record: Record,
-    /// Index of its customer in `Dataset::customers`.
-    pub customer: Option<usize>,
-}
-
 /// Everything the metrics need, cleaned and linked.
 #[derive(Debug, Default)]
 pub struct Dataset {
     /// Deduplicated customers, in input order of their first row.
     pub customers: Vec<Customer>,
-    /// Accepted follow-ups.
-    pub followups: Vec<Linked>,
-    /// Accepted opportunity rows.
-    pub opportunities: Vec<Linked>,
-    /// Accepted complaints.
-    pub complaints: Vec<Linked>,
+    /// Accepted follow-ups, linked to their customers ([`Record::customer`]).
+    pub followups: Vec<Record>,
+    /// Accepted opportunity rows, linked to their customers.
+    pub opportunities: Vec<Record>,
+    /// Accepted complaints, linked to their customers.
+    pub complaints: Vec<Record>,
     /// Roster rows.
     pub roster: Vec<Record>,
     /// Target rows.
@@ -86,20 +77,25 @@ impl NearSearch {
 /// Follow-ups, opportunities and complaints linked to the merged customers
 /// (rejected rows left out), with the `orphan_followup` findings of rows
 /// whose customer is in no customer table (raised only when one was read).
-type LinkedTables = (Vec<Linked>, Vec<Linked>, Vec<Linked>, Vec<Finding>);
+type LinkedTables = (Vec<Record>, Vec<Record>, Vec<Record>, Vec<Finding>);
 
 /// The customer of each row (`None` for a rejected one), found on a
 /// thread per core, each remembering the names it has keyed.
-fn customers_of(index: &CustomerIndex, rows: &[Record]) -> Vec<Option<usize>> {
+fn customers_of(index: &CustomerIndex, rows: &[Record]) -> Vec<Option<u32>> {
     map_parts(rows, |part| {
         let mut memo = NameMemo::default();
         let mut find = |r: &Record| (!r.rejected).then(|| index.find_memo(r, &mut memo));
-        part.iter().map(&mut find).map(Option::flatten).collect()
+        // A run holds far fewer than 2^32 customers: memory runs out first.
+        let place = |i: usize| u32::try_from(i).ok();
+        part.iter()
+            .map(&mut find)
+            .map(|found| found.flatten().and_then(place))
+            .collect()
     })
 }
 
 /// Links the accepted rows of the follow-ups, opportunities and complaints
-/// to their customers ([`LinkedTables`]).
+/// to their customers in place ([`LinkedTables`]).
 fn link_tables(
     customers: &[Customer],
     has_customer_table: bool,
@@ -109,12 +105,14 @@ fn link_tables(
 ) -> LinkedTables {
     let index = CustomerIndex::new(customers);
     let mut findings = Vec::new();
-    let link = |rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Linked> {
+    let link = |mut rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Record> {
         let found = customers_of(&index, &rows);
-        let mut linked = Vec::with_capacity(rows.len());
-        let rows = rows.into_iter().zip(found).filter(|(r, _)| !r.rejected);
-        linked.extend(rows.map(|(record, customer)| {
-            if customer.is_none() && has_customer_table {
+        for (record, customer) in rows.iter_mut().zip(found) {
+            record.link = customer;
+        }
+        rows.retain(|record| !record.rejected);
+        for record in rows.iter().filter(|r| r.link.is_none()) {
+            if has_customer_table {
                 let name = record
                     .shared_text(Field::CustomerName)
                     .or_else(|| record.shared_text(Field::CustomerId))
@@ -127,9 +125,8 @@ fn link_tables(
                     name,
                 ));
             }
-            Linked { record, customer }
-        }));
-        linked
+        }
+        rows
     };
     let followups = link(followups, &mut findings);
     let opportunities = link(opportunities, &mut findings);
@@ -231,10 +228,10 @@ impl Dataset {
             add(&c.record, &customer_fields);
         }
         for o in &self.opportunities {
-            add(&o.record, &customer_fields);
+            add(o, &customer_fields);
         }
         for f in &self.followups {
-            add(&f.record, &[Field::FollowupDate]);
+            add(f, &[Field::FollowupDate]);
         }
         latest
     }
@@ -250,9 +247,9 @@ impl Dataset {
             .customers
             .iter()
             .map(|c| &c.record)
-            .chain(self.followups.iter().map(|l| &l.record))
-            .chain(self.opportunities.iter().map(|l| &l.record))
-            .chain(self.complaints.iter().map(|l| &l.record));
+            .chain(&self.followups)
+            .chain(&self.opportunities)
+            .chain(&self.complaints);
         for r in records {
             // A signed date on a deal that is not won is its expected (or lost) date.
             let won = r.stage(Field::Stage) == Some(won_stage)

@@ -544,6 +544,7 @@ mod tests {
             originals: FieldMap::default(),
             extras: Box::default(),
             rejected: false,
+            link: None,
         }
     }
 

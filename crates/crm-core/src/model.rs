@@ -481,9 +481,18 @@ pub struct Record {
     pub extras: Box<[(Text, Text)]>,
     /// True when an error finding rejected this row from the metrics.
     pub rejected: bool,
+    /// The place of the row's customer in `Dataset::customers`, set when
+    /// a follow-up, opportunity or complaint is linked; read it with
+    /// [`Record::customer`]. A `u32` fits in the record's padding.
+    pub link: Option<u32>,
 }
 
 impl Record {
+    /// The place of the row's customer in `Dataset::customers`, once linked.
+    pub fn customer(&self) -> Option<usize> {
+        self.link.map(|i| i as usize)
+    }
+
     /// The text of a field, if it holds text.
     pub fn text(&self, f: Field) -> Option<&str> {
         match self.values.get(&f) {

@@ -71,9 +71,9 @@ pub fn build_opportunities(
             .iter()
             .map(|o| {
                 (
-                    o.customer,
-                    &o.record,
-                    o.customer.map(|i| &ds.customers[i].record),
+                    o.customer(),
+                    o,
+                    o.customer().map(|i| &ds.customers[i].record),
                 )
             })
             .collect()
@@ -242,9 +242,9 @@ fn stage_history(ds: &Dataset, as_of: NaiveDate) -> Vec<Vec<(NaiveDate, usize)>>
     let mut out: Vec<Vec<(NaiveDate, usize)>> = vec![Vec::new(); ds.customers.len()];
     for f in &ds.followups {
         let (Some(c), Some(s), Some(d)) = (
-            f.customer,
-            f.record.stage(Field::Stage),
-            f.record.date(Field::FollowupDate),
+            f.customer(),
+            f.stage(Field::Stage),
+            f.date(Field::FollowupDate),
         ) else {
             continue;
         };
@@ -265,7 +265,7 @@ fn stage_history(ds: &Dataset, as_of: NaiveDate) -> Vec<Vec<(NaiveDate, usize)>>
 pub fn earliest_followups(ds: &Dataset, as_of: NaiveDate) -> Vec<Option<NaiveDate>> {
     let mut out: Vec<Option<NaiveDate>> = vec![None; ds.customers.len()];
     for f in &ds.followups {
-        let (Some(c), Some(d)) = (f.customer, f.record.date(Field::FollowupDate)) else {
+        let (Some(c), Some(d)) = (f.customer(), f.date(Field::FollowupDate)) else {
             continue;
         };
         if d <= as_of {

@@ -286,6 +286,7 @@ fn read_row(
         originals: FieldMap::default(),
         extras: Box::default(),
         rejected: false,
+        link: None,
     };
 
     let width = ctx.header.columns.len().max(row.len());

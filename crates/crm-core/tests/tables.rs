@@ -207,8 +207,8 @@ fn duplicates_merge_and_followups_link_by_key() {
     // Per field the first filled value: owner from row 2, industry from row 3.
     assert_eq!(ali.record.text(Field::Owner), Some("王磊"));
     assert!(ali.record.industry().is_some());
-    assert_eq!(ds.followups[0].customer, Some(0));
-    assert_eq!(ds.followups[1].customer, None);
+    assert_eq!(ds.followups[0].customer(), Some(0));
+    assert_eq!(ds.followups[1].customer(), None);
     let codes: Vec<&str> = ds.findings.iter().map(|f| f.code.code()).collect();
     assert!(codes.contains(&"duplicate_customer"));
     assert!(codes.contains(&"orphan_followup"));
