@@ -59,7 +59,9 @@ fn clean_changed(s: &str) -> String {
 /// around a line break, and every other white space a single ` `.
 fn is_clean(s: &str) -> bool {
     let mut prev_space = true; // at the start, as after a line break
+    let mut plain = true;
     for c in s.chars() {
+        plain &= is_plain(c);
         if c == '\n' {
             if prev_space {
                 return false;
@@ -75,8 +77,16 @@ fn is_clean(s: &str) -> bool {
         }
     }
     !prev_space
-        && unicode_normalization::is_nfkc_quick(s.chars())
-            == unicode_normalization::IsNormalized::Yes
+        && (plain
+            || unicode_normalization::is_nfkc_quick(s.chars())
+                == unicode_normalization::IsNormalized::Yes)
+}
+
+/// True for a character NFKC leaves as it is whatever surrounds it: ASCII
+/// and the CJK Unified Ideographs, most of a Chinese sheet's text. A
+/// string of these alone needs no look-up in the Unicode tables.
+fn is_plain(c: char) -> bool {
+    c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// The form in which column headers compare: NFKC, case folded, bracketed
@@ -102,6 +112,27 @@ pub fn fold_header(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_characters_are_nfkc_on_their_own_and_start_nothing() {
+        use unicode_normalization::char::canonical_combining_class;
+        let plain = (0u32..0x80)
+            .chain(0x4E00..=0x9FFF)
+            .filter_map(char::from_u32);
+        for c in plain {
+            assert!(is_plain(c));
+            let one = c.to_string();
+            assert_eq!(one.nfkc().collect::<String>(), one, "{c:?}");
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+        }
+        for c in ['\u{3000}', '，', 'Ａ', '\u{FEFF}', '㈱', '\u{A000}'] {
+            assert!(!is_plain(c), "{c:?}");
+        }
+        // Plain text passes without the tables; other text still meets them.
+        assert!(is_clean("星河科技 Co. 2026"));
+        assert!(!is_clean("星河科技（北京）"));
+        assert!(!is_clean("ＡＢＣ有限公司"));
+    }
 
     /// The quick check only passes texts the full cleaning leaves as they are.
     #[test]
