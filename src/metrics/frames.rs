@@ -177,17 +177,31 @@ pub fn yuan(cents: i64) -> f64 {
 
 /// Groups `keys` and returns, per key in key order, the row count and the
 /// sum of `values` (cents or any integer). The generic small group-by that
-/// monthly, per-rep and per-grade figures share.
+/// monthly, per-rep and per-grade figures share. Keys repeat (a few owners
+/// over millions of follow-ups), so polars groups their codes: a `u32` per
+/// row instead of a copy of each string.
 pub fn count_sum_by(
     keys: &[impl AsRef<str>],
     values: Vec<i64>,
 ) -> PolarsResult<Vec<(String, usize, i64)>> {
     let n = keys.len();
-    let keys: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
+    let mut code_of: crm_core::FastMap<&str, u32> = crm_core::FastMap::default();
+    let mut distinct: Vec<&str> = Vec::new();
+    let codes: Vec<u32> = keys
+        .iter()
+        .map(|k| {
+            let k = k.as_ref();
+            *code_of.entry(k).or_insert_with(|| {
+                distinct.push(k);
+                // Fewer distinct keys than rows, and rows fit in memory.
+                u32::try_from(distinct.len() - 1).unwrap_or(u32::MAX)
+            })
+        })
+        .collect();
     let df = DataFrame::new(
         n,
         vec![
-            Column::new("k".into(), keys),
+            Column::new("k".into(), codes),
             Column::new("v".into(), values),
         ],
     )?;
@@ -198,22 +212,43 @@ pub fn count_sum_by(
             len().cast(DataType::Int64).alias("n"),
             col("v").sum().alias("s"),
         ])
-        .sort(["k"], SortMultipleOptions::default())
         .collect()?;
-    (0..g.height())
-        .map(|i| {
-            Ok((
-                str_at(&g, "k", i)?,
-                int_at(&g, "n", i)? as usize,
-                int_at(&g, "s", i)?,
-            ))
+    // Each column read once: a customer-keyed group-by has many groups.
+    let ints = |name: &str| -> PolarsResult<Vec<i64>> {
+        let c = g.column(name)?.cast(&DataType::Int64)?;
+        Ok(c.i64()?.iter().map(|v| v.unwrap_or(0)).collect())
+    };
+    let (k, counts, sums) = (ints("k")?, ints("n")?, ints("s")?);
+    let mut out: Vec<(String, usize, i64)> = k
+        .into_iter()
+        .zip(counts)
+        .zip(sums)
+        .map(|((code, count), sum)| {
+            let at = usize::try_from(code).unwrap_or(usize::MAX);
+            let key = distinct.get(at).copied().unwrap_or_default();
+            (key.to_string(), usize::try_from(count).unwrap_or(0), sum)
         })
-        .collect()
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_sum_by_counts_and_sums_each_key_in_key_order() {
+        let keys = ["王芳", "Bob", "王芳", "", "alice", "Bob", "王芳"];
+        let got = count_sum_by(&keys, vec![1, 2, 3, 4, 5, 6, 7]).unwrap();
+        let want = [("", 1, 4), ("Bob", 2, 8), ("alice", 1, 5), ("王芳", 3, 11)];
+        let want: Vec<(String, usize, i64)> = want
+            .iter()
+            .map(|(k, n, s)| (k.to_string(), *n, *s))
+            .collect();
+        assert_eq!(got, want);
+        assert!(count_sum_by(&[] as &[&str], Vec::new()).unwrap().is_empty());
+    }
 
     #[test]
     fn count_by_month_keys_every_month_across_a_year_end() {
