@@ -175,29 +175,34 @@ pub fn yuan(cents: i64) -> f64 {
     cents as f64 / 100.0
 }
 
-/// Groups `keys` and returns, per key in key order, the row count and the
-/// sum of `values` (cents or any integer). The generic small group-by that
-/// monthly, per-rep and per-grade figures share. Keys repeat (a few owners
-/// over millions of follow-ups), so polars groups their codes: a `u32` per
-/// row instead of a copy of each string.
-pub fn count_sum_by(
-    keys: &[impl AsRef<str>],
-    values: Vec<i64>,
+/// Groups rows of (key, value) and returns, per key in key order, the row
+/// count and the sum of the values (cents or any integer). The generic
+/// small group-by that monthly, per-rep, per-grade and to-do figures share.
+/// Keys repeat (a dozen owners over millions of follow-ups), so the rows
+/// are taken one by one and polars groups their keys' codes: a `u32` per
+/// row, and no list of the keys themselves.
+pub fn count_sum_by<K: AsRef<str>>(
+    rows: impl IntoIterator<Item = (K, i64)>,
 ) -> PolarsResult<Vec<(String, usize, i64)>> {
-    let n = keys.len();
-    let mut code_of: crm_core::FastMap<&str, u32> = crm_core::FastMap::default();
-    let mut distinct: Vec<&str> = Vec::new();
-    let codes: Vec<u32> = keys
-        .iter()
-        .map(|k| {
-            let k = k.as_ref();
-            *code_of.entry(k).or_insert_with(|| {
-                distinct.push(k);
+    let mut code_of: crm_core::FastMap<String, u32> = crm_core::FastMap::default();
+    let mut distinct: Vec<String> = Vec::new();
+    let (mut codes, mut values): (Vec<u32>, Vec<i64>) = (Vec::new(), Vec::new());
+    for (key, value) in rows {
+        let key = key.as_ref();
+        let code = match code_of.get(key) {
+            Some(code) => *code,
+            None => {
                 // Fewer distinct keys than rows, and rows fit in memory.
-                u32::try_from(distinct.len() - 1).unwrap_or(u32::MAX)
-            })
-        })
-        .collect();
+                let code = u32::try_from(distinct.len()).unwrap_or(u32::MAX);
+                code_of.insert(key.to_string(), code);
+                distinct.push(key.to_string());
+                code
+            }
+        };
+        codes.push(code);
+        values.push(value);
+    }
+    let n = codes.len();
     let df = DataFrame::new(
         n,
         vec![
@@ -225,8 +230,8 @@ pub fn count_sum_by(
         .zip(sums)
         .map(|((code, count), sum)| {
             let at = usize::try_from(code).unwrap_or(usize::MAX);
-            let key = distinct.get(at).copied().unwrap_or_default();
-            (key.to_string(), usize::try_from(count).unwrap_or(0), sum)
+            let key = distinct.get(at).cloned().unwrap_or_default();
+            (key, usize::try_from(count).unwrap_or(0), sum)
         })
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -240,14 +245,14 @@ mod tests {
     #[test]
     fn count_sum_by_counts_and_sums_each_key_in_key_order() {
         let keys = ["王芳", "Bob", "王芳", "", "alice", "Bob", "王芳"];
-        let got = count_sum_by(&keys, vec![1, 2, 3, 4, 5, 6, 7]).unwrap();
+        let got = count_sum_by(keys.into_iter().zip(1..)).unwrap();
         let want = [("", 1, 4), ("Bob", 2, 8), ("alice", 1, 5), ("王芳", 3, 11)];
         let want: Vec<(String, usize, i64)> = want
             .iter()
             .map(|(k, n, s)| (k.to_string(), *n, *s))
             .collect();
         assert_eq!(got, want);
-        assert!(count_sum_by(&[] as &[&str], Vec::new()).unwrap().is_empty());
+        assert!(count_sum_by(Vec::<(&str, i64)>::new()).unwrap().is_empty());
     }
 
     #[test]

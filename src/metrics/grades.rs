@@ -32,14 +32,12 @@ pub fn grades(
                 && o.customer.is_some()
         })
         .collect();
-    let customer_keys: Vec<String> = signed
-        .iter()
-        .map(|o| format!("{:012}", o.customer.unwrap_or(0)))
-        .collect();
-    let annual = count_sum_by(
-        &customer_keys,
-        signed.iter().map(|o| o.amount.unwrap_or(0)).collect(),
-    )?;
+    let annual = count_sum_by(signed.iter().map(|o| {
+        (
+            format!("{:012}", o.customer.unwrap_or(0)),
+            o.amount.unwrap_or(0),
+        )
+    }))?;
     let mut out = Grades::default();
     for g in ["A", "B", "C"] {
         out.declared.insert(g.to_string(), 0);

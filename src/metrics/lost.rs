@@ -13,7 +13,7 @@ use crate::report::summary::{LostAnalysis, LostRow};
 
 /// Lost deals per key, by count descending, then key.
 fn rows(keys: Vec<String>, amounts: Vec<i64>) -> PolarsResult<Vec<LostRow>> {
-    let mut out: Vec<LostRow> = count_sum_by(&keys, amounts)?
+    let mut out: Vec<LostRow> = count_sum_by(keys.into_iter().zip(amounts))?
         .into_iter()
         .map(|(key, lost, cents)| LostRow {
             key,

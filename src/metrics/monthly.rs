@@ -47,9 +47,8 @@ pub fn monthly(
     let new_by = count_by_month(&starts)?;
     let follow_by = count_by_month(&followup_dates(ds, as_of))?;
     let won = signed(opps, pipeline, as_of);
-    let won_keys: Vec<String> = won.iter().map(|(d, _)| month_key(*d)).collect();
     let won_by: HashMap<String, (usize, i64)> =
-        count_sum_by(&won_keys, won.iter().map(|(_, a)| *a).collect())?
+        count_sum_by(won.iter().map(|(d, a)| (month_key(*d), *a)))?
             .into_iter()
             .map(|(k, n, s)| (k, (n, s)))
             .collect();

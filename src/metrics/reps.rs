@@ -64,39 +64,30 @@ pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
         .iter()
         .map(|c| owner_of(c.record.text(Field::Owner)))
         .collect();
-    let customers = count_sum_by(&customer_owner, vec![0; customer_owner.len()])?;
-    let completeness = count_sum_by(
-        &customer_owner,
-        ds.customers
+    // Per owner: customers (the count) and their filled completeness fields (the sum).
+    let customers = count_sum_by(customer_owner.iter().zip(&ds.customers).map(|(o, c)| {
+        let filled = COMPLETENESS_FIELDS
             .iter()
-            .map(|c| {
-                COMPLETENESS_FIELDS
-                    .iter()
-                    .filter(|f| is_filled(c.record.values.get(f)))
-                    .count() as i64
-            })
-            .collect(),
-    )?;
+            .filter(|f| is_filled(c.record.values.get(f)))
+            .count();
+        (*o, filled as i64)
+    }))?;
     let inside = |d: NaiveDate| d <= x.as_of && x.period.is_none_or(|p| p.contains(d));
-    let followup_owner: Vec<&str> = ds
-        .followups
-        .iter()
-        .filter(|f| f.date(Field::FollowupDate).is_some_and(inside))
-        .map(|f| match f.text(Field::Owner).filter(|s| !s.is_empty()) {
-            Some(o) => o,
-            None => f.customer().map_or(UNASSIGNED, |c| customer_owner[c]),
-        })
-        .collect();
-    let followups = count_sum_by(&followup_owner, vec![0; followup_owner.len()])?;
+    let followups = count_sum_by(
+        ds.followups
+            .iter()
+            .filter(|f| f.date(Field::FollowupDate).is_some_and(inside))
+            .map(|f| match f.text(Field::Owner).filter(|s| !s.is_empty()) {
+                Some(o) => (o, 0),
+                None => (f.customer().map_or(UNASSIGNED, |c| customer_owner[c]), 0),
+            }),
+    )?;
     let won = x.pipeline.won();
-    let signed: Vec<&Opportunity> = x
-        .opps
-        .iter()
-        .filter(|o| o.current == Some(won) && o.signed.is_some_and(inside))
-        .collect();
     let activity_won = count_sum_by(
-        &signed.iter().map(|o| &*o.owner).collect::<Vec<&str>>(),
-        signed.iter().map(|o| o.amount.unwrap_or(0)).collect(),
+        x.opps
+            .iter()
+            .filter(|o| o.current == Some(won) && o.signed.is_some_and(inside))
+            .map(|o| (&*o.owner, o.amount.unwrap_or(0))),
     )?;
     let mut owners: BTreeSet<String> = BTreeSet::new();
     owners.extend(customers.iter().map(|r| r.0.clone()));
@@ -123,8 +114,7 @@ pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
     let mut out = Vec::new();
     for owner in owners {
         let funnel = x.by_owner.iter().find(|r| r.key == owner);
-        let (n_customers, _) = find(&customers, &owner);
-        let (_, filled) = find(&completeness, &owner);
+        let (n_customers, filled) = find(&customers, &owner);
         let (n_followups, _) = find(&followups, &owner);
         let (won, won_cents) = if x.period.is_some() {
             let (n, s) = find(&activity_won, &owner);

@@ -12,7 +12,7 @@ use crm_core::dataset::Dataset;
 use crm_core::schema::Field;
 use crm_core::FastMap;
 
-use super::frames::{int_at, str_at};
+use super::frames::count_sum_by;
 use super::weekly::{followup_customer, followup_owner, FollowupCustomer, FollowupCustomers};
 use crate::report::summary::{TodoOwner, TodoRow, Todos};
 
@@ -109,30 +109,14 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
 /// To-dos and overdue ones per owner (each to-do's owner, and 1 when it
 /// is overdue): most overdue first, then most to-dos, then owner.
 fn by_owner(owners: Vec<&str>, overdue: Vec<i64>) -> PolarsResult<Vec<TodoOwner>> {
-    let df = DataFrame::new(
-        owners.len(),
-        vec![
-            Column::new("owner".into(), owners),
-            Column::new("overdue".into(), overdue),
-        ],
-    )?;
-    let g = df
-        .lazy()
-        .group_by([col("owner")])
-        .agg([
-            len().cast(DataType::Int64).alias("total"),
-            col("overdue").sum().alias("overdue"),
-        ])
-        .collect()?;
-    let mut out = (0..g.height())
-        .map(|i| {
-            Ok(TodoOwner {
-                owner: str_at(&g, "owner", i)?,
-                total: int_at(&g, "total", i)? as usize,
-                overdue: int_at(&g, "overdue", i)? as usize,
-            })
+    let mut out: Vec<TodoOwner> = count_sum_by(owners.into_iter().zip(overdue))?
+        .into_iter()
+        .map(|(owner, total, overdue)| TodoOwner {
+            owner,
+            total,
+            overdue: usize::try_from(overdue).unwrap_or(0),
         })
-        .collect::<PolarsResult<Vec<TodoOwner>>>()?;
+        .collect();
     out.sort_by(|a, b| {
         b.overdue
             .cmp(&a.overdue)
