@@ -249,9 +249,14 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
     drop(variants);
     key_pairs.sort_unstable();
     key_pairs.dedup();
-    key_pairs.retain(|&(k, l)| {
-        let (k, l) = (k as usize, l as usize);
-        prefixes[k] == prefixes[l] && one_edit_apart(members[k].0, members[l].0)
+    // The check reads both keys of millions of pairs, scattered in memory:
+    // split over the cores (the pairs stay in order).
+    let key_pairs: Vec<(u32, u32)> = map_parts(&key_pairs, |part| {
+        let close = |&&(k, l): &&(u32, u32)| {
+            let (k, l) = (k as usize, l as usize);
+            prefixes[k] == prefixes[l] && one_edit_apart(members[k].0, members[l].0)
+        };
+        part.iter().filter(close).copied().collect()
     });
     let member_pairs = |a: usize, b: usize| {
         if a * b > MEMBERS_MOST {
