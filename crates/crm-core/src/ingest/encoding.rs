@@ -84,15 +84,21 @@ pub fn decode_owned(
     forced: Option<&'static Encoding>,
 ) -> (String, &'static str) {
     if forced.is_none() && sniff_utf16(&bytes).is_none() {
-        let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        let bom = bytes.starts_with(BOM);
         let utf16_bom = matches!(Encoding::for_bom(&bytes), Some((enc, _)) if enc != UTF_8);
-        if !utf16_bom && std::str::from_utf8(&bytes[if bom { 3 } else { 0 }..]).is_ok() {
+        if !utf16_bom {
             if bom {
-                bytes.drain(..3);
+                bytes.drain(..BOM.len());
             }
-            let name = if bom { "UTF-8-BOM" } else { "UTF-8" };
-            // Checked just above; `unwrap_or_default` never yields the default.
-            return (String::from_utf8(bytes).unwrap_or_default(), name);
+            // One pass checks the text and keeps it (a file is hundreds of MB).
+            match String::from_utf8(bytes) {
+                Ok(text) => return (text, if bom { "UTF-8-BOM" } else { "UTF-8" }),
+                Err(not_utf8) => bytes = not_utf8.into_bytes(),
+            }
+            if bom {
+                bytes.splice(..0, BOM.iter().copied());
+            }
         }
     }
     decode(&bytes, forced)
@@ -121,7 +127,7 @@ impl From<String> for FileText {
 /// (detected, or forced as GBK or GB18030 with no BOM) is kept as its
 /// bytes ([`FileText::Gb`]); the encoding name is the same.
 pub fn decode_or_keep(
-    bytes: Vec<u8>,
+    mut bytes: Vec<u8>,
     forced: Option<&'static Encoding>,
 ) -> (FileText, &'static str) {
     let has_bom = Encoding::for_bom(&bytes).is_some();
@@ -129,16 +135,16 @@ pub fn decode_or_keep(
         Some(enc) if (enc == GB18030 || enc == GBK) && !has_bom => Some(enc),
         Some(_) => None,
         None if has_bom || sniff_utf16(&bytes).is_some() => None,
-        None => match std::str::from_utf8(&bytes) {
-            // Checked just above; `unwrap_or_default` never yields the default.
-            Ok(_) => {
-                return (
-                    FileText::Decoded(String::from_utf8(bytes).unwrap_or_default()),
-                    "UTF-8",
-                )
+        None => match String::from_utf8(bytes) {
+            Ok(text) => return (FileText::Decoded(text), "UTF-8"),
+            Err(not_utf8) => {
+                bytes = not_utf8.into_bytes();
+                if has_chinese_utf8_line(&bytes) || looks_like_latin1(&bytes) {
+                    None
+                } else {
+                    Some(GB18030)
+                }
             }
-            Err(_) if has_chinese_utf8_line(&bytes) || looks_like_latin1(&bytes) => None,
-            Err(_) => Some(GB18030),
         },
     };
     match gb {
