@@ -111,20 +111,21 @@ fn link_tables(
             record.link = customer;
         }
         rows.retain(|record| !record.rejected);
-        for record in rows.iter().filter(|r| r.link.is_none()) {
-            if has_customer_table {
-                let name = record
-                    .shared_text(Field::CustomerName)
-                    .or_else(|| record.shared_text(Field::CustomerId))
-                    .cloned()
-                    .unwrap_or_else(empty_text);
-                findings.push(Finding::shared(
-                    Code::OrphanFollowup,
-                    &record.origin,
-                    label_text(Field::CustomerName),
-                    name,
-                ));
-            }
+        let orphans = rows
+            .iter()
+            .filter(|r| has_customer_table && r.link.is_none());
+        for record in orphans {
+            let name = record
+                .shared_text(Field::CustomerName)
+                .or_else(|| record.shared_text(Field::CustomerId))
+                .cloned()
+                .unwrap_or_else(empty_text);
+            findings.push(Finding::shared(
+                Code::OrphanFollowup,
+                &record.origin,
+                label_text(Field::CustomerName),
+                name,
+            ));
         }
         rows
     };
