@@ -16,7 +16,7 @@ use serde::Serialize;
 use crm_core::findings::Finding;
 
 use super::i18n::{lookup, t, Lang};
-use super::privacy::{self, Privacy};
+use super::privacy::Shown;
 use super::sections::{kpis, overview, sections};
 use super::summary::Summary;
 use super::view::{Kpi, Section, Table, Val};
@@ -136,25 +136,20 @@ pub(super) struct PageInput {
     pub sections: Vec<(Section, Vec<Chart>)>,
 }
 
-/// Renders the report page in `lang`, contacts and phones masked unless
-/// `privacy` says to show them.
-pub fn render_html(
-    summary: &Summary,
-    findings: &[Finding],
-    lang: Lang,
-    privacy: Privacy,
-) -> Result<String, Error> {
-    let shown = &findings[..findings.len().min(HTML_FINDINGS_CAP)];
-    let (s, listed) = privacy::apply(summary, shown, privacy);
+/// Renders the report page in `lang` from the summary as `shown` (contacts
+/// and phones masked unless `--no-mask`).
+pub fn render_html(shown: &Shown, findings: &[Finding], lang: Lang) -> Result<String, Error> {
+    let listed = shown.findings(&findings[..findings.len().min(HTML_FINDINGS_CAP)]);
+    let s = shown.summary();
     let total_findings = findings.len();
-    let all = sections(&s, findings, &listed, lang)
+    let all = sections(s, findings, &listed, lang)
         .into_iter()
         .map(|mut section| {
             if section.id == "quality" && total_findings > HTML_FINDINGS_CAP {
                 section.notes.push(t(lang, "note.see_workbook").to_string());
             }
             section.cap_rows(HTML_ROWS_CAP, &[], t(lang, "note.rows_capped"));
-            let charts = charts::charts(&s, lang, &section);
+            let charts = charts::charts(s, lang, &section);
             (section, charts)
         })
         .collect();
@@ -162,9 +157,9 @@ pub fn render_html(
         lang,
         PageInput {
             title: t(lang, "report.title").to_string(),
-            meta: meta(&s, lang),
-            kpis: kpis(&s, lang),
-            overview: overview(&s, lang),
+            meta: meta(s, lang),
+            kpis: kpis(s, lang),
+            overview: overview(s, lang),
             sections: all,
         },
     )

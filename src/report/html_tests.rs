@@ -3,10 +3,10 @@
 use super::*;
 use crate::report::fixture::{findings, fixture, EVIL};
 use crate::report::i18n::LABELS;
-use crate::report::privacy::Privacy;
+use crate::report::privacy::{Privacy, Shown};
 
 fn render(lang: Lang) -> String {
-    render_html(&fixture(), &findings(), lang, Privacy::Mask).unwrap()
+    render_html(&Shown::new(&fixture(), Privacy::Mask), &findings(), lang).unwrap()
 }
 
 fn assert_no_template_leftovers(html: &str) {
@@ -132,7 +132,7 @@ fn renders_an_empty_summary() {
     s.targets.clear();
     s.todos = Default::default();
     s.weekly_activity.clear();
-    let html = render_html(&s, &[], Lang::En, Privacy::Mask).unwrap();
+    let html = render_html(&Shown::new(&s, Privacy::Mask), &[], Lang::En).unwrap();
     assert!(html.contains("(no data)"));
     assert_eq!(html.matches("<svg").count(), 0);
 }

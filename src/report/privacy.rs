@@ -28,27 +28,56 @@ pub enum Privacy {
     Show,
 }
 
-/// The summary and findings as the reports show them. Writers pass only
-/// the findings they list (the first ones): the rest are only counted, by
-/// code, so they need no masked copy.
-pub fn apply<'a>(
-    summary: &'a Summary,
-    findings: &'a [Finding],
+/// The summary as the reports show it, made once per run and shared by
+/// every writer: with [`Privacy::Mask`], a copy whose free text has its
+/// phones masked; with [`Privacy::Show`], the summary itself. The writers
+/// take only this, and mask the findings they list with [`Shown::findings`].
+pub struct Shown<'a> {
+    summary: Cow<'a, Summary>,
     privacy: Privacy,
-) -> (Cow<'a, Summary>, Cow<'a, [Finding]>) {
-    if privacy == Privacy::Show {
-        return (Cow::Borrowed(summary), Cow::Borrowed(findings));
+}
+
+impl<'a> Shown<'a> {
+    /// The summary as `privacy` lets the reports show it.
+    pub fn new(summary: &'a Summary, privacy: Privacy) -> Self {
+        if privacy == Privacy::Show {
+            return Shown {
+                summary: Cow::Borrowed(summary),
+                privacy,
+            };
+        }
+        let mut s = summary.clone();
+        for todo in &mut s.todos.overdue_list {
+            if let Cow::Owned(masked) = mask_phones_in_text(&todo.next_action) {
+                todo.next_action = masked;
+            }
+        }
+        for row in &mut s.lost_analysis.by_reason {
+            if let Cow::Owned(masked) = mask_phones_in_text(&row.key) {
+                row.key = masked;
+            }
+        }
+        Shown {
+            summary: Cow::Owned(s),
+            privacy,
+        }
     }
-    let mut s = summary.clone();
-    for todo in &mut s.todos.overdue_list {
-        todo.next_action = mask_phones_in_text(&todo.next_action);
+
+    /// The summary to show.
+    pub fn summary(&self) -> &Summary {
+        &self.summary
     }
-    for row in &mut s.lost_analysis.by_reason {
-        row.key = mask_phones_in_text(&row.key);
+
+    /// The findings a writer lists (the first ones: the rest are only
+    /// counted, by code, so they need no masked copy), masked as the
+    /// summary is.
+    pub fn findings<'f>(&self, listed: &'f [Finding]) -> Cow<'f, [Finding]> {
+        if self.privacy == Privacy::Show {
+            return Cow::Borrowed(listed);
+        }
+        let fields = ColumnFields::of(&self.summary.inputs);
+        Cow::Owned(listed.iter().map(|f| mask_finding(f, &fields)).collect())
     }
-    let fields = ColumnFields::of(&summary.inputs);
-    let masked = findings.iter().map(|f| mask_finding(f, &fields)).collect();
-    (Cow::Owned(s), Cow::Owned(masked))
 }
 
 /// The field each column of each input sheet was mapped to, by file, sheet
@@ -97,9 +126,9 @@ fn mask_finding(f: &Finding, fields: &ColumnFields) -> Finding {
     {
         mask_name(&f.value).into()
     } else {
-        mask_phones_in_text(&f.value).into()
+        mask_phones_in_text(&f.value).into_owned().into()
     };
-    out.detail = mask_phones_in_text(&f.detail).into();
+    out.detail = mask_phones_in_text(&f.detail).into_owned().into();
     out
 }
 
@@ -117,7 +146,11 @@ fn is_phone_digits(digits: &str) -> bool {
 /// Masks the phone numbers found in free text (`联系王工 13812345678` →
 /// `联系王工 138****5678`). A number is a run of digits, possibly in groups
 /// joined by one `-` or space, not inside a longer run of letters or digits.
-pub fn mask_phones_in_text(text: &str) -> String {
+/// Text with fewer digits than the shortest phone is returned as it is.
+pub fn mask_phones_in_text(text: &str) -> Cow<'_, str> {
+    if text.bytes().filter(u8::is_ascii_digit).count() < SHORTEST_PHONE_DIGITS {
+        return Cow::Borrowed(text);
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -148,8 +181,12 @@ pub fn mask_phones_in_text(text: &str) -> String {
         }
         i = end;
     }
-    out
+    Cow::Owned(out)
 }
+
+/// The fewest digits [`is_phone_digits`] takes (a landline with its area
+/// code).
+const SHORTEST_PHONE_DIGITS: usize = 10;
 
 #[cfg(test)]
 mod tests {
@@ -176,6 +213,14 @@ mod tests {
         ] {
             assert_eq!(mask_phones_in_text(keep), keep);
         }
+        // Nine digits cannot hold a phone: the text is not copied.
+        assert!(matches!(
+            mask_phones_in_text("订单 123-456-789 已发"),
+            Cow::Borrowed(_)
+        ));
+        // Ten digits can (a landline is 10 to 12 from `0`); this one is a
+        // digit short for Beijing, so all but its last four are hidden.
+        assert_eq!(mask_phones_in_text("010-8888999"), "***-***8999");
     }
 
     fn finding(code: Code, column: &str, value: &str) -> Finding {
@@ -205,13 +250,17 @@ mod tests {
             finding(Code::ErrorCell, "联系人", "#N/A"),
             finding(Code::UnparseableDate, "备注", "回电 13912345678"),
         ];
-        let (_, shown) = apply(&s, &findings, Privacy::Mask);
+        let shown = Shown::new(&s, Privacy::Mask)
+            .findings(&findings)
+            .into_owned();
         let values: Vec<&str> = shown.iter().map(|f| &*f.value).collect();
         assert_eq!(
             values,
             ["张*", "138****5678", "王**", "#N/A", "回电 139****5678"]
         );
-        let (_, shown) = apply(&s, &findings, Privacy::Show);
+        let shown = Shown::new(&s, Privacy::Show)
+            .findings(&findings)
+            .into_owned();
         assert_eq!(&*shown[0].value, "张三");
         // A column is looked up in its own sheet: another sheet of the same
         // file where `联系人` is not mapped leaves the value as written.
@@ -222,7 +271,7 @@ mod tests {
         let mut in_other = finding(Code::UnparseableDate, "联系人", "王小明");
         in_other.sheet = "跟进".into();
         let both = [in_other, findings[2].clone()];
-        let (_, shown) = apply(&s, &both, Privacy::Mask);
+        let shown = Shown::new(&s, Privacy::Mask).findings(&both).into_owned();
         let values: Vec<&str> = shown.iter().map(|f| &*f.value).collect();
         assert_eq!(values, ["王小明", "王**"]);
     }
@@ -231,13 +280,13 @@ mod tests {
     fn masks_free_text_of_the_summary() {
         let s = fixture();
         assert_eq!(s.todos.overdue_list[0].next_action, "致电王工 13812345678");
-        let (shown, _) = apply(&s, &[], Privacy::Mask);
-        let todo = &shown.todos.overdue_list[0];
+        let shown = Shown::new(&s, Privacy::Mask);
+        let todo = &shown.summary().todos.overdue_list[0];
         assert_eq!(todo.next_action, "致电王工 138****5678");
         assert_eq!(todo.customer, "杭州某某科技有限公司");
-        let (shown, _) = apply(&s, &[], Privacy::Show);
+        let shown = Shown::new(&s, Privacy::Show);
         assert_eq!(
-            shown.todos.overdue_list[0].next_action,
+            shown.summary().todos.overdue_list[0].next_action,
             "致电王工 13812345678"
         );
     }

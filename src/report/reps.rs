@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::html::{self, heatmap_chart, rep_target_chart, PageInput};
 use super::i18n::{fill, t, Lang};
-use super::privacy::{self, Privacy};
+use super::privacy::Shown;
 use super::sections::section;
 use super::summary::{RepRow, Summary};
 use super::view::Section;
@@ -46,24 +46,23 @@ impl RepReportError {
 /// Writes the HTML and workbook of every rep (not `未分配`) into `dir`,
 /// created if missing; returns the files written, in rep order.
 pub fn write_rep_reports(
-    summary: &Summary,
+    shown: &Shown,
     lang: Lang,
-    privacy: Privacy,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, RepReportError> {
-    let (s, _) = privacy::apply(summary, &[], privacy);
-    let reps = reviewed(&s);
+    let s = shown.summary();
+    let reps = reviewed(s);
     let names: Vec<&str> = reps.iter().map(|r| r.owner.as_str()).collect();
     let stems = safe_file_stems(&names);
     std::fs::create_dir_all(dir).map_err(|e| RepReportError::new(dir, e))?;
     let mut written = Vec::new();
     for (rep, stem) in reps.iter().zip(stems) {
         let path = dir.join(format!("{stem}.html"));
-        let page = rep_html(&s, rep, lang).map_err(|e| RepReportError::new(&path, e))?;
+        let page = rep_html(s, rep, lang).map_err(|e| RepReportError::new(&path, e))?;
         write_atomic(&path, page.as_bytes()).map_err(|e| RepReportError::new(&path, e))?;
         written.push(path);
         let path = dir.join(format!("{stem}.xlsx"));
-        let bytes = rep_xlsx(&s, rep, lang).map_err(|e| RepReportError::new(&path, e))?;
+        let bytes = rep_xlsx(s, rep, lang).map_err(|e| RepReportError::new(&path, e))?;
         write_atomic(&path, &bytes).map_err(|e| RepReportError::new(&path, e))?;
         written.push(path);
     }
@@ -152,6 +151,7 @@ pub fn rep_xlsx(
 mod tests {
     use super::*;
     use crate::report::fixture::fixture;
+    use crate::report::privacy::Privacy;
 
     #[test]
     fn writes_one_page_and_workbook_per_rep() {
@@ -159,7 +159,7 @@ mod tests {
         let mut s = fixture();
         s.reps.push(s.reps[0].clone());
         s.reps[2].owner = "../李娜".into();
-        let written = write_rep_reports(&s, Lang::Zh, Privacy::Mask, &dir).unwrap();
+        let written = write_rep_reports(&Shown::new(&s, Privacy::Mask), Lang::Zh, &dir).unwrap();
         let names: Vec<String> = written
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())

@@ -36,7 +36,7 @@ const MARKED_NEEDS: usize = 3;
 
 /// Every section after the overview, in sheet order, ending with the
 /// definitions. `findings` are all of them (counted), `listed` the first
-/// ones as the report lists them (masked by `privacy::apply`).
+/// ones as the report lists them (masked by `privacy::Shown`).
 pub fn sections(s: &Summary, findings: &[Finding], listed: &[Finding], lang: Lang) -> Vec<Section> {
     vec![
         funnel(s, lang),

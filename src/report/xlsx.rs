@@ -25,7 +25,7 @@ use rust_xlsxwriter::{
 use crm_core::findings::Finding;
 
 use super::i18n::{t, Lang};
-use super::privacy::{self, Privacy};
+use super::privacy::Shown;
 use super::sections::{overview, sections};
 use super::summary::Summary;
 use super::svg::text_units;
@@ -57,31 +57,29 @@ const PAPER_A4: u8 = 9;
 /// same directory, then renamed: `output::write_atomic`). The same inputs
 /// give the same bytes.
 pub fn write_xlsx(
-    summary: &Summary,
+    shown: &Shown,
     findings: &[Finding],
     lang: Lang,
-    privacy: Privacy,
     path: &Path,
 ) -> Result<(), XlsxError> {
-    let bytes = workbook_bytes(summary, findings, lang, privacy)?;
+    let bytes = workbook_bytes(shown, findings, lang)?;
     write_atomic(path, &bytes)?;
     Ok(())
 }
 
 /// The workbook as bytes (what `write_xlsx` writes).
 pub fn workbook_bytes(
-    summary: &Summary,
+    shown: &Shown,
     findings: &[Finding],
     lang: Lang,
-    privacy: Privacy,
 ) -> Result<Vec<u8>, XlsxError> {
-    let shown = &findings[..findings.len().min(FINDINGS_CAP)];
-    let (summary, listed) = privacy::apply(summary, shown, privacy);
-    let all = book_sections(&summary, findings, &listed, lang);
+    let listed = shown.findings(&findings[..findings.len().min(FINDINGS_CAP)]);
+    let summary = shown.summary();
+    let all = book_sections(summary, findings, &listed, lang);
     let book = Book {
         title: t(lang, "report.title").to_string(),
-        meta: meta_line(&summary, lang),
-        summary: &summary,
+        meta: meta_line(summary, lang),
+        summary,
     };
     book_bytes(&book, &all, lang)
 }

@@ -5,7 +5,7 @@
 use super::*;
 use crate::output::temp_path;
 use crate::report::fixture::{findings, fixture};
-use crate::report::privacy::Privacy;
+use crate::report::privacy::{Privacy, Shown};
 use crate::report::view::MOST_LISTED;
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
@@ -18,8 +18,20 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 fn writes_identical_bytes_twice() {
     let dir = temp_dir("determinism");
     let (a, b) = (dir.join("a.xlsx"), dir.join("b.xlsx"));
-    write_xlsx(&fixture(), &findings(), Lang::Zh, Privacy::Mask, &a).unwrap();
-    write_xlsx(&fixture(), &findings(), Lang::Zh, Privacy::Mask, &b).unwrap();
+    write_xlsx(
+        &Shown::new(&fixture(), Privacy::Mask),
+        &findings(),
+        Lang::Zh,
+        &a,
+    )
+    .unwrap();
+    write_xlsx(
+        &Shown::new(&fixture(), Privacy::Mask),
+        &findings(),
+        Lang::Zh,
+        &b,
+    )
+    .unwrap();
     let (x, y) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     assert_eq!(&x[..4], b"PK\x03\x04");
     assert!(x == y, "two runs differ");
@@ -30,7 +42,8 @@ fn writes_identical_bytes_twice() {
 #[test]
 fn writes_every_sheet_and_chart() {
     for lang in [Lang::Zh, Lang::En] {
-        let bytes = workbook_bytes(&fixture(), &findings(), lang, Privacy::Mask).unwrap();
+        let bytes =
+            workbook_bytes(&Shown::new(&fixture(), Privacy::Mask), &findings(), lang).unwrap();
         let entries = zip_names(&bytes);
         // Overview + 14 sections.
         assert_eq!(
@@ -60,7 +73,7 @@ fn empty_tables_still_write() {
     s.top_needs.clear();
     s.monthly.clear();
     s.cadence.overdue_list.clear();
-    let bytes = workbook_bytes(&s, &[], Lang::En, Privacy::Mask).unwrap();
+    let bytes = workbook_bytes(&Shown::new(&s, Privacy::Mask), &[], Lang::En).unwrap();
     assert_eq!(&bytes[..2], b"PK");
 }
 
