@@ -208,6 +208,6 @@ pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
         undated: rows.iter().filter(|r| r.last_touch.is_none()).count(),
         by_grade: compliance_by(rows, |r| r.grade.to_string())?,
         by_state: compliance_by(rows, |r| r.state.to_string())?,
-        overdue_list,
+        overdue_list: overdue_list.into(),
     })
 }

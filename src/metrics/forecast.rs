@@ -238,7 +238,7 @@ fn slipped(open: &[&Opportunity], pipeline: &Pipeline, as_of: NaiveDate) -> Slip
     Slipped {
         count: list.len(),
         amount: yuan(deals.iter().map(|(o, _)| o.amount.unwrap_or(0)).sum()),
-        list,
+        list: list.into(),
     }
 }
 

@@ -78,6 +78,6 @@ pub fn grades(
     }
     mismatches.sort_by(|a, b| a.customer.cmp(&b.customer));
     out.mismatches = mismatches.len();
-    out.mismatch_list = mismatches;
+    out.mismatch_list = mismatches.into();
     Ok(out)
 }

@@ -131,7 +131,7 @@ pub fn time_in_stage(
     Ok(TimeInStage {
         with_history,
         stages,
-        stalled,
+        stalled: stalled.into(),
     })
 }
 

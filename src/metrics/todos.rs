@@ -101,7 +101,7 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     Ok(Todos {
         total: by_owner.iter().map(|o| o.total).sum(),
         overdue: overdue_list.len(),
-        overdue_list,
+        overdue_list: overdue_list.into(),
         by_owner,
     })
 }

@@ -197,7 +197,7 @@ pub fn fixture() -> Summary {
                 ("active".to_string(), compliance(5, 2)),
                 ("maintenance".to_string(), compliance(1, 0)),
             ]),
-            overdue_list: vec![OverdueRow {
+            overdue_list: List::from(vec![OverdueRow {
                 customer: "杭州某某科技有限公司".into(),
                 owner: "张伟".into(),
                 grade: "A".into(),
@@ -205,7 +205,7 @@ pub fn fixture() -> Summary {
                 last_touch: "2024-06-01".into(),
                 allowed_gap: 7,
                 days_overdue: 22,
-            }],
+            }]),
         },
         grades: grades(),
         reps: vec![
@@ -289,13 +289,13 @@ pub fn fixture() -> Summary {
                 cumulative_median: Some(14.0),
                 cumulative_mean: None,
             }],
-            stalled: vec![StalledRow {
+            stalled: List::from(vec![StalledRow {
                 customer: "杭州某某科技有限公司".into(),
                 owner: "张伟".into(),
                 stage: "qualify".into(),
                 days_in_stage: 45,
                 threshold: 30,
-            }],
+            }]),
         },
         compare: None,
     }

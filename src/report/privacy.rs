@@ -46,10 +46,12 @@ impl<'a> Shown<'a> {
                 privacy,
             };
         }
+        // The long lists are shared with `summary`, not copied; the to-dos
+        // are copied only if one of them holds a phone.
         let mut s = summary.clone();
-        for todo in &mut s.todos.overdue_list {
+        for (i, todo) in summary.todos.overdue_list.iter().enumerate() {
             if let Cow::Owned(masked) = mask_phones_in_text(&todo.next_action) {
-                todo.next_action = masked;
+                s.todos.overdue_list[i].next_action = masked;
             }
         }
         for row in &mut s.lost_analysis.by_reason {
@@ -284,6 +286,27 @@ mod tests {
         let todo = &shown.summary().todos.overdue_list[0];
         assert_eq!(todo.next_action, "致电王工 138****5678");
         assert_eq!(todo.customer, "杭州某某科技有限公司");
+        // The summary itself is left as it was; the lists masking does not
+        // touch are shared, not copied.
+        assert_eq!(s.todos.overdue_list[0].next_action, "致电王工 13812345678");
+        let lists = |s: &Summary| {
+            [
+                s.cadence.overdue_list.as_ptr() as usize,
+                s.time_in_stage.stalled.as_ptr() as usize,
+                s.grades.mismatch_list.as_ptr() as usize,
+                s.forecast.slipped.list.as_ptr() as usize,
+                s.todos.overdue_list.as_ptr() as usize,
+            ]
+        };
+        let (before, after) = (lists(&s), lists(shown.summary()));
+        assert_eq!(before[..4], after[..4]);
+        assert_ne!(before[4], after[4]);
+        let mut quiet = s.clone();
+        for todo in quiet.todos.overdue_list.iter_mut() {
+            todo.next_action = "回访".into();
+        }
+        let unchanged = Shown::new(&quiet, Privacy::Mask);
+        assert_eq!(lists(&quiet), lists(unchanged.summary()));
         let shown = Shown::new(&s, Privacy::Show);
         assert_eq!(
             shown.summary().todos.overdue_list[0].next_action,

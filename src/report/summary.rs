@@ -4,8 +4,9 @@
 //! (JSON `null`) when the denominator is 0; amounts are in currency units.
 //! Logic lives in `metrics/`; these structs only carry the results.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crm_core::tables::{InputInfo, RowCounts};
 
@@ -132,7 +133,7 @@ pub struct TimeInStage {
     /// Per stage before won, in stage order.
     pub stages: Vec<StageStay>,
     /// Stalled open opportunities, longest stay first, then customer.
-    pub stalled: Vec<StalledRow>,
+    pub stalled: List<StalledRow>,
 }
 
 /// One headline figure beside its previous-period value.
@@ -371,7 +372,7 @@ pub struct Cadence {
     /// By state active/maintenance.
     pub by_state: BTreeMap<String, Compliance>,
     /// Overdue customers, most overdue first.
-    pub overdue_list: Vec<OverdueRow>,
+    pub overdue_list: List<OverdueRow>,
 }
 
 /// One mismatch of declared vs computed grade.
@@ -397,7 +398,7 @@ pub struct Grades {
     /// Count of mismatches.
     pub mismatches: usize,
     /// The mismatches.
-    pub mismatch_list: Vec<GradeMismatch>,
+    pub mismatch_list: List<GradeMismatch>,
 }
 
 /// One row of `reps` (or `teams`, keyed by team in `owner`).
@@ -539,7 +540,7 @@ pub struct Slipped {
     /// Amount.
     pub amount: f64,
     /// The deals, by expected close date, then customer.
-    pub list: Vec<SlippedDeal>,
+    pub list: List<SlippedDeal>,
 }
 
 /// One deal of `forecast.slipped.list`.
@@ -586,7 +587,7 @@ pub struct Todos {
     /// Overdue to-dos.
     pub overdue: usize,
     /// The overdue ones, by due date, then customer.
-    pub overdue_list: Vec<TodoRow>,
+    pub overdue_list: List<TodoRow>,
     /// Per owner (added).
     pub by_owner: Vec<TodoOwner>,
 }
@@ -667,4 +668,68 @@ pub struct Quality {
     pub issues: usize,
     /// Findings per code.
     pub by_code: BTreeMap<String, usize>,
+}
+
+/// A long list of the summary (overdue customers, stalled and slipped
+/// deals, grade mismatches, to-dos), shared by the copies of the summary
+/// rather than copied: the reports' masked copy of a 1M-customer summary
+/// copied 200 MB of rows it never changed. Reads as the `Vec` it holds; a
+/// write to a list another copy shares copies it first. Serialized as
+/// that `Vec`.
+#[derive(Debug)]
+pub struct List<T>(Arc<Vec<T>>);
+
+impl<T> Clone for List<T> {
+    fn clone(&self) -> Self {
+        List(Arc::clone(&self.0))
+    }
+}
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List(Arc::new(Vec::new()))
+    }
+}
+
+impl<T> From<Vec<T>> for List<T> {
+    fn from(rows: Vec<T>) -> Self {
+        List(Arc::new(rows))
+    }
+}
+
+impl<T> std::ops::Deref for List<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T: Clone> std::ops::DerefMut for List<T> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl<T: Serialize> Serialize for List<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_is_shared_until_written_and_serializes_as_its_rows() {
+        let a = List::from(vec!["x".to_string(), "y".to_string()]);
+        let mut b = a.clone();
+        assert_eq!(a.as_ptr(), b.as_ptr());
+        b[0] = "z".into();
+        assert_ne!(a.as_ptr(), b.as_ptr());
+        assert_eq!(*a, ["x", "y"]);
+        assert_eq!(*b, ["z", "y"]);
+        assert_eq!(serde_json::to_string(&b).unwrap(), r#"["z","y"]"#);
+        assert_eq!(serde_json::to_string(&List::<u8>::default()).unwrap(), "[]");
+    }
 }

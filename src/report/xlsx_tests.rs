@@ -104,7 +104,7 @@ fn caps_the_findings_list() {
 fn caps_other_lists_but_not_the_findings() {
     let mut s = fixture();
     let row = s.cadence.overdue_list[0].clone();
-    s.cadence.overdue_list = vec![row; LIST_CAP + 2];
+    s.cadence.overdue_list = vec![row; LIST_CAP + 2].into();
     let one = findings().remove(0);
     let many = vec![one; LIST_CAP + 2];
     let all = book_sections(&s, &many, &many, Lang::Zh);
