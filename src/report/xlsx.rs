@@ -126,14 +126,62 @@ pub(super) fn book_bytes(
     workbook.set_properties(&properties(book)?);
     workbook.set_zip_compression_level(crate::output::WORKBOOK_ZIP_LEVEL);
     let formats = Formats::new(lang);
-    for section in sections {
-        let sheet = workbook.add_worksheet();
+    let sheets = build_sheets(sections, |section| {
+        let mut sheet = Worksheet::new();
         sheet.set_name(section.title)?;
-        let layout = write_section(sheet, &formats, section, &book.meta)?;
-        conditional::add(sheet, section, &layout)?;
-        charts::add(sheet, section, &layout, &book.summary.as_of, lang)?;
+        let layout = write_section(&mut sheet, &formats, section, &book.meta)?;
+        conditional::add(&mut sheet, section, &layout)?;
+        charts::add(&mut sheet, section, &layout, &book.summary.as_of, lang)?;
+        Ok(sheet)
+    })?;
+    for sheet in sheets {
+        workbook.push_worksheet(sheet);
     }
     workbook.save_to_buffer()
+}
+
+/// Builds the sheet of every section, in section order, on two threads:
+/// the sheets are independent until the workbook is saved, and the
+/// findings sheet of a big run holds as many cells as all the others, so
+/// the sections are shared out by cell count (the largest first, each to
+/// the thread with fewer cells so far).
+fn build_sheets(
+    sections: &[Section],
+    build: impl Fn(&Section) -> Result<Worksheet, XlsxError> + Sync,
+) -> Result<Vec<Worksheet>, XlsxError> {
+    let cells = |s: &Section| -> usize {
+        s.tables
+            .iter()
+            .map(|t| (t.rows.len() + 1) * t.columns.len())
+            .sum()
+    };
+    let mut order: Vec<usize> = (0..sections.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(cells(&sections[i])), i));
+    let mut shares: [(usize, Vec<usize>); 2] = Default::default();
+    for i in order {
+        let lighter = usize::from(shares[1].0 < shares[0].0);
+        shares[lighter].0 += cells(&sections[i]);
+        shares[lighter].1.push(i);
+    }
+    let [(_, mine), (_, beside)] = shares;
+    let build_all = |share: Vec<usize>| -> Vec<(usize, Result<Worksheet, XlsxError>)> {
+        share
+            .into_iter()
+            .map(|i| (i, build(&sections[i])))
+            .collect()
+    };
+    let mut built = std::thread::scope(|scope| {
+        let other = scope.spawn(|| build_all(beside));
+        let mut built = build_all(mine);
+        built.extend(
+            other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        built
+    });
+    built.sort_by_key(|(i, _)| *i);
+    built.into_iter().map(|(_, sheet)| sheet).collect()
 }
 
 /// Title, as-of date, creation date: nothing from the clock.

@@ -181,3 +181,60 @@ fn zip_names(bytes: &[u8]) -> Vec<String> {
     }
     names
 }
+
+/// Sheets are built on two threads, shared out by cell count, and come
+/// back in section order.
+#[test]
+fn sheets_are_built_beside_each_other_in_section_order() {
+    use crate::report::view::{Column, Emphasis};
+    let titles = ["a", "b", "c", "d", "e"];
+    let sections: Vec<Section> = titles
+        .iter()
+        .zip([1usize, 50, 3, 40, 2])
+        .map(|(title, rows)| Section {
+            id: "s",
+            title,
+            notes: Vec::new(),
+            tables: vec![Table {
+                id: "s.t",
+                title: "t",
+                columns: vec![
+                    Column {
+                        label: "c".into(),
+                        definition: None,
+                        emphasis: Emphasis::None,
+                    };
+                    2
+                ],
+                rows: vec![vec![Val::Null, Val::Null]; rows],
+                total: rows,
+                marked: 0,
+            }],
+        })
+        .collect();
+    let threads = std::sync::Mutex::new(BTreeMap::new());
+    let sheets = build_sheets(&sections, |section| {
+        let id = std::thread::current().id();
+        threads.lock().unwrap().insert(section.title, id);
+        let mut sheet = Worksheet::new();
+        sheet.set_name(section.title)?;
+        Ok(sheet)
+    })
+    .unwrap();
+    let names: Vec<String> = sheets.iter().map(|s| s.name()).collect();
+    assert_eq!(names, titles);
+    // The two largest sections (50 and 40 rows) are built apart.
+    let threads = threads.into_inner().unwrap();
+    assert_ne!(threads["b"], threads["d"]);
+    // A failed sheet fails the workbook.
+    let failed = build_sheets(&sections, |section| {
+        let mut sheet = Worksheet::new();
+        sheet.set_name(if section.title == "c" {
+            "bad["
+        } else {
+            section.title
+        })?;
+        Ok(sheet)
+    });
+    assert!(failed.is_err());
+}
