@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+use super::text::is_plain;
 use unicode_normalization::UnicodeNormalization;
 
 /// The embedded region list: code,name,short_name,level,parent.
@@ -159,6 +160,10 @@ fn drop_region_brackets(s: &str) -> String {
 /// Removes one Chinese legal-form suffix; `分公司` (a branch) is kept.
 fn strip_cn_suffix(s: &str) -> &str {
     let trimmed = s.trim_end();
+    // Every legal form ends in 司 (most names do too, so it is checked once).
+    if !trimmed.ends_with('司') {
+        return trimmed;
+    }
     for suf in CN_SUFFIXES {
         if let Some(head) = trimmed.strip_suffix(suf) {
             if *suf == "公司" && head.ends_with('分') {
@@ -179,6 +184,11 @@ fn strip_en_suffixes(s: &str) -> &str {
     let mut cur = s;
     loop {
         let trimmed = cur.trim_end_matches(|c: char| c.is_whitespace() || c == ',');
+        // Every legal form ends in a letter or `.`: a Chinese name ends in
+        // neither.
+        if !trimmed.ends_with(|c: char| c.is_ascii_alphabetic() || c == '.') {
+            return trimmed;
+        }
         let mut changed = false;
         for suf in EN_SUFFIXES {
             if let Some(head) = trimmed.strip_suffix(suf) {
@@ -215,7 +225,12 @@ fn strip_en_suffixes(s: &str) -> &str {
 /// punctuation and symbols, incl. the brackets that remain). A suffix that
 /// is the whole name is kept.
 pub fn company_key(name: &str) -> String {
-    let nfkc: String = name.nfkc().map(unify_bracket).collect();
+    // Plain text (ASCII and CJK ideographs) is its own NFKC.
+    let nfkc: String = if name.chars().all(is_plain) {
+        name.chars().map(unify_bracket).collect()
+    } else {
+        name.nfkc().map(unify_bracket).collect()
+    };
     let no_region = drop_region_brackets(&nfkc);
     let folded = no_region.to_lowercase();
     let base = strip_en_suffixes(strip_cn_suffix(folded.trim()));

@@ -85,7 +85,7 @@ fn is_clean(s: &str) -> bool {
 /// True for a character NFKC leaves as it is whatever surrounds it: ASCII
 /// and the CJK Unified Ideographs, most of a Chinese sheet's text. A
 /// string of these alone needs no look-up in the Unicode tables.
-fn is_plain(c: char) -> bool {
+pub(crate) fn is_plain(c: char) -> bool {
     c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
