@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 
 use crm_core::findings::{Code, Finding};
+use crm_core::model::Text;
 use crm_core::normalize::contact::mask_name;
 use crm_core::normalize::phone::mask_phone;
 use crm_core::schema::Field;
@@ -128,10 +129,19 @@ fn mask_finding(f: &Finding, fields: &ColumnFields) -> Finding {
     {
         mask_name(&f.value).into()
     } else {
-        mask_phones_in_text(&f.value).into_owned().into()
+        masked_text(&f.value)
     };
-    out.detail = mask_phones_in_text(&f.detail).into_owned().into();
+    out.detail = masked_text(&f.detail);
     out
+}
+
+/// Shared text with its phones masked: the same text (not a copy) when it
+/// holds none.
+fn masked_text(text: &Text) -> Text {
+    match mask_phones_in_text(text) {
+        Cow::Owned(masked) => masked.into(),
+        Cow::Borrowed(_) => text.clone(),
+    }
 }
 
 /// Whether a run of digits reads as a phone: a mainland mobile (11 digits,
