@@ -149,18 +149,21 @@ fn build_sheets(
     sections: &[Section],
     build: impl Fn(&Section) -> Result<Worksheet, XlsxError> + Sync,
 ) -> Result<Vec<Worksheet>, XlsxError> {
-    let cells = |s: &Section| -> usize {
-        s.tables
-            .iter()
-            .map(|t| (t.rows.len() + 1) * t.columns.len())
-            .sum()
-    };
+    let cells: Vec<usize> = sections
+        .iter()
+        .map(|s| {
+            s.tables
+                .iter()
+                .map(|t| (t.rows.len() + 1) * t.columns.len())
+                .sum()
+        })
+        .collect();
     let mut order: Vec<usize> = (0..sections.len()).collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(cells(&sections[i])), i));
+    order.sort_by_key(|&i| (std::cmp::Reverse(cells[i]), i));
     let mut shares: [(usize, Vec<usize>); 2] = Default::default();
     for i in order {
         let lighter = usize::from(shares[1].0 < shares[0].0);
-        shares[lighter].0 += cells(&sections[i]);
+        shares[lighter].0 += cells[i];
         shares[lighter].1.push(i);
     }
     let [(_, mine), (_, beside)] = shares;
