@@ -562,6 +562,13 @@ impl Decoding {
 
     /// Appends the text of a field to `out`, decoding straight into it.
     fn append(self, field: &[u8], out: &mut String) {
+        // A field of bytes below 0x80 holds no GBK / GB18030 lead byte, so
+        // it is ASCII text as it is: dates, numbers, codes and phones are
+        // copied without a decoder.
+        if field.is_ascii() {
+            out.push_str(std::str::from_utf8(field).unwrap_or_default());
+            return;
+        }
         if let Decoding::Gb(enc) = self {
             let mut decoder = enc.new_decoder_without_bom_handling();
             if let Some(room) = decoder.max_utf8_buffer_length(field.len()) {
@@ -887,6 +894,38 @@ fn cut_in_place(text: &mut String, max: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A field is appended as its encoding decodes it, whether it is ASCII
+    /// (copied as it is), GBK, a GB18030 four-byte character, or bytes that
+    /// are no text (replaced, as a decoder replaces them).
+    #[test]
+    fn fields_append_as_their_encoding_decodes_them() {
+        let fields: [&[u8]; 7] = [
+            b"",
+            b"2026-03-01",
+            b"138 0013 8000",
+            b"\xb1\xb1\xbe\xa9 Ltd.",
+            b"\x81\x30\x81\x30x",
+            b"\xff\xfe\x80",
+            b"tail\x81",
+        ];
+        for enc in [encoding_rs::GBK, encoding_rs::GB18030] {
+            for field in fields {
+                let mut out = String::from("head|");
+                Decoding::Gb(enc).append(field, &mut out);
+                let want = enc.decode_without_bom_handling(field).0;
+                assert_eq!(out, format!("head|{want}"), "{field:?}");
+            }
+        }
+        let mut out = String::new();
+        Decoding::Gb(encoding_rs::GBK).append(b"\xb1\xb1\xbe\xa9", &mut out);
+        assert_eq!(out, "北京");
+        for field in ["2026-03-01", "北京", ""] {
+            let mut out = String::from("head|");
+            Decoding::Utf8.append(field.as_bytes(), &mut out);
+            assert_eq!(out, format!("head|{field}"));
+        }
+    }
 
     /// [`split_delimited_within`]'s head and pending rows.
     fn split_parts(
