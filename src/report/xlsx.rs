@@ -31,7 +31,7 @@ use super::summary::Summary;
 use super::svg::text_units;
 use super::view::{Emphasis, Section, Table, Val};
 use crate::output::write_atomic;
-use cells::{clip, definition_note, write_value, Formats, Widths, KIND_TEXT};
+use cells::{clip, definition_note, write_value, FormatRuns, Formats, Widths, KIND_TEXT};
 
 /// Findings listed in the workbook; beyond this a note row says so.
 pub const FINDINGS_CAP: usize = 100_000;
@@ -350,6 +350,7 @@ fn put_table(
 ) -> Result<Placed, XlsxError> {
     sheet.write_string_with_format(row, col, table.title, &fm.subtitle)?;
     let header = row + 1;
+    let mut formats = FormatRuns::default();
     for (i, values) in table.rows.iter().enumerate() {
         let r = header + 1 + i as u32;
         let style = usize::from(i < table.marked);
@@ -361,10 +362,13 @@ fn put_table(
             } else {
                 style
             };
-            write_value(sheet, fm, r, c, value, style)?;
-            let text = value.display();
-            widths.see(c, &text);
-            let units = text_units(&text);
+            let units = match value {
+                Val::Text(s) => text_units(s),
+                _ => text_units(&value.display()),
+            };
+            let format = write_value(sheet, fm, (r, c), value, style, units)?;
+            formats.add(sheet, r, c, format)?;
+            widths.see_units(c, units);
             if matches!(value, Val::Text(_)) && units > MAX_WIDTH {
                 lines = lines.max(units.div_ceil(WRAP_UNITS));
             }
@@ -374,6 +378,7 @@ fn put_table(
             sheet.set_row_height(r, ROW_HEIGHT * lines.min(MAX_LINES) as f64)?;
         }
     }
+    formats.finish(sheet)?;
     if table.rows.is_empty() {
         sheet.write_string_with_format(header + 1, col, fm.no_data, &fm.values[KIND_TEXT][0])?;
     }

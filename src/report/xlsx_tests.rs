@@ -238,3 +238,167 @@ fn sheets_are_built_beside_each_other_in_section_order() {
     });
     assert!(failed.is_err());
 }
+
+/// The body of a table gets the same format in every cell as when each
+/// cell is written with its format (what [`cells::FormatRuns`] replaces):
+/// runs that change down a column, bold marked rows, an alert column,
+/// wrapped long text, and empty text still formatted as a blank cell.
+#[test]
+fn cells_keep_their_formats_when_given_by_runs() {
+    use crate::report::view::{Column, Emphasis, DASH};
+    let column = |label: &str, emphasis| Column {
+        label: label.into(),
+        definition: None,
+        emphasis,
+    };
+    let long = "长".repeat(MAX_WIDTH);
+    let rows: Vec<Vec<Val>> = (0..12)
+        .map(|i| {
+            vec![
+                match i % 4 {
+                    0 => Val::text(long.clone()),
+                    1 => Val::text(""),
+                    2 => Val::Null,
+                    _ => Val::text(format!("t{i}")),
+                },
+                if i < 5 {
+                    Val::int(i)
+                } else {
+                    Val::Money(i as f64)
+                },
+                Val::Rate(0.5),
+            ]
+        })
+        .collect();
+    let table = Table {
+        id: "t",
+        title: "t",
+        columns: vec![
+            column("a", Emphasis::None),
+            column("b", Emphasis::None),
+            column("c", Emphasis::Alert),
+        ],
+        total: rows.len(),
+        rows,
+        marked: 3,
+    };
+    let fm = Formats::new(Lang::En);
+    let by_runs = {
+        let mut sheet = Worksheet::new();
+        put_table(&mut sheet, &fm, &mut Widths::default(), &table, 0, 1).unwrap();
+        sheet
+    };
+    let by_cell = {
+        let mut sheet = Worksheet::new();
+        for (i, values) in table.rows.iter().enumerate() {
+            for (j, value) in values.iter().enumerate() {
+                let style = if j == 2 {
+                    2
+                } else {
+                    usize::from(i < table.marked)
+                };
+                let (row, col) = (2 + i as u32, 1 + j as u16);
+                let units = text_units(&value.display());
+                let format = write_value(&mut sheet, &fm, (row, col), value, style, units).unwrap();
+                match value {
+                    Val::Text(s) => sheet.write_string_with_format(row, col, clip(s), format),
+                    Val::Null => sheet.write_string_with_format(row, col, DASH, format),
+                    _ => sheet.write_number_with_format(row, col, value.number().unwrap(), format),
+                }
+                .unwrap();
+            }
+        }
+        sheet
+    };
+    let formats = |sheet: Worksheet| {
+        let mut book = Workbook::new();
+        book.push_worksheet(sheet);
+        cell_formats(&book.save_to_buffer().unwrap())
+    };
+    let (runs, cells) = (formats(by_runs), formats(by_cell));
+    // The body: rows 3 to 14, columns B to D.
+    for row in 3..15 {
+        for col in ["B", "C", "D"] {
+            let at = format!("{col}{row}");
+            assert!(cells.contains_key(&at), "{at} written");
+            assert_eq!(runs.get(&at), cells.get(&at), "cell {at}");
+        }
+    }
+    // Empty text is a formatted blank cell, as before; marked rows are
+    // bold, and the alert column red.
+    assert!(
+        runs["B4"].contains("<left style=\"thin\">"),
+        "{}",
+        runs["B4"]
+    );
+    assert!(runs["C3"].contains("<b/>") && !runs["C6"].contains("<b/>"));
+    assert!(runs["D9"].contains("C0392B"), "{}", runs["D9"]);
+}
+
+/// Each cell of the first sheet of a workbook and its format: the number
+/// format, font, fill and border of the `<xf>` of styles.xml it points at,
+/// resolved (their ids depend on the order formats were first used).
+fn cell_formats(bytes: &[u8]) -> BTreeMap<String, String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let (styles, sheet) = (read("xl/styles.xml"), read("xl/worksheets/sheet1.xml"));
+    // The elements `<tag` inside `<list>…</list>`, each up to the next.
+    let elements = |list: &str, tag: &str| -> Vec<String> {
+        let Some(at) = styles.find(&format!("<{list}")) else {
+            return Vec::new();
+        };
+        let end = styles[at..].find(&format!("</{list}>")).unwrap() + at;
+        let open = format!("<{tag}");
+        styles[at..end]
+            .split(open.as_str())
+            .skip(1)
+            .filter(|e| e.starts_with([' ', '>', '/']))
+            .map(|e| e.split(&format!("</{tag}>")).next().unwrap().to_string())
+            .collect()
+    };
+    let attr = |element: &str, name: &str| {
+        let at = element.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(element[at..].split('"').next()?.to_string())
+    };
+    let num_fmts: BTreeMap<String, String> = elements("numFmts", "numFmt")
+        .iter()
+        .map(|e| (attr(e, "numFmtId").unwrap(), attr(e, "formatCode").unwrap()))
+        .collect();
+    let (fonts, fills, borders) = (
+        elements("fonts", "font"),
+        elements("fills", "fill"),
+        elements("borders", "border"),
+    );
+    let xfs: Vec<String> = elements("cellXfs", "xf")
+        .iter()
+        .map(|xf| {
+            let id = |name| attr(xf, name).unwrap().parse::<usize>().unwrap();
+            let num = attr(xf, "numFmtId").unwrap();
+            let alignment = xf.split('>').nth(1).unwrap_or_default();
+            format!(
+                "{} | {} | {} | {} | {alignment}",
+                num_fmts.get(&num).unwrap_or(&num),
+                fonts[id("fontId")],
+                fills[id("fillId")],
+                borders[id("borderId")],
+            )
+        })
+        .collect();
+    sheet
+        .split("<c ")
+        .skip(1)
+        .map(|cell| {
+            let cell = format!(" {}", cell.split('>').next().unwrap());
+            let xf = attr(&cell, "s").map_or(0, |s| s.parse::<usize>().unwrap());
+            (attr(&cell, "r").unwrap(), xfs[xf].clone())
+        })
+        .collect()
+}

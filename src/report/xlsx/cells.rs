@@ -84,28 +84,31 @@ pub(super) const KIND_TEXT: usize = 4;
 const KIND_DASH: usize = 5;
 const KIND_SCORE: usize = 6;
 
-pub(super) fn write_value(
+/// Writes one value of a table body, unformatted, and gives the format it
+/// takes: [`FormatRuns`] applies it. `units` is the value's display width
+/// ([`text_units`]), which decides whether plain text wraps.
+pub(super) fn write_value<'f>(
     sheet: &mut Worksheet,
-    fm: &Formats,
-    row: u32,
-    col: u16,
+    fm: &'f Formats,
+    (row, col): (u32, u16),
     value: &Val,
     style: usize,
-) -> Result<(), XlsxError> {
+    units: usize,
+) -> Result<&'f Format, XlsxError> {
     let (kind, number) = match value {
         Val::Text(s) => {
             let text = clip(s);
-            let format = if style == 0 && text_units(text) > MAX_WIDTH {
+            let format = if style == 0 && units > MAX_WIDTH {
                 &fm.wrap
             } else {
                 &fm.values[KIND_TEXT][style]
             };
-            sheet.write_string_with_format(row, col, text, format)?;
-            return Ok(());
+            sheet.write_string(row, col, text)?;
+            return Ok(format);
         }
         Val::Null => {
-            sheet.write_string_with_format(row, col, DASH, &fm.values[KIND_DASH][style])?;
-            return Ok(());
+            sheet.write_string(row, col, DASH)?;
+            return Ok(&fm.values[KIND_DASH][style]);
         }
         Val::Int(n) => (KIND_INT, *n as f64),
         Val::Money(x) => (KIND_MONEY, *x),
@@ -113,8 +116,50 @@ pub(super) fn write_value(
         Val::Decimal(x) => (KIND_DECIMAL, *x),
         Val::Score(x) => (KIND_SCORE, *x),
     };
-    sheet.write_number_with_format(row, col, number, &fm.values[kind][style])?;
-    Ok(())
+    sheet.write_number(row, col, number)?;
+    Ok(&fm.values[kind][style])
+}
+
+/// The formats of a table body's cells, given down each column in runs of
+/// the same format: rust_xlsxwriter hashes the whole [`Format`] each time
+/// one is given, so a run takes one hash instead of one per cell (a quarter
+/// of the time of a sheet of 100,000 findings). A cell written empty gets
+/// its format as a blank cell, as a formatted write would give it.
+#[derive(Default)]
+pub(super) struct FormatRuns<'f> {
+    /// Per column: the open run's first and last row and its format.
+    open: BTreeMap<u16, (u32, u32, &'f Format)>,
+}
+
+impl<'f> FormatRuns<'f> {
+    /// Gives the cell (`row`, `col`) `format`; rows come in order.
+    pub fn add(
+        &mut self,
+        sheet: &mut Worksheet,
+        row: u32,
+        col: u16,
+        format: &'f Format,
+    ) -> Result<(), XlsxError> {
+        match self.open.get_mut(&col) {
+            Some((_, last, open)) if std::ptr::eq(*open, format) && *last + 1 == row => {
+                *last = row;
+                return Ok(());
+            }
+            _ => {}
+        }
+        if let Some((first, last, open)) = self.open.insert(col, (row, row, format)) {
+            sheet.set_range_format(first, col, last, col, open)?;
+        }
+        Ok(())
+    }
+
+    /// Applies the runs still open.
+    pub fn finish(self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+        for (col, (first, last, format)) in self.open {
+            sheet.set_range_format(first, col, last, col, format)?;
+        }
+        Ok(())
+    }
 }
 
 /// A header's definition as a note: the tooltip Excel shows on hover,
@@ -142,7 +187,12 @@ pub(super) struct Widths(BTreeMap<u16, usize>);
 
 impl Widths {
     pub fn see(&mut self, col: u16, text: &str) {
-        let w = text_units(text).min(MAX_WIDTH);
+        self.see_units(col, text_units(text));
+    }
+
+    /// Notes a text `units` wide ([`text_units`]) in column `col`.
+    pub fn see_units(&mut self, col: u16, units: usize) {
+        let w = units.min(MAX_WIDTH);
         let e = self.0.entry(col).or_insert(0);
         *e = (*e).max(w);
     }
