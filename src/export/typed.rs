@@ -12,6 +12,7 @@ use crm_core::config::Config;
 use crm_core::dataset::Dataset;
 use crm_core::dedup::Customer;
 use crm_core::model::{format_cents, format_number, Record, Value};
+use crm_core::normalize::date::iso_date;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 use crm_core::schema::{Field, FieldKind};
@@ -58,13 +59,11 @@ impl ColumnData {
             ColumnData::Int(v) => v[i].map(|n| n.to_string()).unwrap_or_default(),
             ColumnData::Money(v) => v[i].map(format_cents).unwrap_or_default(),
             ColumnData::Float(v) => v[i].map(format_number).unwrap_or_default(),
-            ColumnData::Date(v) => v[i]
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
+            ColumnData::Date(v) => v[i].map(iso_date).unwrap_or_default(),
             ColumnData::Timestamp(v) => v[i]
                 .map(|d| {
                     if d.time() == chrono::NaiveTime::MIN {
-                        d.format("%Y-%m-%d").to_string()
+                        iso_date(d.date())
                     } else {
                         d.format("%Y-%m-%d %H:%M").to_string()
                     }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crm_core::config::Config;
 use crm_core::dataset::Dataset;
+use crm_core::normalize::date::iso_date;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::{current_stage, Opportunity, UNASSIGNED};
 use crm_core::schema::Field;
@@ -190,7 +191,7 @@ pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
                 owner: r.owner.to_string(),
                 grade: r.grade.to_string(),
                 state: r.state.to_string(),
-                last_touch: r.last_touch?.format("%Y-%m-%d").to_string(),
+                last_touch: iso_date(r.last_touch?),
                 allowed_gap: r.gap,
                 days_overdue: r.days_overdue?,
             })

@@ -10,6 +10,7 @@ use polars::prelude::*;
 use std::collections::HashMap;
 
 use crm_core::config::Forecast as ForecastConfig;
+use crm_core::normalize::date::iso_date;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 
@@ -231,7 +232,7 @@ fn slipped(open: &[&Opportunity], pipeline: &Pipeline, as_of: NaiveDate) -> Slip
                 .unwrap_or_default()
                 .to_string(),
             amount: o.amount.map(yuan),
-            expected_close_date: d.format("%Y-%m-%d").to_string(),
+            expected_close_date: iso_date(*d),
             days_slipped: (as_of - *d).num_days(),
         })
         .collect();

@@ -34,6 +34,7 @@ use std::collections::BTreeMap;
 use crm_core::config::Config;
 use crm_core::dataset::Dataset;
 use crm_core::findings::Finding;
+use crm_core::normalize::date::iso_date;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 use crm_core::schema::Field;
@@ -148,7 +149,7 @@ pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
             name: "crm-report".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        as_of: x.as_of.format("%Y-%m-%d").to_string(),
+        as_of: iso_date(x.as_of),
         period: x.period.map(|p| p.label.clone()),
         inputs: ds.inputs.clone(),
         rows: ds.rows,

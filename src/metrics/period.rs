@@ -3,6 +3,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crm_core::normalize::date::iso_date;
+
 /// An inclusive date range with the label it was given as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {
@@ -57,7 +59,7 @@ impl Period {
             if open {
                 String::new()
             } else {
-                d.format("%Y-%m-%d").to_string()
+                iso_date(d)
             }
         };
         Period {

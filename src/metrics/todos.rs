@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crm_core::dataset::Dataset;
+use crm_core::normalize::date::iso_date;
 use crm_core::schema::Field;
 use crm_core::FastMap;
 
@@ -90,9 +91,9 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
                 customer: followup_customer(ds, f),
                 owner: owner.to_string(),
                 next_action: action.to_string(),
-                due_date: due.format("%Y-%m-%d").to_string(),
+                due_date: iso_date(due),
                 days_overdue: (as_of - due).num_days(),
-                followup_date: row_date.map(|d| d.format("%Y-%m-%d").to_string()),
+                followup_date: row_date.map(iso_date),
             });
         }
     }

@@ -44,7 +44,7 @@ impl Cell {
             Cell::Number(n) => format_number(*n),
             Cell::DateTime(dt) => {
                 if dt.time() == chrono::NaiveTime::MIN {
-                    dt.date().format("%Y-%m-%d").to_string()
+                    crate::normalize::date::iso_date(dt.date())
                 } else {
                     dt.format("%Y-%m-%d %H:%M:%S").to_string()
                 }

@@ -316,7 +316,7 @@ fn deal_findings(o: &Opportunity, r: &Record, pipeline: &Pipeline, findings: &mu
                     Field::SignedDate.label(),
                     &original,
                 )
-                .with_detail(start.format("%Y-%m-%d").to_string()),
+                .with_detail(crate::normalize::date::iso_date(start)),
             );
         }
     }
