@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use crm_core::config::Config;
@@ -14,6 +15,7 @@ use crm_core::opportunity::{current_stage, Opportunity, UNASSIGNED};
 use crm_core::schema::Field;
 
 use super::frames::{int_at, ratio, str_at};
+use super::order::text_prefix;
 use crate::report::summary::{Cadence, Compliance, OverdueRow};
 
 /// The cadence position of one tracked customer.
@@ -183,8 +185,12 @@ pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
     let total = compliance_by(rows, |_| String::new())?
         .remove("")
         .unwrap_or_default();
-    let mut overdue_list: Vec<OverdueRow> = rows
-        .iter()
+    // Most days overdue first, then by customer.
+    let mut overdue: Vec<&CustomerCadence> =
+        rows.iter().filter(|r| r.days_overdue.is_some()).collect();
+    overdue.sort_by_cached_key(|r| (Reverse(r.days_overdue), text_prefix(r.customer), r.customer));
+    let overdue_list: Vec<OverdueRow> = overdue
+        .into_iter()
         .filter_map(|r| {
             Some(OverdueRow {
                 customer: r.customer.to_string(),
@@ -197,11 +203,6 @@ pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
             })
         })
         .collect();
-    overdue_list.sort_by(|a, b| {
-        b.days_overdue
-            .cmp(&a.days_overdue)
-            .then_with(|| a.customer.cmp(&b.customer))
-    });
     Ok(Cadence {
         tracked: total.tracked,
         overdue: total.overdue,
@@ -211,4 +212,51 @@ pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
         by_state: compliance_by(rows, |r| r.state.to_string())?,
         overdue_list: overdue_list.into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Most days overdue first; ties by customer name, whether the names
+    /// part within their first 8 bytes or after them.
+    #[test]
+    fn overdue_customers_are_listed_by_days_then_name() {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1);
+        let row = |customer: &'static str, days_overdue: Option<i64>| CustomerCadence {
+            customer,
+            owner: "王磊",
+            grade: 'B',
+            state: "active",
+            last_touch: day,
+            gap: 14,
+            days_overdue,
+        };
+        let rows = [
+            row("北京市海淀区甲", Some(5)),
+            row("北京甲", Some(5)),
+            row("上海", None),
+            row("北京市海淀区乙", Some(5)),
+            row("Zeta", Some(9)),
+            row("北京乙", Some(5)),
+            row("Acme", Some(5)),
+        ];
+        let listed: Vec<String> = cadence(&rows)
+            .unwrap()
+            .overdue_list
+            .iter()
+            .map(|r| format!("{} {}", r.customer, r.days_overdue))
+            .collect();
+        let mut tied = [
+            "北京市海淀区乙",
+            "北京甲",
+            "北京市海淀区甲",
+            "北京乙",
+            "Acme",
+        ];
+        tied.sort();
+        let mut want = vec!["Zeta 9".to_string()];
+        want.extend(tied.iter().map(|c| format!("{c} 5")));
+        assert_eq!(listed, want);
+    }
 }

@@ -15,6 +15,7 @@ pub mod keywords;
 pub mod lost;
 pub mod monthly;
 pub mod needs;
+pub mod order;
 pub mod period;
 #[cfg(test)]
 mod properties;

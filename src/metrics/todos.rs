@@ -14,6 +14,7 @@ use crm_core::schema::Field;
 use crm_core::FastMap;
 
 use super::frames::count_sum_by;
+use super::order::text_prefix;
 use super::weekly::{followup_customer, followup_owner, FollowupCustomer, FollowupCustomers};
 use crate::report::summary::{TodoOwner, TodoRow, Todos};
 
@@ -67,9 +68,9 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
         }
     }
     // Each to-do's owner and whether it is overdue, as columns; the overdue
-    // ones' rows apart (millions of to-dos on a big input).
+    // ones apart (millions of to-dos on a big input).
     let (mut owners, mut overdue): (Vec<&str>, Vec<i64>) = (Vec::new(), Vec::new());
-    let mut overdue_list: Vec<TodoRow> = Vec::new();
+    let mut late: Vec<Late> = Vec::new();
     for f in &ds.followups {
         let (Some(action), Some(due)) = (
             f.text(Field::NextAction).filter(|s| !s.is_empty()),
@@ -87,24 +88,45 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
         owners.push(owner);
         overdue.push(i64::from(is_overdue));
         if is_overdue {
-            overdue_list.push(TodoRow {
+            late.push(Late {
+                due,
                 customer: followup_customer(ds, f),
-                owner: owner.to_string(),
-                next_action: action.to_string(),
-                due_date: iso_date(due),
-                days_overdue: (as_of - due).num_days(),
-                followup_date: row_date.map(iso_date),
+                owner,
+                action,
+                row_date,
             });
         }
     }
     let by_owner = by_owner(owners, overdue)?;
-    overdue_list.sort_by(|a, b| (&a.due_date, &a.customer).cmp(&(&b.due_date, &b.customer)));
+    // By due date, then customer. A date orders as its text `YYYY-MM-DD`
+    // (every date read has a four-digit year).
+    late.sort_by_cached_key(|l| (l.due, text_prefix(l.customer), l.customer));
+    let overdue_list: Vec<TodoRow> = late
+        .into_iter()
+        .map(|l| TodoRow {
+            customer: l.customer.to_string(),
+            owner: l.owner.to_string(),
+            next_action: l.action.to_string(),
+            due_date: iso_date(l.due),
+            days_overdue: (as_of - l.due).num_days(),
+            followup_date: l.row_date.map(iso_date),
+        })
+        .collect();
     Ok(Todos {
         total: by_owner.iter().map(|o| o.total).sum(),
         overdue: overdue_list.len(),
         overdue_list: overdue_list.into(),
         by_owner,
     })
+}
+
+/// An overdue to-do, before it is listed.
+struct Late<'a> {
+    due: NaiveDate,
+    customer: &'a str,
+    owner: &'a str,
+    action: &'a str,
+    row_date: Option<NaiveDate>,
 }
 
 /// To-dos and overdue ones per owner (each to-do's owner, and 1 when it
@@ -125,4 +147,62 @@ fn by_owner(owners: Vec<&str>, overdue: Vec<i64>) -> PolarsResult<Vec<TodoOwner>
             .then_with(|| a.owner.cmp(&b.owner))
     });
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crm_core::model::{FieldMap, Origin, Record, Source, Text, Value};
+    use std::sync::Arc;
+
+    /// A follow-up row of `customer` that sets `action` due `due`.
+    fn todo(customer: &str, due: NaiveDate, row: usize) -> Record {
+        let source = Arc::new(Source {
+            file: Text::from("f.csv"),
+            sheet: Text::from("f"),
+        });
+        let mut values = vec![
+            (Field::CustomerName, Value::Text(Text::from(customer))),
+            (Field::NextAction, Value::Text(Text::from("回访"))),
+            (Field::DueDate, Value::Date(due)),
+        ];
+        Record {
+            origin: Origin::new(&source, row),
+            values: FieldMap::from_pairs(&mut values),
+            originals: FieldMap::default(),
+            extras: Box::default(),
+            rejected: false,
+            link: None,
+        }
+    }
+
+    /// Overdue to-dos are listed by due date, then customer name (names
+    /// that part within their first 8 bytes and after them).
+    #[test]
+    fn overdue_todos_are_listed_by_due_date_then_customer() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let ds = Dataset {
+            followups: vec![
+                todo("北京市海淀区甲", day(2), 2),
+                todo("北京乙", day(2), 3),
+                todo("Zeta", day(1), 4),
+                todo("北京市海淀区乙", day(2), 5),
+                todo("Acme", day(2), 6),
+                todo("later", day(20), 7),
+            ],
+            ..Dataset::default()
+        };
+        let t = todos(&ds, day(10)).unwrap();
+        let listed: Vec<String> = t
+            .overdue_list
+            .iter()
+            .map(|r| format!("{} {}", r.due_date, r.customer))
+            .collect();
+        let mut tied = ["北京市海淀区乙", "北京乙", "北京市海淀区甲", "Acme"];
+        tied.sort();
+        let mut want = vec!["2026-03-01 Zeta".to_string()];
+        want.extend(tied.iter().map(|c| format!("2026-03-02 {c}")));
+        assert_eq!(listed, want);
+        assert_eq!((t.total, t.overdue), (6, 5));
+    }
 }

@@ -47,12 +47,11 @@ pub fn followup_owner<'a>(ds: &'a Dataset, f: &'a Record) -> &'a str {
 }
 
 /// The customer name shown for a follow-up: its customer's, else its own
-/// name or id.
-pub fn followup_customer(ds: &Dataset, f: &Record) -> String {
-    let name = |r: &crm_core::model::Record| {
+/// name or id ("" when there is none).
+pub fn followup_customer<'a>(ds: &'a Dataset, f: &'a Record) -> &'a str {
+    let name = |r: &'a Record| {
         r.text(Field::CustomerName)
             .or_else(|| r.text(Field::CustomerId))
-            .map(str::to_string)
     };
     f.customer()
         .and_then(|c| name(&ds.customers[c].record))
