@@ -12,6 +12,7 @@ use crm_core::opportunity::Opportunity;
 use crm_core::schema::Field;
 
 use super::frames::{count_sum_by, yuan};
+use super::order::text_prefix;
 use crate::report::summary::{GradeMismatch, Grades};
 
 /// Declared vs computed grades.
@@ -48,7 +49,8 @@ pub fn grades(
             *out.declared.entry(g.to_string()).or_default() += 1;
         }
     }
-    let mut mismatches: Vec<GradeMismatch> = Vec::new();
+    // (customer, declared, computed, annual amount), listed by customer.
+    let mut mismatches: Vec<(&str, char, char, f64)> = Vec::new();
     for (key, _, cents) in annual {
         let Ok(i) = key.parse::<usize>() else {
             continue;
@@ -64,19 +66,22 @@ pub fn grades(
         };
         *out.computed.entry(computed.to_string()).or_default() += 1;
         if let Some(declared) = c.record.grade().filter(|d| *d != computed) {
-            mismatches.push(GradeMismatch {
-                customer: c
-                    .record
-                    .text(Field::CustomerName)
-                    .unwrap_or_default()
-                    .to_string(),
-                declared: declared.to_string(),
-                computed: computed.to_string(),
-                annual_amount: amount,
-            });
+            let customer = c.record.text(Field::CustomerName).unwrap_or_default();
+            mismatches.push((customer, declared, computed, amount));
         }
     }
-    mismatches.sort_by(|a, b| a.customer.cmp(&b.customer));
+    mismatches.sort_by_cached_key(|m| (text_prefix(m.0), m.0));
+    let mismatches: Vec<GradeMismatch> = mismatches
+        .into_iter()
+        .map(
+            |(customer, declared, computed, annual_amount)| GradeMismatch {
+                customer: customer.to_string(),
+                declared: declared.to_string(),
+                computed: computed.to_string(),
+                annual_amount,
+            },
+        )
+        .collect();
     out.mismatches = mismatches.len();
     out.mismatch_list = mismatches.into();
     Ok(out)

@@ -9,6 +9,7 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use crm_core::config::Stall;
@@ -16,6 +17,7 @@ use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 
 use super::frames::{float_at, int_at, str_at};
+use super::order::text_prefix;
 use crate::report::summary::{StageStay, StalledRow, TimeInStage};
 
 /// The runs of one history: (stage, first date, days until the next run or the as-of date).
@@ -65,21 +67,25 @@ pub fn time_in_stage(
         if let (true, Some(&(s, _, days))) = (open, runs.last()) {
             let threshold = stall.threshold(pipeline.code(s));
             if Some(s) == o.current && days > threshold {
-                stalled.push(StalledRow {
-                    customer: o.customer_name.to_string(),
-                    owner: o.owner.to_string(),
-                    stage: pipeline.code(s).to_string(),
-                    days_in_stage: days,
-                    threshold,
-                });
+                stalled.push((o, s, days, threshold));
             }
         }
     }
-    stalled.sort_by(|a, b| {
-        b.days_in_stage
-            .cmp(&a.days_in_stage)
-            .then_with(|| a.customer.cmp(&b.customer))
+    // Longest stays first, then by customer.
+    stalled.sort_by_cached_key(|(o, _, days, _)| {
+        let customer: &str = &o.customer_name;
+        (Reverse(*days), text_prefix(customer), customer)
     });
+    let stalled: Vec<StalledRow> = stalled
+        .into_iter()
+        .map(|(o, s, days, threshold)| StalledRow {
+            customer: o.customer_name.to_string(),
+            owner: o.owner.to_string(),
+            stage: pipeline.code(s).to_string(),
+            days_in_stage: days,
+            threshold,
+        })
+        .collect();
     let n = codes.len();
     let df = DataFrame::new(
         n,
