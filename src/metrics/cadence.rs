@@ -15,7 +15,7 @@ use crm_core::opportunity::{current_stage, Opportunity, UNASSIGNED};
 use crm_core::schema::Field;
 
 use super::frames::{int_at, ratio, str_at};
-use super::order::text_prefix;
+use super::order::name_key;
 use crate::report::summary::{Cadence, Compliance, OverdueRow};
 
 /// The cadence position of one tracked customer.
@@ -188,7 +188,7 @@ pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
     // Most days overdue first, then by customer.
     let mut overdue: Vec<&CustomerCadence> =
         rows.iter().filter(|r| r.days_overdue.is_some()).collect();
-    overdue.sort_by_cached_key(|r| (Reverse(r.days_overdue), text_prefix(r.customer), r.customer));
+    overdue.sort_by_cached_key(|r| (Reverse(r.days_overdue), name_key(r.customer)));
     let overdue_list: Vec<OverdueRow> = overdue
         .into_iter()
         .filter_map(|r| {

@@ -15,7 +15,7 @@ use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 
 use super::frames::{day_number, float_at, int_at, ratio, str_at, yuan};
-use super::order::text_prefix;
+use super::order::name_key;
 use super::period::month_key;
 use crate::report::summary::{ExpectedMonth, Forecast, ForecastStage, Slipped, SlippedDeal};
 
@@ -219,10 +219,7 @@ fn slipped(open: &[&Opportunity], pipeline: &Pipeline, as_of: NaiveDate) -> Slip
         .iter()
         .filter_map(|o| Some((*o, o.expected_close.filter(|d| *d < as_of)?)))
         .collect();
-    deals.sort_by_cached_key(|(o, d)| {
-        let customer: &str = &o.customer_name;
-        (day_number(*d), text_prefix(customer), customer)
-    });
+    deals.sort_by_cached_key(|(o, d)| (day_number(*d), name_key(&o.customer_name)));
     let list: Vec<SlippedDeal> = deals
         .iter()
         .map(|(o, d)| SlippedDeal {

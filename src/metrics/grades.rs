@@ -12,7 +12,7 @@ use crm_core::opportunity::Opportunity;
 use crm_core::schema::Field;
 
 use super::frames::{count_sum_by, yuan};
-use super::order::text_prefix;
+use super::order::name_key;
 use crate::report::summary::{GradeMismatch, Grades};
 
 /// Declared vs computed grades.
@@ -70,7 +70,7 @@ pub fn grades(
             mismatches.push((customer, declared, computed, amount));
         }
     }
-    mismatches.sort_by_cached_key(|m| (text_prefix(m.0), m.0));
+    mismatches.sort_by_cached_key(|m| name_key(m.0));
     let mismatches: Vec<GradeMismatch> = mismatches
         .into_iter()
         .map(

@@ -17,7 +17,7 @@ use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 
 use super::frames::{float_at, int_at, str_at};
-use super::order::text_prefix;
+use super::order::name_key;
 use crate::report::summary::{StageStay, StalledRow, TimeInStage};
 
 /// The runs of one history: (stage, first date, days until the next run or the as-of date).
@@ -72,10 +72,7 @@ pub fn time_in_stage(
         }
     }
     // Longest stays first, then by customer.
-    stalled.sort_by_cached_key(|(o, _, days, _)| {
-        let customer: &str = &o.customer_name;
-        (Reverse(*days), text_prefix(customer), customer)
-    });
+    stalled.sort_by_cached_key(|(o, _, days, _)| (Reverse(*days), name_key(&o.customer_name)));
     let stalled: Vec<StalledRow> = stalled
         .into_iter()
         .map(|(o, s, days, threshold)| StalledRow {

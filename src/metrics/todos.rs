@@ -14,7 +14,7 @@ use crm_core::schema::Field;
 use crm_core::FastMap;
 
 use super::frames::count_sum_by;
-use super::order::text_prefix;
+use super::order::name_key;
 use super::weekly::{followup_customer, followup_owner, FollowupCustomer, FollowupCustomers};
 use crate::report::summary::{TodoOwner, TodoRow, Todos};
 
@@ -100,7 +100,7 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     let by_owner = by_owner(owners, overdue)?;
     // By due date, then customer. A date orders as its text `YYYY-MM-DD`
     // (every date read has a four-digit year).
-    late.sort_by_cached_key(|l| (l.due, text_prefix(l.customer), l.customer));
+    late.sort_by_cached_key(|l| (l.due, name_key(l.customer)));
     let overdue_list: Vec<TodoRow> = late
         .into_iter()
         .map(|l| TodoRow {
