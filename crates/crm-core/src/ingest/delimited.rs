@@ -666,7 +666,9 @@ impl<'a> RowParser<'a> {
     /// Where a new parser would go on after the rows given so far, as an
     /// offset in the whole text; `None` at the end of the text.
     fn resume_at(&self) -> Option<usize> {
-        if self.done || self.blanks > 0 || self.held.is_some() {
+        // A record held behind blank rows (as cells or as a width) is
+        // read already: a parser resuming after it would skip it.
+        if self.done || self.blanks > 0 || self.held.is_some() || self.held_width.is_some() {
             return None;
         }
         let mut at = usize::try_from(self.reader.position().byte()).ok()?;
@@ -1192,6 +1194,43 @@ mod tests {
             }
             assert_eq!(joined.len(), pending.len());
             assert!(joined == whole);
+        }
+    }
+
+    #[test]
+    fn a_checkpoint_never_falls_between_blank_lines_and_their_record() {
+        // The first pending row is the head's last plus one; make the
+        // checkpoint's row a blank line before a record, once for each
+        // number of blank lines.
+        for blank_lines in 1..=3 {
+            let mut text = String::from("名称,日期\n");
+            for i in 1..HEAD_NONBLANK_ROWS {
+                text.push_str(&format!("头{i},x\n"));
+            }
+            for i in 0..CHECKPOINT_ROWS - blank_lines {
+                text.push_str(&format!("行{i},x\n"));
+            }
+            text.push_str(&"\n".repeat(blank_lines));
+            text.push_str("空行之后,y\n");
+            for i in 0..10 {
+                text.push_str(&format!("尾{i},z\n"));
+            }
+            let (head, pending) = split_parts(text.into(), b',', &unlimited()).expect("within");
+            let pending = pending.expect("pending");
+            let whole: Vec<(usize, Vec<Cell>)> = pending.rows().collect();
+            let mut joined = Vec::new();
+            for run in pending.runs() {
+                run.for_each_row(|i, row| joined.push((i, row.to_vec())));
+            }
+            let after = |rows: &[(usize, Vec<Cell>)]| {
+                rows.iter()
+                    .find(|(_, row)| row.first() == Some(&Cell::Text("空行之后".into())))
+                    .map(|(i, _)| *i)
+            };
+            let expected = head.len() + CHECKPOINT_ROWS;
+            assert_eq!(after(&whole), Some(expected), "{blank_lines} blank lines");
+            assert_eq!(after(&joined), Some(expected), "{blank_lines} blank lines");
+            assert!(joined == whole, "{blank_lines} blank lines");
         }
     }
 
