@@ -266,19 +266,20 @@ pub fn split_delimited_within(
     };
     let first_row = head.len();
     // Count (without keeping) the cells of the rest, for the limits.
-    let mut counter = RowParser::new(bytes, decoding, start, first_row, delimiter, limits);
-    let mut rows = 0;
-    let mut checkpoints = Vec::new();
-    while let Some(width) = counter.next_width() {
-        budget.charge_width(width?)?;
-        rows += 1;
-        if rows % CHECKPOINT_ROWS == 0 {
-            if let Some(at) = counter.resume_at() {
-                checkpoints.push((at, first_row + rows));
-            }
-        }
-    }
-    let unclosed = counter.unclosed_quote(delimiter);
+    let counted = count_rows(
+        bytes,
+        decoding,
+        (start, first_row),
+        delimiter,
+        limits,
+        &mut budget,
+        COUNT_STEPS,
+    )?;
+    let Counted {
+        rows,
+        checkpoints,
+        unclosed,
+    } = counted;
     if rows == 0 {
         return Ok(SplitSheet {
             head,
@@ -300,6 +301,176 @@ pub fn split_delimited_within(
         pending: Some(pending),
         unclosed,
     })
+}
+
+/// How often the count pass notes a checkpoint, and at most how many rows
+/// it reads with the `csv` parser once a line needs it before it looks
+/// for lines it can count alone again (so that a file of quoted line
+/// breaks makes a parser every few hundred rows, not every row).
+#[derive(Clone, Copy)]
+struct CountSteps {
+    checkpoint_every: usize,
+    slow_rows: usize,
+}
+
+/// Lines counted alone between two that need the parser, fewer than
+/// which the parser is given twice as many rows as the time before.
+const FEW_LINES_ALONE: usize = 16;
+
+/// The steps of every count pass.
+const COUNT_STEPS: CountSteps = CountSteps {
+    checkpoint_every: CHECKPOINT_ROWS,
+    slow_rows: 256,
+};
+
+/// The width of the record that is the whole of `line` (cut before its
+/// line feed and the carriage return before that), reading quotes as the
+/// `csv` crate reads them (RFC 4180: a quote opens a field only at its
+/// start, `""` inside is a quote); `None` when a quoted field goes on past
+/// the line or a carriage return outside quotes ends the record early.
+fn line_width(line: &[u8], delimiter: u8) -> Option<usize> {
+    if memchr::memchr2(b'"', b'\r', line).is_none() {
+        return Some(1 + line.iter().filter(|&&b| b == delimiter).count());
+    }
+    let (mut width, mut field_start, mut quoted) = (1, true, false);
+    let mut i = 0;
+    while let Some(&b) = line.get(i) {
+        if quoted {
+            if b == b'"' {
+                if line.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if b == b'"' && field_start {
+            quoted = true;
+        } else if b == delimiter {
+            width += 1;
+        } else if b == b'\r' {
+            return None;
+        }
+        field_start = b == delimiter;
+        i += 1;
+    }
+    (!quoted).then_some(width)
+}
+
+/// What the count pass finds in the rows after a sheet's head.
+#[derive(Debug, PartialEq)]
+struct Counted {
+    /// How many rows there are (blank lines included).
+    rows: usize,
+    /// Where a pass may start ([`PendingRows::checkpoints`]).
+    checkpoints: Vec<(usize, usize)>,
+    /// A quote the last row opened and the text ended in.
+    unclosed: Option<UnclosedQuote>,
+}
+
+/// Counts the rows of `bytes` from a byte offset and its 0-based row
+/// (`from`), as [`RowParser::next_width`] gives them, charging each to
+/// `budget` and noting where a pass may start after about every
+/// `steps.checkpoint_every` rows. A line ended by a line feed that holds
+/// a whole record ([`line_width`]) is counted without the `csv` parser.
+/// At the first other line (a quoted line break, a lone carriage return,
+/// the text's last line) the parser takes over for a row, or for more (up
+/// to `steps.slow_rows`) where such lines come close together.
+fn count_rows(
+    bytes: &[u8],
+    decoding: Decoding,
+    from: (usize, usize),
+    delimiter: u8,
+    limits: &DelimitedLimits,
+    budget: &mut CellBudget,
+    steps: CountSteps,
+) -> Result<Counted, DelimitedOverflow> {
+    let every = steps.checkpoint_every;
+    let (mut at, first_row) = from;
+    let mut rows = 0;
+    let mut checkpoints = Vec::new();
+    // Rows for the parser at the next line that needs it: one, unless the
+    // lines counted alone before it were few (then twice as many as last
+    // time).
+    let mut slow_rows = 1;
+    loop {
+        // Blank lines count as rows only before a record (the parser
+        // skips them and gives them back when it reads one).
+        let mut blanks = (at, 0);
+        let mut alone = 0;
+        let slow_from = loop {
+            let rest = bytes.get(at..).unwrap_or_default();
+            let Some(end) = memchr::memchr(b'\n', rest) else {
+                break if blanks.1 > 0 { blanks.0 } else { at };
+            };
+            let line = &rest[..end];
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.is_empty() {
+                if blanks.1 == 0 {
+                    blanks.0 = at;
+                }
+                blanks.1 += 1;
+                at += end + 1;
+                continue;
+            }
+            let Some(width) = line_width(line, delimiter) else {
+                break if blanks.1 > 0 { blanks.0 } else { at };
+            };
+            if width > limits.max_columns {
+                return Err(DelimitedOverflow::Columns {
+                    row: first_row + rows + blanks.1 + 1,
+                });
+            }
+            for _ in 0..blanks.1 {
+                budget.charge_width(0)?;
+            }
+            budget.charge_width(width)?;
+            // The blank rows are read with their record: no pass starts
+            // between them.
+            rows += blanks.1 + 1;
+            alone += 1;
+            blanks = (at, 0);
+            at += end + 1;
+            if rows % every == 0 && at < bytes.len() {
+                checkpoints.push((at, first_row + rows));
+            }
+        };
+        let mut parser = RowParser::new(
+            bytes,
+            decoding,
+            slow_from,
+            first_row + rows,
+            delimiter,
+            limits,
+        );
+        slow_rows = if alone < FEW_LINES_ALONE {
+            (slow_rows * 2).min(steps.slow_rows)
+        } else {
+            1
+        };
+        let mut left = slow_rows;
+        loop {
+            let Some(width) = parser.next_width() else {
+                return Ok(Counted {
+                    rows,
+                    checkpoints,
+                    unclosed: parser.unclosed_quote(delimiter),
+                });
+            };
+            budget.charge_width(width?)?;
+            rows += 1;
+            let resume = parser.resume_at();
+            if rows % every == 0 {
+                if let Some(resume) = resume {
+                    checkpoints.push((resume, first_row + rows));
+                }
+            }
+            left = left.saturating_sub(1);
+            if let Some(resume) = resume.filter(|_| left == 0) {
+                at = resume;
+                break;
+            }
+        }
+    }
 }
 
 /// A delimited sheet as [`split_delimited_within`] reads it.
@@ -1231,6 +1402,163 @@ mod tests {
             assert_eq!(after(&whole), Some(expected), "{blank_lines} blank lines");
             assert_eq!(after(&joined), Some(expected), "{blank_lines} blank lines");
             assert!(joined == whole, "{blank_lines} blank lines");
+        }
+    }
+
+    /// Every text of up to `max_len` bytes over `alphabet`.
+    fn every_text(alphabet: &[u8], max_len: usize) -> Vec<Vec<u8>> {
+        let mut all = vec![Vec::new()];
+        let mut last = vec![Vec::new()];
+        for _ in 0..max_len {
+            last = last
+                .iter()
+                .flat_map(|t: &Vec<u8>| {
+                    alphabet.iter().map(move |&b| {
+                        let mut longer = t.clone();
+                        longer.push(b);
+                        longer
+                    })
+                })
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    /// What one parser counts in `bytes`, row by row: the count pass as it
+    /// was before lines were counted without the parser.
+    fn count_with_the_parser(
+        bytes: &[u8],
+        limits: &DelimitedLimits,
+        every: usize,
+    ) -> Result<Counted, DelimitedOverflow> {
+        let mut budget = CellBudget::new(limits);
+        let mut parser = RowParser::new(bytes, Decoding::Utf8, 0, 0, b',', limits);
+        let (mut rows, mut checkpoints) = (0, Vec::new());
+        while let Some(width) = parser.next_width() {
+            budget.charge_width(width?)?;
+            rows += 1;
+            if rows % every == 0 {
+                if let Some(at) = parser.resume_at() {
+                    checkpoints.push((at, rows));
+                }
+            }
+        }
+        let unclosed = parser.unclosed_quote(b',');
+        Ok(Counted {
+            rows,
+            checkpoints,
+            unclosed,
+        })
+    }
+
+    /// Texts of plain lines, quotes, blank lines and every line ending.
+    fn small_texts() -> Vec<Vec<u8>> {
+        let mut texts = every_text(b"a,\"\n\r", 6);
+        // Longer texts, with plain runs between the others.
+        let lines: [&[u8]; 6] = [
+            b"a,b\n",
+            b"\n",
+            b"\r\n",
+            b"\"x\ny\",z\n",
+            b"c\r",
+            b"d,\"\"e\n",
+        ];
+        for pick in every_text(b"012345", 4) {
+            let text: Vec<u8> = pick
+                .iter()
+                .flat_map(|&i| lines[usize::from(i - b'0')].iter().copied())
+                .chain(*b"end")
+                .collect();
+            texts.push(text);
+        }
+        texts
+    }
+
+    #[test]
+    fn lines_count_alone_as_the_parser_counts_them() {
+        let mut narrow = unlimited();
+        narrow.max_columns = 2;
+        let mut few = unlimited();
+        few.max_cells = 6;
+        for text in small_texts() {
+            let cases = [
+                (unlimited(), 1, 1),
+                (unlimited(), 3, 2),
+                (unlimited(), 4096, 256),
+                (narrow, 1, 1),
+                (few, 2, 1),
+            ];
+            for (limits, every, slow_rows) in cases {
+                let steps = CountSteps {
+                    checkpoint_every: every,
+                    slow_rows,
+                };
+                let mut budget = CellBudget::new(&limits);
+                let fast = count_rows(
+                    &text,
+                    Decoding::Utf8,
+                    (0, 0),
+                    b',',
+                    &limits,
+                    &mut budget,
+                    steps,
+                );
+                let slow = count_with_the_parser(&text, &limits, every);
+                assert_eq!(
+                    fast,
+                    slow,
+                    "{:?} every {every}, slow rows {slow_rows}, max columns {}, max cells {}",
+                    String::from_utf8_lossy(&text),
+                    limits.max_columns,
+                    limits.max_cells
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn runs_from_every_checkpoint_give_the_rows_one_parser_gives() {
+        for text in small_texts() {
+            let Ok(text) = String::from_utf8(text) else {
+                continue;
+            };
+            for every in [1, 2, 3] {
+                let steps = CountSteps {
+                    checkpoint_every: every,
+                    slow_rows: 1,
+                };
+                let limits = unlimited();
+                let mut budget = CellBudget::new(&limits);
+                let counted = count_rows(
+                    text.as_bytes(),
+                    Decoding::Utf8,
+                    (0, 0),
+                    b',',
+                    &limits,
+                    &mut budget,
+                    steps,
+                )
+                .expect("unlimited");
+                let pending = PendingRows {
+                    text: std::sync::Arc::new(FileText::Decoded(text.clone())),
+                    start: 0,
+                    checkpoints: counted.checkpoints,
+                    first_row: 0,
+                    rows: counted.rows,
+                    delimiter: b',',
+                    limits,
+                };
+                let whole: Vec<(usize, Vec<Cell>)> = pending.rows().collect();
+                assert_eq!(whole.len(), counted.rows, "{text:?}");
+                let mut joined = Vec::new();
+                for run in pending.runs() {
+                    let before = joined.len();
+                    run.for_each_row(|i, row| joined.push((i, row.to_vec())));
+                    assert_eq!(joined.len() - before, run.len(), "{text:?} every {every}");
+                }
+                assert!(joined == whole, "{text:?} every {every}");
+            }
         }
     }
 
