@@ -390,8 +390,9 @@ fn count_rows(
     let mut checkpoints = Vec::new();
     // Rows for the parser at the next line that needs it: one, unless the
     // lines counted alone before it were few (then twice as many as last
-    // time).
+    // time). One parser is made, when first needed, and moved to each.
     let mut slow_rows = 1;
+    let mut slow: Option<RowParser<'_>> = None;
     loop {
         // Blank lines count as rows only before a record (the parser
         // skips them and gives them back when it reads one).
@@ -434,14 +435,20 @@ fn count_rows(
                 checkpoints.push((at, first_row + rows));
             }
         };
-        let mut parser = RowParser::new(
-            bytes,
-            decoding,
-            slow_from,
-            first_row + rows,
-            delimiter,
-            limits,
-        );
+        let parser = match slow.as_mut() {
+            Some(parser) => {
+                parser.restart_at(slow_from, first_row + rows);
+                parser
+            }
+            None => slow.insert(RowParser::new(
+                bytes,
+                decoding,
+                slow_from,
+                first_row + rows,
+                delimiter,
+                limits,
+            )),
+        };
         slow_rows = if alone < FEW_LINES_ALONE {
             (slow_rows * 2).min(steps.slow_rows)
         } else {
@@ -697,12 +704,12 @@ impl PendingRun<'_> {
 }
 
 /// The `csv` reader every pass uses: no header row, rows of any length.
-fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+fn csv_reader<R: std::io::Read>(input: R, delimiter: u8) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(bytes)
+        .from_reader(input)
 }
 
 /// The bytes of a [`FileText`] and how its fields become text.
@@ -758,15 +765,15 @@ impl Decoding {
 }
 
 /// Parses delimited text from a byte offset into rows of cells, putting
-/// back the blank lines the `csv` crate skips as empty rows.
+/// back the blank lines the `csv` crate skips as empty rows. Positions
+/// are byte offsets in the whole text.
 struct RowParser<'a> {
-    reader: csv::Reader<&'a [u8]>,
-    /// The text from the starting offset.
+    /// A reader of the whole text, moved to where parsing starts.
+    reader: csv::Reader<std::io::Cursor<&'a [u8]>>,
+    /// The whole text.
     bytes: &'a [u8],
     /// How fields become text.
     decoding: Decoding,
-    /// The starting offset in the whole text.
-    base: usize,
     bytes_record: csv::ByteRecord,
     /// Blank rows still to give before `held`.
     blanks: usize,
@@ -794,12 +801,10 @@ impl<'a> RowParser<'a> {
         delimiter: u8,
         limits: &DelimitedLimits,
     ) -> RowParser<'a> {
-        let bytes = text.get(start..).unwrap_or_default();
-        RowParser {
-            reader: csv_reader(bytes, delimiter),
-            bytes,
+        let mut parser = RowParser {
+            reader: csv_reader(std::io::Cursor::new(text), delimiter),
+            bytes: text,
             decoding,
-            base: start,
             bytes_record: csv::ByteRecord::new(),
             blanks: 0,
             held: None,
@@ -809,7 +814,27 @@ impl<'a> RowParser<'a> {
             done: false,
             spare: Vec::new(),
             last_record: None,
-        }
+        };
+        parser.restart_at(start, first_row);
+        parser
+    }
+
+    /// Moves the parser to byte `start`, where 0-based row `row` begins (a
+    /// place [`RowParser::resume_at`] gave), as a new parser would start
+    /// there; one reader serves many starts (making one takes long).
+    fn restart_at(&mut self, start: usize, row: usize) {
+        let start = start.min(self.bytes.len());
+        let mut position = csv::Position::new();
+        position.set_byte(start as u64);
+        let moved = self
+            .reader
+            .seek_raw(std::io::SeekFrom::Start(start as u64), position);
+        self.blanks = 0;
+        self.held = None;
+        self.held_width = None;
+        self.next_row = row;
+        self.done = moved.is_err();
+        self.last_record = None;
     }
 
     /// Notes the record just read, at 0-based row `row`.
@@ -847,7 +872,7 @@ impl<'a> RowParser<'a> {
         if at > 0 && self.bytes.get(at - 1) == Some(&b'\r') && self.bytes.get(at) == Some(&b'\n') {
             at += 1;
         }
-        (at < self.bytes.len()).then_some(self.base + at)
+        (at < self.bytes.len()).then_some(at)
     }
 
     /// Blank lines skipped before the record just read.
