@@ -1,6 +1,7 @@
 //! Benchmarks of the per-value hot functions of a run: date and amount
-//! parsing, the company dedup key, and header detection. Run with
-//! `cargo bench -p crm-core`; `cargo test` does not build them.
+//! parsing, the company dedup key, header detection, and the count pass
+//! over a CSV. Run with `cargo bench -p crm-core`; `cargo test` does not
+//! build them.
 
 use crm_core::model::Cell;
 use crm_core::normalize::amount::parse_amount;
@@ -89,4 +90,41 @@ fn header_detection(bencher: divan::Bencher) {
         ]);
     }
     bencher.bench(|| crm_core::ingest::header::detect_header(divan::black_box(&rows), &[]));
+}
+
+/// A follow-up CSV of 20,000 rows; every `noted`-th row's note is quoted
+/// and holds a line break (0: none does).
+fn followup_csv(noted: usize) -> Vec<u8> {
+    let mut text = String::from("客户名称,跟进日期,跟进方式,跟进人,沟通内容摘要\n");
+    for i in 0..20_000 {
+        let note = if noted > 0 && i % noted == 0 {
+            "\"第一行\n第二行, 含逗号\""
+        } else {
+            "电话沟通需求，约下周详谈"
+        };
+        text.push_str(&format!(
+            "客户{i:05},2026-01-{:02},电话,张三,{note}\n",
+            i % 28 + 1
+        ));
+    }
+    text.into_bytes()
+}
+
+/// Reading a CSV: decoding, the head's cells, and the count pass over the
+/// rest, with no quoted line break, with one every 20 rows (where the
+/// count pass hands lines to the `csv` reader), and one every 3.
+#[divan::bench(args = [0, 20, 3])]
+fn csv_read(bencher: divan::Bencher, noted: usize) {
+    let bytes = followup_csv(noted);
+    let opts = crm_core::ingest::read::ReadOptions::default();
+    bencher.bench(|| {
+        crm_core::ingest::read::read_delimited_bytes(
+            divan::black_box(&bytes),
+            &opts,
+            false,
+            "跟进记录.csv",
+            "跟进记录",
+        )
+        .map(|sheet| sheet.rows.len())
+    });
 }
