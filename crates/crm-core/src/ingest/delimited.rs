@@ -305,8 +305,8 @@ pub fn split_delimited_within(
 
 /// How often the count pass notes a checkpoint, and at most how many rows
 /// it reads with the `csv` parser once a line needs it before it looks
-/// for lines it can count alone again (so that a file of quoted line
-/// breaks makes a parser every few hundred rows, not every row).
+/// for lines it can count alone again (so that in a file of many quoted
+/// line breaks the parser is moved every few hundred rows, not every row).
 #[derive(Clone, Copy)]
 struct CountSteps {
     checkpoint_every: usize,
