@@ -395,42 +395,40 @@ fn count_rows(
     let mut slow: Option<RowParser<'_>> = None;
     loop {
         // Blank lines count as rows only before a record (the parser
-        // skips them and gives them back when it reads one).
-        let mut blanks = (at, 0);
+        // skips them and gives them back when it reads one); the parser
+        // takes over from the first of them, just after the last record.
+        let (mut blank_from, mut blank_lines) = (at, 0);
         let mut alone = 0;
         let slow_from = loop {
             let rest = bytes.get(at..).unwrap_or_default();
             let Some(end) = memchr::memchr(b'\n', rest) else {
-                break if blanks.1 > 0 { blanks.0 } else { at };
+                break blank_from;
             };
             let line = &rest[..end];
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             if line.is_empty() {
-                if blanks.1 == 0 {
-                    blanks.0 = at;
-                }
-                blanks.1 += 1;
+                blank_lines += 1;
                 at += end + 1;
                 continue;
             }
             let Some(width) = line_width(line, delimiter) else {
-                break if blanks.1 > 0 { blanks.0 } else { at };
+                break blank_from;
             };
             if width > limits.max_columns {
                 return Err(DelimitedOverflow::Columns {
-                    row: first_row + rows + blanks.1 + 1,
+                    row: first_row + rows + blank_lines + 1,
                 });
             }
-            for _ in 0..blanks.1 {
+            for _ in 0..blank_lines {
                 budget.charge_width(0)?;
             }
             budget.charge_width(width)?;
             // The blank rows are read with their record: no pass starts
             // between them.
-            rows += blanks.1 + 1;
+            rows += blank_lines + 1;
             alone += 1;
-            blanks = (at, 0);
             at += end + 1;
+            (blank_from, blank_lines) = (at, 0);
             if rows % every == 0 && at < bytes.len() {
                 checkpoints.push((at, first_row + rows));
             }
