@@ -200,28 +200,21 @@ pub fn near_candidates(customers: &[Customer]) -> Vec<NearCandidate> {
 /// keys held by more than [`MEMBERS_MOST`] pairs of customers pair each
 /// customer with the other key's first customer only.
 pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
-    // The distinct keys, in order of first appearance, with their customers.
-    let mut key_index: FastMap<&str, usize> = FastMap::default();
-    let mut members: Vec<(&str, Vec<usize>)> = Vec::new();
-    for (i, c) in customers.iter().enumerate() {
-        let k = *key_index.entry(&*c.key).or_insert_with(|| {
-            members.push((&*c.key, Vec::new()));
-            members.len() - 1
-        });
-        members[k].1.push(i);
-    }
+    let keys = DistinctKeys::new(customers);
     // Each key and its single-deletion variants, with the key's first two
     // characters, as (hash, key), each gathered in one reused buffer. Keys
     // sharing a hash are candidates; a hash collision only adds a candidate
     // that the edit-distance check below drops (every pair at distance 1
     // with the same first two characters shares a variant and that
     // prefix). Sized once: a big customer table makes millions of variants.
-    let count: usize = members.iter().map(|(key, _)| key.chars().count() + 1).sum();
+    let count: usize = (0..keys.len())
+        .map(|k| keys.key(k).chars().count() + 1)
+        .sum();
     let mut variants: Vec<(u64, usize)> = Vec::with_capacity(count);
-    let prefixes: Vec<&str> = members.iter().map(|(key, _)| first_two(key)).collect();
     let mut buf = Vec::new();
-    for (k, (key, _)) in members.iter().enumerate() {
-        let prefix = prefixes[k];
+    for k in 0..keys.len() {
+        let key = keys.key(k);
+        let prefix = first_two(key);
         variants.push((variant_hash(&mut buf, prefix, key, None), k));
         for (at, ch) in key.char_indices() {
             let skip = Some((at, at + ch.len_utf8()));
@@ -252,15 +245,16 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
     drop(variants);
     key_pairs.sort_unstable();
     key_pairs.dedup();
-    // The check reads both keys of millions of pairs, scattered in memory:
-    // split over the cores (the pairs stay in order).
+    // The check reads both keys of millions of pairs: split over the
+    // cores (the pairs stay in order).
     let key_pairs: Vec<(u32, u32)> = map_parts(&key_pairs, |part| {
         let close = |&&(k, l): &&(u32, u32)| {
-            let (k, l) = (k as usize, l as usize);
-            prefixes[k] == prefixes[l] && one_edit_apart(members[k].0, members[l].0)
+            let (a, b) = (keys.key(k as usize), keys.key(l as usize));
+            first_two(a) == first_two(b) && one_edit_apart(a, b)
         };
         part.iter().filter(close).copied().collect()
     });
+    let members = |k: u32| keys.customers(k as usize);
     let member_pairs = |a: usize, b: usize| {
         if a * b > MEMBERS_MOST {
             a + b - 1
@@ -270,12 +264,12 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
     };
     let close: usize = key_pairs
         .iter()
-        .map(|&(k, l)| member_pairs(members[k as usize].1.len(), members[l as usize].1.len()))
+        .map(|&(k, l)| member_pairs(members(k).len(), members(l).len()))
         .sum();
     let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(close);
-    let mut push = |i: usize, j: usize| pairs.push((i.min(j) as u32, i.max(j) as u32));
+    let mut push = |i: u32, j: u32| pairs.push((i.min(j), i.max(j)));
     for (k, l) in key_pairs {
-        let (of_a, of_b) = (&members[k as usize].1, &members[l as usize].1);
+        let (of_a, of_b) = (members(k), members(l));
         if of_a.len() * of_b.len() > MEMBERS_MOST {
             of_a.iter().for_each(|&i| push(i, of_b[0]));
             of_b[1..].iter().for_each(|&j| push(of_a[0], j));
@@ -303,6 +297,81 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
         );
     }
     findings
+}
+
+/// The distinct keys of a near-duplicate search, in order of first
+/// appearance, with the customers holding each. The keys lie side by side
+/// in one buffer and the customers in one list: the check reads both keys
+/// of millions of candidate pairs, and keys scattered over the heap cost a
+/// cache miss each, as a list of customers per key costs an allocation.
+struct DistinctKeys {
+    /// Every key's text, one after another.
+    text: String,
+    /// Where each key starts in `text`, and where the last one ends.
+    key_starts: Vec<usize>,
+    /// The customers (places in the candidates) of every key, grouped by
+    /// key, each group in customer order.
+    customers: Vec<u32>,
+    /// Where each key's group starts in `customers`, and where the last ends.
+    group_starts: Vec<usize>,
+}
+
+impl DistinctKeys {
+    /// The distinct keys of `candidates` and the customers of each.
+    fn new(candidates: &[NearCandidate]) -> DistinctKeys {
+        let mut index: FastMap<&str, usize> = FastMap::default();
+        let mut text = String::new();
+        let mut key_starts = vec![0];
+        // The key of each candidate, then the size of each key's group.
+        let key_of: Vec<usize> = candidates
+            .iter()
+            .map(|c| {
+                *index.entry(&c.key).or_insert_with(|| {
+                    text.push_str(&c.key);
+                    key_starts.push(text.len());
+                    key_starts.len() - 2
+                })
+            })
+            .collect();
+        drop(index);
+        let mut group_starts = vec![0; key_starts.len()];
+        for &k in &key_of {
+            group_starts[k + 1] += 1;
+        }
+        for k in 1..group_starts.len() {
+            group_starts[k] += group_starts[k - 1];
+        }
+        // Each candidate goes to the next free place of its key's group,
+        // in candidate order.
+        let mut next = group_starts.clone();
+        let mut customers = vec![0; key_of.len()];
+        for (i, &k) in key_of.iter().enumerate() {
+            // A table held in memory has far fewer than 2^32 customers.
+            customers[next[k]] = i as u32;
+            next[k] += 1;
+        }
+        DistinctKeys {
+            text,
+            key_starts,
+            customers,
+            group_starts,
+        }
+    }
+
+    /// How many distinct keys there are.
+    fn len(&self) -> usize {
+        self.key_starts.len() - 1
+    }
+
+    /// Key `k`.
+    fn key(&self, k: usize) -> &str {
+        &self.text[self.key_starts[k]..self.key_starts[k + 1]]
+    }
+
+    /// The customers holding key `k`, in customer order.
+    fn customers(&self, k: usize) -> &[u32] {
+        &self.customers[self.group_starts[k]..self.group_starts[k + 1]]
+    }
 }
 
 /// The most keys sharing one single-deletion variant that are all compared
@@ -653,6 +722,32 @@ mod tests {
                 origin: Origin::new(&source, i + 1),
             })
             .collect()
+    }
+
+    /// The distinct keys come in order of first appearance, multi-byte
+    /// keys whole, each with its customers in customer order.
+    #[test]
+    fn distinct_keys_keep_first_appearance_and_customer_order() {
+        let keys = [
+            "星河网络",
+            "abcd",
+            "星河网络",
+            "星湖网络",
+            "abcd",
+            "星河网络",
+        ];
+        let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        let distinct = DistinctKeys::new(&candidates_of(&keys));
+        let got: Vec<(&str, &[u32])> = (0..distinct.len())
+            .map(|k| (distinct.key(k), distinct.customers(k)))
+            .collect();
+        let want: Vec<(&str, &[u32])> = vec![
+            ("星河网络", &[0, 2, 5]),
+            ("abcd", &[1, 4]),
+            ("星湖网络", &[3]),
+        ];
+        assert_eq!(got, want);
+        assert_eq!(DistinctKeys::new(&[]).len(), 0);
     }
 
     /// 3,000 names that differ only in their last character all share one
