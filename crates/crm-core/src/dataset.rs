@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use crate::dedup::{
-    merge_duplicates, near_candidates, near_duplicates, Customer, CustomerIndex, NameMemo,
+    merge_duplicates, near_candidates, near_duplicates, Customer, CustomerIndex, LinkMemo,
 };
 use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::model::{Record, Value};
@@ -80,10 +80,10 @@ impl NearSearch {
 type LinkedTables = (Vec<Record>, Vec<Record>, Vec<Record>, Vec<Finding>);
 
 /// The customer of each row (`None` for a rejected one), found on a
-/// thread per core, each remembering the names it has keyed.
+/// thread per core, each remembering its last id and the names it has keyed.
 fn customers_of(index: &CustomerIndex, rows: &[Record]) -> Vec<Option<u32>> {
     map_parts(rows, |part| {
-        let mut memo = NameMemo::default();
+        let mut memo = LinkMemo::default();
         let mut find = |r: &Record| (!r.rejected).then(|| index.find_memo(r, &mut memo));
         // A run holds far fewer than 2^32 customers: memory runs out first.
         let place = |i: usize| u32::try_from(i).ok();

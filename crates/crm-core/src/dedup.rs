@@ -447,27 +447,43 @@ fn variant_hash(buf: &mut Vec<u8>, prefix: &str, key: &str, skip: Option<(usize,
     foldhash::fast::FixedState::with_seed(0).hash_one(buf.as_slice())
 }
 
-/// Memo of customer name → what its dedup key finds, for
-/// [`CustomerIndex::find_memo`]: `None` when the name gives no key.
-pub type NameMemo = FastMap<String, Option<Option<usize>>>;
+/// What [`CustomerIndex::find_memo`] remembers from row to row.
+#[derive(Debug, Default)]
+pub struct LinkMemo {
+    /// The last id found in the id index, and its customer: the rows of
+    /// one customer often sit together, and the rows of a sheet share the
+    /// text of a repeated value, so most rows compare one pointer instead
+    /// of looking their id up among a million.
+    last_id: Option<(Text, usize)>,
+    /// Customer name → what its dedup key finds (`None` when the name
+    /// gives no key): follow-ups repeat their customer's name.
+    names: FastMap<String, Option<Option<usize>>>,
+}
 
 /// Finds the customer of a follow-up, opportunity or complaint row: by
 /// customer id when both sides have one, else by the name's dedup key.
+/// It borrows the customers' ids and keys: a million customers would
+/// otherwise cost a million copies.
 #[derive(Debug, Default)]
-pub struct CustomerIndex {
-    by_id: FastMap<String, usize>,
-    by_key: FastMap<Text, usize>,
+pub struct CustomerIndex<'a> {
+    by_id: FastMap<&'a str, usize>,
+    by_key: FastMap<&'a str, usize>,
 }
 
-impl CustomerIndex {
-    /// Indexes deduplicated customers (first customer wins on a clash).
-    pub fn new(customers: &[Customer]) -> CustomerIndex {
-        let mut idx = CustomerIndex::default();
+impl<'a> CustomerIndex<'a> {
+    /// Indexes deduplicated customers (first customer wins on a clash),
+    /// each map sized once.
+    pub fn new(customers: &'a [Customer]) -> CustomerIndex<'a> {
+        let sized = || FastMap::with_capacity_and_hasher(customers.len(), Default::default());
+        let mut idx = CustomerIndex {
+            by_id: sized(),
+            by_key: sized(),
+        };
         for (i, c) in customers.iter().enumerate() {
             if let Some(id) = c.record.text(Field::CustomerId) {
-                idx.by_id.entry(id.to_string()).or_insert(i);
+                idx.by_id.entry(id).or_insert(i);
             }
-            idx.by_key.entry(c.key.clone()).or_insert(i);
+            idx.by_key.entry(&c.key).or_insert(i);
         }
         idx
     }
@@ -480,19 +496,27 @@ impl CustomerIndex {
         record_key(r).and_then(|k| self.by_key.get(k.as_str()).copied())
     }
 
-    /// [`CustomerIndex::find`], computing each distinct name's key once
-    /// (follow-ups repeat their customer's name).
-    pub fn find_memo(&self, r: &Record, memo: &mut NameMemo) -> Option<usize> {
-        if let Some(i) = r.text(Field::CustomerId).and_then(|id| self.by_id.get(id)) {
-            return Some(*i);
+    /// [`CustomerIndex::find`], with what `memo` remembers of the rows
+    /// before: the last id found, and what each distinct name's key finds.
+    pub fn find_memo(&self, r: &Record, memo: &mut LinkMemo) -> Option<usize> {
+        if let Some(id) = r.shared_text(Field::CustomerId) {
+            if let Some((last, i)) = &memo.last_id {
+                if Text::ptr_eq(last, id) || last == id {
+                    return Some(*i);
+                }
+            }
+            if let Some(&i) = self.by_id.get(id.as_str()) {
+                memo.last_id = Some((id.clone(), i));
+                return Some(i);
+            }
         }
         if let Some(name) = r.text(Field::CustomerName) {
-            let found = match memo.get(name) {
+            let found = match memo.names.get(name) {
                 Some(found) => *found,
                 None => {
                     let k = company_key(name);
                     let found = (!k.is_empty()).then(|| self.by_key.get(k.as_str()).copied());
-                    memo.insert(name.to_string(), found);
+                    memo.names.insert(name.to_string(), found);
                     found
                 }
             };
@@ -623,6 +647,41 @@ mod tests {
             rejected: false,
             link: None,
         }
+    }
+
+    /// Linking with the memo finds what linking row by row finds, as ids
+    /// repeat (one shared text, or equal texts apart), change, come back,
+    /// are unknown (then the name decides) or are missing.
+    #[test]
+    fn find_memo_finds_what_find_finds() {
+        let records = vec![
+            customer_row(2, "杭州星河网络有限公司", Some("C1"), "1"),
+            customer_row(3, "宁波海天贸易有限公司", Some("C2"), "2"),
+            customer_row(4, "苏州云帆科技有限公司", None, "3"),
+        ];
+        let mut findings = Vec::new();
+        let customers = merge_duplicates(records, &mut findings);
+        let index = CustomerIndex::new(&customers);
+        let shared = customer_row(10, "宁波海天贸易", Some("C1"), "x");
+        let rows = vec![
+            shared.clone(),
+            shared.clone(),
+            customer_row(11, "杭州星河网络", Some("C1"), "x"),
+            customer_row(12, "杭州星河网络", Some("C2"), "x"),
+            customer_row(13, "宁波海天贸易", Some("C9"), "x"),
+            customer_row(14, "苏州云帆科技", Some("C9"), "x"),
+            customer_row(15, "苏州云帆科技", None, "x"),
+            shared,
+            customer_row(16, "不存在的公司", Some("C9"), "x"),
+        ];
+        let mut memo = LinkMemo::default();
+        let with_memo: Vec<Option<usize>> =
+            rows.iter().map(|r| index.find_memo(r, &mut memo)).collect();
+        let each: Vec<Option<usize>> = rows.iter().map(|r| index.find(r)).collect();
+        assert_eq!(with_memo, each);
+        let expected = [0, 0, 0, 1, 1, 2, 2, 0].map(Some).to_vec();
+        assert_eq!(with_memo[..8], expected);
+        assert_eq!(with_memo[8], None);
     }
 
     /// Rows of one name go to the first customer with no id or their id:
