@@ -190,7 +190,8 @@ pub fn near_candidates(customers: &[Customer]) -> Vec<NearCandidate> {
 
 /// The `possible_duplicate` findings of keys at edit distance 1 that share
 /// their first two characters, for every pair of candidates
-/// ([`near_candidates`]) holding two such keys, in pair order. Candidates
+/// ([`near_candidates`]) holding two such keys, each placed at the later
+/// customer of its pair and ordered by it, then by the earlier. Candidates
 /// come from single-deletion variants of the distinct keys, blocked by
 /// those two characters: customers sharing one key (reported by the merge
 /// itself) are never compared with each other.
@@ -266,8 +267,9 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
         .iter()
         .map(|&(k, l)| member_pairs(members(k).len(), members(l).len()))
         .sum();
+    // Each pair as (later customer, earlier customer).
     let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(close);
-    let mut push = |i: u32, j: u32| pairs.push((i.min(j), i.max(j)));
+    let mut push = |i: u32, j: u32| pairs.push((i.max(j), i.min(j)));
     for (k, l) in key_pairs {
         let (of_a, of_b) = (members(k), members(l));
         if of_a.len() * of_b.len() > MEMBERS_MOST {
@@ -281,10 +283,13 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
             }
         }
     }
+    // By the later customer, where the finding is placed, then the earlier:
+    // findings are listed by place, and customers come in row order, so
+    // the list is sorted in long runs.
     pairs.sort_unstable();
     // Sized once: a big table can have millions of close pairs.
     let mut findings = Vec::with_capacity(pairs.len());
-    for (i, j) in pairs {
+    for (j, i) in pairs {
         let (a, b) = (&customers[i as usize], &customers[j as usize]);
         findings.push(
             Finding::shared(
@@ -611,9 +616,11 @@ mod tests {
                 origin: Origin::new(&source, i + 1),
             })
             .collect();
+        // Each pair placed at the later name's row, by that row, then by
+        // the earlier name's.
         let mut expected = Vec::new();
-        for (i, a) in keys.iter().enumerate() {
-            for (j, b) in keys.iter().enumerate().skip(i + 1) {
+        for (j, b) in keys.iter().enumerate() {
+            for a in &keys[..j] {
                 if first_two(a) == first_two(b) && strsim::levenshtein(a, b) == 1 {
                     expected.push((j + 1, a.to_string()));
                 }
