@@ -6,25 +6,33 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use crm_core::config::Config;
 use crm_core::dataset::Dataset;
+use crm_core::model::Text;
 use crm_core::normalize::date::iso_date;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::{current_stage, Opportunity, UNASSIGNED};
 use crm_core::schema::Field;
 
-use super::frames::{int_at, ratio, str_at};
+use super::frames::{count_sum_by, ratio};
 use super::order::name_key;
 use crate::report::summary::{Cadence, Compliance, OverdueRow};
+
+/// The name of a customer with neither name nor id.
+static NO_NAME: LazyLock<Text> = LazyLock::new(|| Text::from(""));
+
+/// The owner of a customer without one.
+static UNASSIGNED_TEXT: LazyLock<Text> = LazyLock::new(|| Text::from(UNASSIGNED));
 
 /// The cadence position of one tracked customer.
 #[derive(Debug, Clone)]
 pub struct CustomerCadence<'a> {
-    /// Customer name.
-    pub customer: &'a str,
+    /// Customer name (its id when unnamed).
+    pub customer: &'a Text,
     /// Owner (`未分配` when empty).
-    pub owner: &'a str,
+    pub owner: &'a Text,
     /// Grade used (`C` when ungraded).
     pub grade: char,
     /// `active` or `maintenance`.
@@ -123,13 +131,13 @@ pub fn customer_cadence<'a>(
             .filter(|d| *d > 0);
         out.push(CustomerCadence {
             customer: r
-                .text(Field::CustomerName)
-                .or_else(|| r.text(Field::CustomerId))
-                .unwrap_or_default(),
+                .shared_text(Field::CustomerName)
+                .or_else(|| r.shared_text(Field::CustomerId))
+                .unwrap_or(&NO_NAME),
             owner: r
-                .text(Field::Owner)
+                .shared_text(Field::Owner)
                 .filter(|s| !s.is_empty())
-                .unwrap_or(UNASSIGNED),
+                .unwrap_or(&UNASSIGNED_TEXT),
             grade,
             state: if maintenance { "maintenance" } else { "active" },
             last_touch,
@@ -141,50 +149,51 @@ pub fn customer_cadence<'a>(
 }
 
 /// Tracked / overdue / compliance per value of a key.
-pub fn compliance_by(
+pub fn compliance_by<K: AsRef<str>>(
     rows: &[CustomerCadence],
-    key: fn(&CustomerCadence) -> String,
+    key: impl Fn(&CustomerCadence) -> K,
 ) -> PolarsResult<BTreeMap<String, Compliance>> {
-    let df = DataFrame::new(
-        rows.len(),
-        vec![
-            Column::new("k".into(), rows.iter().map(key).collect::<Vec<String>>()),
-            Column::new(
-                "overdue".into(),
-                rows.iter()
-                    .map(|r| r.days_overdue.is_some())
-                    .collect::<Vec<bool>>(),
-            ),
-        ],
-    )?;
-    let g = df
-        .lazy()
-        .group_by([col("k")])
-        .agg([
-            len().cast(DataType::Int64).alias("tracked"),
-            col("overdue").cast(DataType::Int64).sum().alias("overdue"),
-        ])
-        .collect()?;
-    let mut out = BTreeMap::new();
-    for i in 0..g.height() {
-        let (tracked, overdue) = (int_at(&g, "tracked", i)?, int_at(&g, "overdue", i)?);
-        out.insert(
-            str_at(&g, "k", i)?,
-            Compliance {
-                tracked: tracked as usize,
-                overdue: overdue as usize,
-                compliance: ratio((tracked - overdue) as f64, tracked as f64),
-            },
-        );
+    let overdue = |r: &CustomerCadence| i64::from(r.days_overdue.is_some());
+    let groups = count_sum_by(rows.iter().map(|r| (key(r), overdue(r))))?;
+    Ok(groups
+        .into_iter()
+        .map(|(k, tracked, overdue)| {
+            let overdue = usize::try_from(overdue).unwrap_or(0);
+            let compliance = ratio((tracked - overdue) as f64, tracked as f64);
+            let row = Compliance {
+                tracked,
+                overdue,
+                compliance,
+            };
+            (k, row)
+        })
+        .collect())
+}
+
+/// A character as text, held inline: a key per customer without an
+/// allocation.
+struct CharText {
+    bytes: [u8; 4],
+    len: usize,
+}
+
+impl CharText {
+    fn new(c: char) -> CharText {
+        let mut bytes = [0; 4];
+        let len = c.encode_utf8(&mut bytes).len();
+        CharText { bytes, len }
     }
-    Ok(out)
+}
+
+impl AsRef<str> for CharText {
+    fn as_ref(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
 }
 
 /// The cadence section of the summary.
 pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
-    let total = compliance_by(rows, |_| String::new())?
-        .remove("")
-        .unwrap_or_default();
+    let total = compliance_by(rows, |_| "")?.remove("").unwrap_or_default();
     // Most days overdue first, then by customer.
     let mut overdue: Vec<&CustomerCadence> =
         rows.iter().filter(|r| r.days_overdue.is_some()).collect();
@@ -193,10 +202,10 @@ pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
         .into_iter()
         .filter_map(|r| {
             Some(OverdueRow {
-                customer: r.customer.to_string(),
-                owner: r.owner.to_string(),
-                grade: r.grade.to_string(),
-                state: r.state.to_string(),
+                customer: r.customer.clone(),
+                owner: r.owner.clone(),
+                grade: r.grade,
+                state: r.state,
                 last_touch: iso_date(r.last_touch?),
                 allowed_gap: r.gap,
                 days_overdue: r.days_overdue?,
@@ -208,8 +217,8 @@ pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
         overdue: total.overdue,
         compliance: ratio((total.tracked - total.overdue) as f64, total.tracked as f64),
         undated: rows.iter().filter(|r| r.last_touch.is_none()).count(),
-        by_grade: compliance_by(rows, |r| r.grade.to_string())?,
-        by_state: compliance_by(rows, |r| r.state.to_string())?,
+        by_grade: compliance_by(rows, |r| CharText::new(r.grade))?,
+        by_state: compliance_by(rows, |r| r.state)?,
         overdue_list: overdue_list.into(),
     })
 }
@@ -223,24 +232,31 @@ mod tests {
     #[test]
     fn overdue_customers_are_listed_by_days_then_name() {
         let day = NaiveDate::from_ymd_opt(2026, 1, 1);
-        let row = |customer: &'static str, days_overdue: Option<i64>| CustomerCadence {
-            customer,
-            owner: "王磊",
-            grade: 'B',
-            state: "active",
-            last_touch: day,
-            gap: 14,
-            days_overdue,
-        };
-        let rows = [
-            row("北京市海淀区甲", Some(5)),
-            row("北京甲", Some(5)),
-            row("上海", None),
-            row("北京市海淀区乙", Some(5)),
-            row("Zeta", Some(9)),
-            row("北京乙", Some(5)),
-            row("Acme", Some(5)),
-        ];
+        let owner = Text::from("王磊");
+        let names: Vec<(Text, Option<i64>)> = [
+            ("北京市海淀区甲", Some(5)),
+            ("北京甲", Some(5)),
+            ("上海", None),
+            ("北京市海淀区乙", Some(5)),
+            ("Zeta", Some(9)),
+            ("北京乙", Some(5)),
+            ("Acme", Some(5)),
+        ]
+        .into_iter()
+        .map(|(name, days)| (Text::from(name), days))
+        .collect();
+        let rows: Vec<CustomerCadence> = names
+            .iter()
+            .map(|(customer, days_overdue)| CustomerCadence {
+                customer,
+                owner: &owner,
+                grade: 'B',
+                state: "active",
+                last_touch: day,
+                gap: 14,
+                days_overdue: *days_overdue,
+            })
+            .collect();
         let listed: Vec<String> = cadence(&rows)
             .unwrap()
             .overdue_list

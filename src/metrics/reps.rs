@@ -107,7 +107,7 @@ pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
     };
     let mut cadence: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for c in x.cadence {
-        let e = cadence.entry(c.owner).or_default();
+        let e = cadence.entry(c.owner.as_str()).or_default();
         e.0 += 1;
         e.1 += usize::from(c.days_overdue.is_some());
     }

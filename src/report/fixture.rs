@@ -200,8 +200,8 @@ pub fn fixture() -> Summary {
             overdue_list: List::from(vec![OverdueRow {
                 customer: "杭州某某科技有限公司".into(),
                 owner: "张伟".into(),
-                grade: "A".into(),
-                state: "active".into(),
+                grade: 'A',
+                state: "active",
                 last_touch: "2024-06-01".into(),
                 allowed_gap: 7,
                 days_overdue: 22,

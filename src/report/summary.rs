@@ -8,6 +8,7 @@ use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crm_core::model::Text;
 use crm_core::tables::{InputInfo, RowCounts};
 
 /// The whole summary of a run.
@@ -340,14 +341,15 @@ pub struct Compliance {
 /// One customer of the overdue list.
 #[derive(Debug, Clone, Serialize)]
 pub struct OverdueRow {
-    /// Customer name.
-    pub customer: String,
-    /// Owner.
-    pub owner: String,
+    /// Customer name (shared with the record: the list can hold most of
+    /// a million customers).
+    pub customer: Text,
+    /// Owner (shared with the record).
+    pub owner: Text,
     /// Grade used for the gap (`C` when ungraded).
-    pub grade: String,
+    pub grade: char,
     /// `active` or `maintenance`.
-    pub state: String,
+    pub state: &'static str,
     /// Last touch date.
     pub last_touch: String,
     /// Allowed gap in days.

@@ -285,10 +285,10 @@ pub(in crate::report) fn overdue_table(lang: Lang, rows: &[OverdueRow]) -> Table
         rows.iter()
             .map(|o| {
                 vec![
-                    Val::text(o.customer.clone()),
+                    Val::text(o.customer.to_string()),
                     Val::text(data_value(lang, &o.owner)),
-                    Val::text(o.grade.clone()),
-                    Val::text(state_label(lang, &o.state)),
+                    Val::text(o.grade.to_string()),
+                    Val::text(state_label(lang, o.state)),
                     Val::text(o.last_touch.clone()),
                     Val::Int(o.allowed_gap),
                     Val::Int(o.days_overdue),
