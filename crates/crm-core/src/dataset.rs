@@ -54,11 +54,16 @@ pub struct NearSearch {
 
 impl NearSearch {
     /// Starts the search over `customers`; `at` is the number of findings
-    /// so far, where its findings are to go.
+    /// so far, where its findings are to go. Its list is given room for
+    /// the others (those so far, and as many again for those added while
+    /// it runs): on a big table it is the longest, and the others are
+    /// moved into it instead of all of them into a new list. Room never
+    /// written costs no memory.
     fn start(customers: &[Customer], at: usize) -> NearSearch {
         let candidates = near_candidates(customers);
+        let room = at.saturating_mul(2).saturating_add(1 << 16);
         NearSearch {
-            handle: std::thread::spawn(move || near_duplicates(&candidates)),
+            handle: std::thread::spawn(move || near_duplicates(&candidates, room)),
             at,
         }
     }
@@ -69,8 +74,22 @@ impl NearSearch {
             .handle
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let at = self.at.min(ds.findings.len());
-        ds.findings.splice(at..at, near);
+        insert_at(&mut ds.findings, self.at, near);
+    }
+}
+
+/// Puts the items of `part` into `list` before its item `at` (at its end
+/// when shorter), in order. A longer `part` takes the list's items into
+/// its own allocation instead (its spare room, if it has some, is used).
+fn insert_at<T>(list: &mut Vec<T>, at: usize, mut part: Vec<T>) {
+    let at = at.min(list.len());
+    if part.len() > list.len() {
+        let after = list.split_off(at);
+        part.splice(0..0, std::mem::take(list));
+        part.extend(after);
+        *list = part;
+    } else {
+        list.splice(at..at, part);
     }
 }
 
@@ -289,5 +308,32 @@ impl Dataset {
         found.sort_by(Finding::place_order);
         found.dedup();
         self.findings.extend(found);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::insert_at;
+
+    /// Inserting puts the part before item `at`, or at the end past it,
+    /// whichever list is longer and whatever room the part has.
+    #[test]
+    fn insert_at_puts_the_part_in_place() {
+        for (list_len, part_len) in [(0, 0), (0, 3), (3, 0), (2, 5), (5, 2), (4, 4)] {
+            for at in 0..=list_len + 1 {
+                for room in [0, 10] {
+                    let list: Vec<u32> = (0..list_len).collect();
+                    let mut part = Vec::with_capacity(part_len as usize + room);
+                    part.extend(100..100 + part_len);
+                    let cut = (at as usize).min(list.len());
+                    let mut want = list[..cut].to_vec();
+                    want.extend(&part);
+                    want.extend(&list[cut..]);
+                    let mut got = list;
+                    insert_at(&mut got, at as usize, part);
+                    assert_eq!(got, want, "list {list_len}, part {part_len}, at {at}");
+                }
+            }
+        }
     }
 }

@@ -200,7 +200,9 @@ pub fn near_candidates(customers: &[Customer]) -> Vec<NearCandidate> {
 /// variant compares each key with the block's first key only, and two close
 /// keys held by more than [`MEMBERS_MOST`] pairs of customers pair each
 /// customer with the other key's first customer only.
-pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
+///
+/// The list returned has room for `room` more findings (the caller's own).
+pub fn near_duplicates(customers: &[NearCandidate], room: usize) -> Vec<Finding> {
     let keys = DistinctKeys::new(customers);
     // Each key and its single-deletion variants, with the key's first two
     // characters, as (hash, key), each gathered in one reused buffer. Keys
@@ -288,7 +290,7 @@ pub fn near_duplicates(customers: &[NearCandidate]) -> Vec<Finding> {
     // the list is sorted in long runs.
     pairs.sort_unstable();
     // Sized once: a big table can have millions of close pairs.
-    let mut findings = Vec::with_capacity(pairs.len());
+    let mut findings = Vec::with_capacity(pairs.len().saturating_add(room));
     for (j, i) in pairs {
         let (a, b) = (&customers[i as usize], &customers[j as usize]);
         findings.push(
@@ -626,7 +628,7 @@ mod tests {
                 }
             }
         }
-        let found: Vec<(usize, String)> = near_duplicates(&candidates)
+        let found: Vec<(usize, String)> = near_duplicates(&candidates, 0)
             .iter()
             .map(|f| (f.row, f.detail.to_string()))
             .collect();
@@ -824,7 +826,7 @@ mod tests {
         let keys: Vec<String> = (0..3000u32)
             .map(|i| format!("杭州星{}", char::from_u32(0x4E00 + i).unwrap()))
             .collect();
-        let found = near_duplicates(&candidates_of(&keys));
+        let found = near_duplicates(&candidates_of(&keys), 0);
         assert_eq!(found.len(), 2999);
         for (f, row) in found.iter().zip(2..) {
             assert_eq!(
@@ -844,7 +846,7 @@ mod tests {
         for (n, first_times, other_times) in [(30, 30, 30), (40, 40, 1)] {
             let mut keys = vec!["杭州星河网络".to_string(); n];
             keys.extend(vec!["杭州星湖网络".to_string(); n]);
-            let found = near_duplicates(&candidates_of(&keys));
+            let found = near_duplicates(&candidates_of(&keys), 0);
             let mut times = vec![0; 2 * n + 1];
             for f in &found {
                 assert_eq!(&*f.detail, "杭州星河网络");
