@@ -118,6 +118,7 @@ struct RecordSections {
     weekly_activity: Vec<WeekRow>,
     collections: Collections,
     quality: Quality,
+    time_in_stage: TimeInStage,
 }
 
 /// Computes every section of the summary. The sections over the records
@@ -142,7 +143,6 @@ pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
         teams,
         forecast,
         lost_analysis,
-        time_in_stage,
     } = frame_part?;
     let records = records?;
     Ok(Summary {
@@ -176,7 +176,7 @@ pub fn compute(x: &MetricsInput) -> PolarsResult<Summary> {
         collections: records.collections,
         quality: records.quality,
         lost_analysis,
-        time_in_stage,
+        time_in_stage: records.time_in_stage,
         compare: None,
         funnel,
     })
@@ -191,11 +191,10 @@ struct FrameSections {
     teams: Vec<RepRow>,
     forecast: Forecast,
     lost_analysis: LostAnalysis,
-    time_in_stage: TimeInStage,
 }
 
-/// Computes the funnel, cycle, cadence, reps and teams, the forecast, the
-/// lost analysis and time in stage.
+/// Computes the funnel, cycle, cadence, reps and teams, the forecast and
+/// the lost analysis.
 fn frame_sections(x: &MetricsInput) -> PolarsResult<FrameSections> {
     let ds = x.ds;
     let frame = frames::opportunity_frame(x.opps, x.pipeline, x.period)?;
@@ -221,7 +220,6 @@ fn frame_sections(x: &MetricsInput) -> PolarsResult<FrameSections> {
         teams: teams::teams(ds, &reps, &frame)?,
         forecast: forecast::forecast(x.opps, x.pipeline, &x.config.forecast, x.as_of)?,
         lost_analysis: lost::lost_analysis(x.opps, x.pipeline, x.period)?,
-        time_in_stage: stages::time_in_stage(x.opps, x.pipeline, &x.config.stall, x.as_of)?,
         reps,
         cycle,
         funnel,
@@ -230,7 +228,8 @@ fn frame_sections(x: &MetricsInput) -> PolarsResult<FrameSections> {
 
 /// Computes the sections over the linked records: activity, needs and
 /// keywords, grades, satisfaction, complaints, monthly, targets, to-dos,
-/// weekly activity, collections and quality.
+/// weekly activity, collections and quality; and time in stage, which
+/// needs only the opportunities but evens out the two threads' work.
 fn record_sections(x: &MetricsInput) -> PolarsResult<RecordSections> {
     let ds = x.ds;
     // Without a period the cohort is every customer: borrowed, not cloned.
@@ -274,6 +273,7 @@ fn record_sections(x: &MetricsInput) -> PolarsResult<RecordSections> {
         weekly_activity: weekly::weekly_activity(ds, x.as_of)?,
         collections: collections::collections(ds, x.opps, x.pipeline, x.as_of)?,
         quality: quality(&ds.findings),
+        time_in_stage: stages::time_in_stage(x.opps, x.pipeline, &x.config.stall, x.as_of)?,
     })
 }
 

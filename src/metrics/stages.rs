@@ -13,10 +13,11 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use crm_core::config::Stall;
+use crm_core::model::Text;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 
-use super::frames::{float_at, int_at, str_at};
+use super::frames::{float_at, int_at};
 use super::order::name_key;
 use crate::report::summary::{StageStay, StalledRow, TimeInStage};
 
@@ -46,20 +47,25 @@ pub fn time_in_stage(
 ) -> PolarsResult<TimeInStage> {
     let won = pipeline.won();
     let counted = |s: usize| s != won && pipeline.order(s).is_some();
-    let (mut codes, mut latest, mut cumulative) = (Vec::new(), Vec::new(), Vec::new());
+    // Per (opportunity, stage): the stage's place in the stage table (a
+    // number per row: millions of rows, a dozen stages), its latest and
+    // its cumulative stay.
+    let (mut stage_of, mut latest, mut cumulative) = (Vec::new(), Vec::new(), Vec::new());
     let mut stalled = Vec::new();
     let mut with_history = 0;
+    let mut per_stage: BTreeMap<usize, (i64, i64)> = BTreeMap::new();
     for o in opps.iter().filter(|o| !o.history.is_empty()) {
         with_history += 1;
         let runs = stays(&o.history, as_of);
-        let mut per_stage: BTreeMap<usize, (i64, i64)> = BTreeMap::new();
+        per_stage.clear();
         for &(s, _, days) in runs.iter().filter(|(s, _, _)| counted(*s)) {
             let e = per_stage.entry(s).or_default();
             e.0 = days;
             e.1 += days;
         }
-        for (s, (last, total)) in per_stage {
-            codes.push(pipeline.code(s).to_string());
+        for (&s, &(last, total)) in &per_stage {
+            // A stage table has far fewer than 2^32 stages.
+            stage_of.push(s as u32);
             latest.push(last);
             cumulative.push(total);
         }
@@ -73,21 +79,26 @@ pub fn time_in_stage(
     }
     // Longest stays first, then by customer.
     stalled.sort_by_cached_key(|(o, _, days, _)| (Reverse(*days), name_key(&o.customer_name)));
+    // Each stage's code made once: most stalled rows share a few stages.
+    let mut codes: BTreeMap<usize, Text> = BTreeMap::new();
     let stalled: Vec<StalledRow> = stalled
         .into_iter()
         .map(|(o, s, days, threshold)| StalledRow {
-            customer: o.customer_name.to_string(),
-            owner: o.owner.to_string(),
-            stage: pipeline.code(s).to_string(),
+            customer: o.customer_name.clone(),
+            owner: o.owner.clone(),
+            stage: codes
+                .entry(s)
+                .or_insert_with(|| Text::from(pipeline.code(s)))
+                .clone(),
             days_in_stage: days,
             threshold,
         })
         .collect();
-    let n = codes.len();
+    let n = stage_of.len();
     let df = DataFrame::new(
         n,
         vec![
-            Column::new("code".into(), codes),
+            Column::new("stage".into(), stage_of),
             Column::new("latest".into(), latest),
             Column::new("cumulative".into(), cumulative),
         ],
@@ -95,7 +106,7 @@ pub fn time_in_stage(
     let f = |name: &str| col(name).cast(DataType::Float64);
     let g = df
         .lazy()
-        .group_by([col("code")])
+        .group_by([col("stage")])
         .agg([
             len().cast(DataType::Int64).alias("n"),
             f("latest")
@@ -121,7 +132,7 @@ pub fn time_in_stage(
             cumulative_mean: None,
         };
         for i in 0..g.height() {
-            if str_at(&g, "code", i)? == code {
+            if usize::try_from(int_at(&g, "stage", i)?) == Ok(s) {
                 row.n = int_at(&g, "n", i)? as usize;
                 row.latest_median = float_at(&g, "latest_median", i)?;
                 row.latest_mean = float_at(&g, "latest_mean", i)?;

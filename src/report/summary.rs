@@ -114,12 +114,12 @@ pub struct StageStay {
 /// An open opportunity stalled in its current stage.
 #[derive(Debug, Clone, Serialize)]
 pub struct StalledRow {
-    /// Customer name.
-    pub customer: String,
-    /// Owner.
-    pub owner: String,
-    /// Current stage code.
-    pub stage: String,
+    /// Customer name (shared with the opportunity).
+    pub customer: Text,
+    /// Owner (shared with the opportunity).
+    pub owner: Text,
+    /// Current stage code (shared by the rows of the stage).
+    pub stage: Text,
     /// Days in the current stay up to the as-of date.
     pub days_in_stage: i64,
     /// The stage's stall threshold, days.

@@ -93,7 +93,7 @@ pub(in crate::report) fn stalled_table(lang: Lang, rows: &[StalledRow]) -> Table
         rows.iter()
             .map(|r| {
                 vec![
-                    Val::text(r.customer.clone()),
+                    Val::text(r.customer.to_string()),
                     Val::text(data_value(lang, &r.owner)),
                     Val::text(stage_label(lang, &r.stage, &r.stage)),
                     Val::Int(r.days_in_stage),
