@@ -55,13 +55,13 @@ pub struct NearSearch {
 impl NearSearch {
     /// Starts the search over `customers`; `at` is the number of findings
     /// so far, where its findings are to go. Its list is given room for
-    /// the others (those so far, and as many again for those added while
+    /// the others (those so far, and a quarter more for those added while
     /// it runs): on a big table it is the longest, and the others are
     /// moved into it instead of all of them into a new list. Room never
-    /// written costs no memory.
+    /// written costs no memory; more findings than that only grow the list.
     fn start(customers: &[Customer], at: usize) -> NearSearch {
         let candidates = near_candidates(customers);
-        let room = at.saturating_mul(2).saturating_add(1 << 16);
+        let room = at.saturating_add(at / 4).saturating_add(1 << 16);
         NearSearch {
             handle: std::thread::spawn(move || near_duplicates(&candidates, room)),
             at,
