@@ -5,6 +5,7 @@
 //! the tables and findings come out exactly as one thread would make them.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
@@ -46,6 +47,10 @@ pub(crate) struct Chunk {
 /// The state one thread normalizes rows with.
 struct Normalizer<'a> {
     ctx: &'a RowContext<'a>,
+    /// The sheet's names, in this thread's own allocation: every record
+    /// holds them, and threads counting references to one allocation
+    /// take its cache line from each other at every row.
+    source: Arc<Source>,
     caches: Vec<ColumnCache>,
     buffers: RowBuffers,
     /// The rows and findings of the last chunk: the next one is given room
@@ -57,6 +62,7 @@ impl<'a> Normalizer<'a> {
     fn new(ctx: &'a RowContext<'a>) -> Normalizer<'a> {
         Normalizer {
             ctx,
+            source: Arc::new(Source::clone(ctx.source)),
             caches: (0..ctx.header.columns.len())
                 .map(|_| ColumnCache::default())
                 .collect(),
@@ -92,7 +98,7 @@ impl<'a> Normalizer<'a> {
             chunk.items.push(RowItem::Blank);
             return;
         }
-        let origin = Origin::new(self.ctx.source, i + 1);
+        let origin = Origin::new(&self.source, i + 1);
         if is_summary_row(row) {
             let first = row
                 .iter()
@@ -461,23 +467,33 @@ enum Outcome {
 /// when it holds [`ColumnCache::CAP`] entries it starts over (rows near
 /// each other repeat values: a customer's follow-ups, a month's dates), and
 /// a column whose values hardly repeat (notes) stops being cached at all.
+/// The last value is kept apart as well: a column often repeats one value
+/// row after row (a customer's id, name and owner over its follow-ups),
+/// and a look in a map of thousands of values misses the processor's cache.
 #[derive(Debug, Default)]
 struct ColumnCache {
-    map: FastMap<String, Normalized>,
+    map: FastMap<String, Rc<Normalized>>,
     lookups: usize,
     hits: usize,
     off: bool,
-    /// The last result not kept, lent to the caller.
-    spare: Option<Normalized>,
+    /// The text last looked up or kept, and its result.
+    last_raw: String,
+    last: Option<Rc<Normalized>>,
 }
 
 impl ColumnCache {
     /// Most distinct values kept per column.
     const CAP: usize = 1 << 16;
-    /// Lookups after which a column with too few repeats stops caching.
+    /// Looks in the map after which a column whose values come back too
+    /// rarely stops keeping them.
     const TRIAL: usize = 20_000;
 
     fn lookup(&mut self, raw: &str) -> Option<&Normalized> {
+        // A repeat is not a look in the map: the map is kept for the
+        // values that come back after others, and stops when they do not.
+        if self.last.is_some() && self.last_raw == raw {
+            return self.last.as_deref();
+        }
         if self.off {
             return None;
         }
@@ -487,23 +503,28 @@ impl ColumnCache {
             self.map = FastMap::default();
             return None;
         }
-        let hit = self.map.get(raw);
-        if hit.is_some() {
-            self.hits += 1;
-        }
-        hit
+        let hit = Rc::clone(self.map.get(raw)?);
+        self.hits += 1;
+        Some(self.remember(raw, hit))
     }
 
     /// Keeps `d` for `raw` (starting over when full), and returns it.
     fn insert(&mut self, raw: &str, d: Normalized) -> &Normalized {
-        if self.off {
-            self.spare = Some(d);
-            return self.spare.as_ref().expect("just set");
+        let d = Rc::new(d);
+        if !self.off {
+            if self.map.len() >= Self::CAP {
+                self.map.clear();
+            }
+            self.map.insert(raw.to_string(), Rc::clone(&d));
         }
-        if self.map.len() >= Self::CAP {
-            self.map.clear();
-        }
-        self.map.entry(raw.to_string()).or_insert(d)
+        self.remember(raw, d)
+    }
+
+    /// Makes `d` the result of the last text, `raw`, and returns it.
+    fn remember(&mut self, raw: &str, d: Rc<Normalized>) -> &Normalized {
+        self.last_raw.clear();
+        self.last_raw.push_str(raw);
+        self.last.insert(d)
     }
 }
 
@@ -513,6 +534,55 @@ mod tests {
     use crate::config::Config;
     use crate::ingest::header::detect_header;
     use crate::normalize::stage::Pipeline;
+
+    /// A column cache gives each text the result kept for that text: on a
+    /// repeat, from the map, after the map starts over, and once a column
+    /// whose values never come back has stopped keeping them (its repeats
+    /// are still found).
+    #[test]
+    fn a_column_cache_gives_each_text_its_own_result() {
+        // Looks `raw` up, normalizing it on a miss; true on a miss.
+        fn look(cache: &mut ColumnCache, raw: &str) -> bool {
+            let (text, missed) = match cache.lookup(raw) {
+                Some(hit) => (hit.text.to_string(), false),
+                None => {
+                    let result = Normalized {
+                        text: Text::from(raw),
+                        masked: false,
+                        outcome: Outcome::Blank,
+                        shown_by_value: true,
+                    };
+                    (cache.insert(raw, result).text.to_string(), true)
+                }
+            };
+            assert_eq!(text, raw);
+            missed
+        }
+        // Values that come back: each is normalized once, repeats or not.
+        let mut cache = ColumnCache::default();
+        let misses = (0..3 * ColumnCache::TRIAL)
+            .filter(|i| look(&mut cache, &format!("d{}", i / 3 % 50)))
+            .count();
+        assert!(!cache.off);
+        assert_eq!(misses, 50);
+        // More distinct values than the map holds: it starts over.
+        let mut cache = ColumnCache::default();
+        for round in 0..2 {
+            for i in 0..ColumnCache::CAP + 10 {
+                look(&mut cache, &format!("v{}", i % 7 + 7 * (i / 7) * round));
+            }
+        }
+        assert!(cache.map.len() <= ColumnCache::CAP);
+        // Values that never come back, each three times in a row: the map
+        // stops, and the repeats are still not normalized again.
+        let mut cache = ColumnCache::default();
+        let misses = (0..3 * (ColumnCache::TRIAL + 100))
+            .filter(|i| look(&mut cache, &format!("id{}", i / 3)))
+            .count();
+        assert!(cache.off);
+        assert!(cache.map.is_empty());
+        assert_eq!(misses, ColumnCache::TRIAL + 100);
+    }
 
     /// `n` data rows under a header: names, e-mails (every 7th invalid, raising a
     /// finding), dates, blank rows and subtotal rows.
