@@ -169,7 +169,15 @@ pub fn is_summary_row(row: &[Cell]) -> bool {
         return false;
     };
     let Cell::Text(t) = first else { return false };
-    // Every row is asked: its first cell is compared without copies.
+    // Every row is asked, and most first cells are ids or names: one that
+    // starts with an ASCII letter or digit no word or prefix starts with
+    // (cleaning leaves such a first character be) is none.
+    if t.chars().next().is_some_and(|c| {
+        c.is_ascii_alphanumeric() && !matches!(c.to_ascii_lowercase(), 't' | 's' | 'g')
+    }) {
+        return false;
+    }
+    // Its first cell is compared without copies.
     let t = clean_text_cow(t);
     if NOTES_PREFIXES.iter().any(|p| t.starts_with(p)) {
         return true;
@@ -340,6 +348,14 @@ mod tests {
             "小计 ",
             "KH000002",
             "合计\u{3000}",
+            "0total",
+            "Xtotal",
+            "K\u{0301}",
+            "t\u{0301}otal",
+            "s\u{0301}ubtotal",
+            "Subtotal",
+            "g rand total",
+            "Ktotal 合计",
         ];
         let mut matched = 0;
         for c in cells {
