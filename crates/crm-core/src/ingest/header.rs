@@ -170,8 +170,9 @@ pub fn is_summary_row(row: &[Cell]) -> bool {
     };
     let Cell::Text(t) = first else { return false };
     // Every row is asked, and most first cells are ids or names: one that
-    // starts with an ASCII letter or digit no word or prefix starts with
-    // (cleaning leaves such a first character be) is none.
+    // starts with an ASCII letter or digit that no word or prefix starts
+    // with is none (cleaning keeps such a first character, or composes it
+    // with a following mark into a character that is not ASCII).
     if t.chars().next().is_some_and(|c| {
         c.is_ascii_alphanumeric() && !matches!(c.to_ascii_lowercase(), 't' | 's' | 'g')
     }) {
