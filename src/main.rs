@@ -14,6 +14,7 @@ mod report;
 use clap::Parser;
 
 fn main() {
+    pipeline::use_small_pages();
     quiet_guarded_panics();
     let cli = cli::Cli::parse();
     let result = match &cli.command {
