@@ -46,10 +46,11 @@ pub fn use_small_pages() {
 /// Wall time spent in each stage of a run, for `--timings`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
-    /// Reading files into raw sheets, where normalizing the previous file
-    /// did not hide it (the next file is read meanwhile).
+    /// Reading the first file into raw sheets (later files are read while
+    /// earlier ones are normalized).
     pub read: Duration,
-    /// Header detection, cell normalization and row building.
+    /// From then until every file is normalized: header detection, cell
+    /// normalization and row building.
     pub normalize: Duration,
     /// Deduplication, linking, as-of date and opportunities.
     pub link: Duration,
@@ -234,6 +235,78 @@ pub fn plan_sheet(
     plan
 }
 
+/// How many input files are read and normalized at once.
+const FILES_AT_ONCE: usize = 2;
+
+/// What reading and normalizing one file needs from the run.
+struct FileOptions<'a> {
+    args: &'a InputArgs,
+    config: &'a Config,
+    pipeline: &'a Pipeline,
+    overrides: &'a [(String, TableKind)],
+    read_opts: &'a ReadOptions,
+    default_year: i32,
+    projection: Projection,
+    bar: &'a indicatif::ProgressBar,
+}
+
+/// One input file, read and normalized into tables of its own.
+struct LoadedFile {
+    path: std::path::PathBuf,
+    /// Its tables, or why it could not be read.
+    tables: Result<Tables, crm_core::ingest::read::ReadError>,
+    /// When its reading ended (the normalizing began).
+    read_done: Instant,
+    /// Peak resident memory then (MB).
+    read_peak_mb: Option<u64>,
+}
+
+/// Reads one input and normalizes each of its sheets as the config, the
+/// profiles and `--sheet` / `--kind` say.
+fn load_file(entry: crm_core::ingest::read::InputEntry, opts: &FileOptions) -> LoadedFile {
+    let (path, read) = match entry {
+        Ok(path) => {
+            opts.bar.set_message(format!("reading {}", path.display()));
+            let read = read_file(&path, opts.read_opts);
+            (path, read)
+        }
+        Err((path, e)) => (path, Err(e)),
+    };
+    let read_done = Instant::now();
+    let read_peak_mb = peak_rss_mb();
+    let tables = read.map(|sheets| {
+        opts.bar
+            .set_message(format!("normalizing {}", path.display()));
+        let mut tables = Tables {
+            projection: opts.projection,
+            ..Tables::default()
+        };
+        let profiles = opts.config.profiles_for(&path);
+        let forced = forced_kind(opts.overrides, &path);
+        for sheet in sheets {
+            let plan = plan_sheet(&profiles, &opts.args.sheet, forced, &sheet.sheet);
+            if let Some(why) = &plan.excluded {
+                tables.add_skipped(&sheet, why);
+                continue;
+            }
+            let load = LoadOptions {
+                config: opts.config,
+                pipeline: opts.pipeline,
+                default_year: opts.default_year,
+                kind: plan.kind,
+            };
+            tables.add_sheet_owned(sheet, &load, &plan.overrides);
+        }
+        tables
+    });
+    LoadedFile {
+        path,
+        tables,
+        read_done,
+        read_peak_mb,
+    }
+}
+
 /// Inputs smaller than this (bytes, all files) get no progress bar.
 const PROGRESS_MIN_BYTES: u64 = 8 << 20;
 
@@ -300,60 +373,47 @@ pub fn load_with(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    // The next file is read while this one is normalized: a reader thread
-    // hands over one file at a time (a rendezvous channel), so at most two
-    // files' raw sheets are held at once. `read` counts only the waiting
-    // that normalizing did not hide.
+    // Files are read and normalized side by side, two at a time, each into
+    // tables of its own, appended in input order: the outputs are those of
+    // reading them one after another. While a workbook is parsed (on one
+    // thread), the next file is read and normalized on the other core. At
+    // most two files' raw sheets are held at once.
+    let file_opts = FileOptions {
+        args,
+        config: &config,
+        pipeline: &pipeline,
+        overrides: &overrides,
+        read_opts: &read_opts,
+        default_year,
+        projection,
+        bar: &bar,
+    };
+    let started = Instant::now();
+    let mut first_read: Option<Instant> = None;
     std::thread::scope(|scope| -> Result<(), AppError> {
-        let (send, receive) = std::sync::mpsc::sync_channel(0);
-        let reader_bar = bar.clone();
-        let read_opts = &read_opts;
-        scope.spawn(move || {
-            for entry in entries {
-                let read = match entry {
-                    Ok(path) => {
-                        reader_bar.set_message(format!("reading {}", path.display()));
-                        let r = read_file(&path, read_opts);
-                        (path, r)
-                    }
-                    Err((path, e)) => (path, Err(e)),
-                };
-                if send.send(read).is_err() {
-                    break;
-                }
-            }
-        });
+        let mut entries = entries.into_iter();
+        let mut running = std::collections::VecDeque::new();
         loop {
-            let started = Instant::now();
-            let Ok((path, result)) = receive.recv() else {
+            while running.len() < FILES_AT_ONCE {
+                let Some(entry) = entries.next() else { break };
+                let file_opts = &file_opts;
+                running.push_back(scope.spawn(move || load_file(entry, file_opts)));
+            }
+            let Some(file) = running.pop_front() else {
                 break;
             };
-            timings.read += started.elapsed();
-            timings.peak_mb[0] = peak_rss_mb();
-            let shown = path.display().to_string();
-            match result {
-                Ok(sheets) => {
-                    bar.set_message(format!("normalizing {shown}"));
-                    let started = Instant::now();
-                    let profiles = config.profiles_for(&path);
-                    let forced = forced_kind(&overrides, &path);
-                    for sheet in sheets {
-                        let plan = plan_sheet(&profiles, &args.sheet, forced, &sheet.sheet);
-                        if let Some(why) = &plan.excluded {
-                            tables.add_skipped(&sheet, why);
-                            continue;
-                        }
-                        let opts = LoadOptions {
-                            config: &config,
-                            pipeline: &pipeline,
-                            default_year,
-                            kind: plan.kind,
-                        };
-                        tables.add_sheet_owned(sheet, &opts, &plan.overrides);
-                    }
-                    timings.normalize += started.elapsed();
-                    timings.peak_mb[1] = peak_rss_mb();
-                    bar.inc(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0));
+            let file: LoadedFile = file
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            if first_read.is_none() {
+                first_read = Some(file.read_done);
+                timings.peak_mb[0] = file.read_peak_mb;
+            }
+            let shown = file.path.display().to_string();
+            match file.tables {
+                Ok(part) => {
+                    tables.append(part);
+                    bar.inc(std::fs::metadata(&file.path).map(|m| m.len()).unwrap_or(0));
                 }
                 Err(e) => {
                     if args.strict {
@@ -366,6 +426,10 @@ pub fn load_with(
         }
         Ok(())
     })?;
+    let first_read = first_read.unwrap_or(started);
+    timings.read = first_read - started;
+    timings.normalize = first_read.elapsed();
+    timings.peak_mb[1] = peak_rss_mb();
     bar.finish_and_clear();
     let rows = tables.rows;
     if rows.read != rows.accepted + rows.rejected + rows.skipped {

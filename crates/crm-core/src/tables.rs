@@ -161,6 +161,39 @@ const FOLLOWUP_FIELDS: &[Field] = &[
 ];
 
 impl Tables {
+    /// Appends the tables of a later input (read and normalized apart, so
+    /// that files are read and normalized side by side): its rows, sheets
+    /// and findings come after these, as if read here in order.
+    pub fn append(&mut self, later: Tables) {
+        let Tables {
+            customers,
+            followups,
+            opportunities,
+            roster,
+            targets,
+            complaints,
+            inputs,
+            findings,
+            rows,
+            column_names,
+            projection: _,
+        } = later;
+        append_all(&mut self.customers, customers);
+        append_all(&mut self.followups, followups);
+        append_all(&mut self.opportunities, opportunities);
+        append_all(&mut self.roster, roster);
+        append_all(&mut self.targets, targets);
+        append_all(&mut self.complaints, complaints);
+        append_all(&mut self.inputs, inputs);
+        append_all(&mut self.findings, findings);
+        self.rows.read += rows.read;
+        self.rows.accepted += rows.accepted;
+        self.rows.rejected += rows.rejected;
+        self.rows.skipped += rows.skipped;
+        self.rows.blank += rows.blank;
+        self.column_names.extend(column_names);
+    }
+
     /// Records a file that could not be read at all.
     pub fn add_file_error(&mut self, file: &str, error: &str) {
         self.inputs.push(InputInfo {
@@ -568,6 +601,16 @@ impl Tables {
     }
 }
 
+/// Moves `later` to the end of `list`; an empty list takes it whole (a
+/// table of millions of rows usually comes from one file: no copy).
+fn append_all<T>(list: &mut Vec<T>, later: Vec<T>) {
+    if list.is_empty() {
+        *list = later;
+    } else {
+        list.extend(later);
+    }
+}
+
 /// True when a sheet's pinned header row lies past the rows parsed so far
 /// (the header is looked for only among `rows`): call
 /// [`RawSheet::materialize`] first.
@@ -911,5 +954,74 @@ mod tests {
             assert!(r.table.is_none());
             assert!(r.info.note.unwrap().contains("not a row of the sheet"));
         }
+    }
+
+    #[test]
+    fn appended_tables_equal_sheets_read_in_order() {
+        let config = Config::default();
+        let pipeline = Pipeline::default();
+        let opts = LoadOptions {
+            config: &config,
+            pipeline: &pipeline,
+            default_year: 2024,
+            kind: None,
+        };
+        let named = |file: &str, rows: &[&[&str]]| RawSheet {
+            file: file.into(),
+            ..sheet(rows)
+        };
+        let customers = |file: &str, rows: &[&[&str]]| {
+            let mut all: Vec<&[&str]> = vec![&["客户名称", "客户等级", "联系电话", "负责人"]];
+            all.extend_from_slice(rows);
+            named(file, &all)
+        };
+        let sheets = [
+            customers(
+                "a.xlsx",
+                &[
+                    &["甲公司", "A", "13800138000", "王磊"],
+                    &["乙公司", "Z", "12345", "李娜"],
+                    &["", "", "", ""],
+                    &["合计", "", "", ""],
+                ],
+            ),
+            named(
+                "b.csv",
+                &[
+                    &["客户名称", "跟进日期", "跟进方式"],
+                    &["甲公司", "2024-03-01", "电话"],
+                    &["丙公司", "2024-13-45", "飞鸽"],
+                ],
+            ),
+            named("c.csv", &[&["说明"], &["本表无数据"]]),
+            customers("d.xlsx", &[&["丁公司", "B", "021-5555 1234", ""]]),
+        ];
+        let mut in_order = Tables::default();
+        let mut appended = Tables::default();
+        for s in &sheets {
+            in_order.add_sheet(s, &opts);
+            let mut part = Tables::default();
+            part.add_sheet(s, &opts);
+            appended.append(part);
+        }
+        assert_eq!(in_order.customers.len(), 3);
+        assert_eq!(in_order.followups.len(), 2);
+        assert_eq!(in_order.rows.blank, 1);
+        assert_eq!(in_order.rows.skipped, 1);
+        assert!(in_order.findings.len() >= 3);
+        let shown = |t: &Tables| {
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                t.customers, t.followups, t.findings, t.rows, t.inputs
+            )
+        };
+        assert_eq!(shown(&appended), shown(&in_order));
+        let names = |t: &Tables| {
+            let mut v: Vec<_> = t.column_names.iter().collect();
+            v.sort();
+            format!("{v:?}")
+        };
+        assert_eq!(names(&appended), names(&in_order));
+        assert_eq!(in_order.column_names.len(), 11);
     }
 }
