@@ -11,3 +11,4 @@ mod ods_guard;
 mod ods_merges;
 mod ods_xml;
 pub mod read;
+mod xlsx_skeleton;
