@@ -15,7 +15,7 @@ use crate::findings::{Code, Finding};
 use crate::ingest::header::{is_summary_row, Header};
 use crate::model::{shows_original, Cell, FieldMap, Origin, Record, Source, Text, Value};
 use crate::normalize::contact::{find_id_number, mask_id_numbers};
-use crate::normalize::date::DateOrder;
+use crate::normalize::date::{DateOrder, OrderFlags};
 use crate::normalize::text::clean_text_cow;
 use crate::schema::Field;
 use crate::tables::LoadOptions;
@@ -42,6 +42,10 @@ pub(crate) struct Chunk {
     pub(crate) items: Vec<RowItem>,
     /// The findings of the rows' cells, in row order.
     pub(crate) findings: Vec<Finding>,
+    /// The day/month order evidence of the texts of each column whose
+    /// evidence is gathered ([`RowContext::gather_orders`]) that the
+    /// thread has normalized so far (empty when none is).
+    pub(crate) orders: Vec<OrderFlags>,
 }
 
 /// The state one thread normalizes rows with.
@@ -53,6 +57,8 @@ struct Normalizer<'a> {
     source: Arc<Source>,
     caches: Vec<ColumnCache>,
     buffers: RowBuffers,
+    /// The order evidence gathered so far, per column (see [`Chunk::orders`]).
+    orders: Vec<OrderFlags>,
     /// The rows and findings of the last chunk: the next one is given room
     /// for as many at once (chunks are alike), instead of growing.
     last: (usize, usize),
@@ -67,6 +73,11 @@ impl<'a> Normalizer<'a> {
                 .map(|_| ColumnCache::default())
                 .collect(),
             buffers: RowBuffers::default(),
+            orders: if ctx.gather_orders.contains(&true) {
+                vec![OrderFlags::default(); ctx.gather_orders.len()]
+            } else {
+                Vec::new()
+            },
             last: (0, 0),
         }
     }
@@ -86,9 +97,11 @@ impl<'a> Normalizer<'a> {
         let mut chunk = Chunk {
             items: Vec::with_capacity(self.last.0),
             findings: Vec::with_capacity(self.last.1),
+            orders: Vec::new(),
         };
         feed(&mut |i, row| self.add_row(&mut chunk, i, row));
         self.last = (chunk.items.len(), chunk.findings.len());
+        chunk.orders.clone_from(&self.orders);
         chunk
     }
 
@@ -100,6 +113,13 @@ impl<'a> Normalizer<'a> {
         }
         let origin = Origin::new(&self.source, i + 1);
         if is_summary_row(row) {
+            // Left out, but its dates count toward its columns' order.
+            let columns = self.orders.iter_mut().zip(self.ctx.gather_orders).zip(row);
+            for ((flags, gather), cell) in columns {
+                if let (true, Cell::Text(text)) = (*gather, cell) {
+                    flags.see(text);
+                }
+            }
             let first = row
                 .iter()
                 .find(|c| !c.is_blank())
@@ -114,7 +134,10 @@ impl<'a> Normalizer<'a> {
             row,
             origin,
             self.ctx,
-            &mut self.caches,
+            Caches {
+                columns: &mut self.caches,
+                orders: &mut self.orders,
+            },
             &mut self.buffers,
             &mut chunk.findings,
         );
@@ -243,6 +266,13 @@ fn next_batch<T>(rows_in: &Mutex<Receiver<T>>) -> Option<T> {
     rows_in.lock().ok()?.recv().ok()
 }
 
+/// What a thread keeps per column while it reads rows: the column
+/// caches, and the order evidence gathered ([`Normalizer::orders`]).
+struct Caches<'c> {
+    columns: &'c mut [ColumnCache],
+    orders: &'c mut [OrderFlags],
+}
+
 /// A row's values, originals and unmapped columns as they are gathered,
 /// reused from row to row: each record then gets allocations of exactly
 /// their number (millions of rows are held, most with blank cells).
@@ -270,6 +300,9 @@ pub(crate) struct RowContext<'a> {
     pub(crate) keep_extras: bool,
     /// The day/month order of each date column.
     pub(crate) orders: &'a HashMap<usize, DateOrder>,
+    /// Per column: true when the order evidence of its texts is gathered
+    /// as they are normalized ([`Chunk::orders`]); empty when none is.
+    pub(crate) gather_orders: &'a [bool],
     /// The run's options.
     pub(crate) opts: &'a LoadOptions<'a>,
 }
@@ -282,10 +315,14 @@ fn read_row(
     row: &[Cell],
     origin: Origin,
     ctx: &RowContext,
-    caches: &mut [ColumnCache],
+    caches: Caches,
     buffers: &mut RowBuffers,
     findings: &mut Vec<Finding>,
 ) -> Record {
+    let Caches {
+        columns: caches,
+        orders,
+    } = caches;
     let mut record = Record {
         origin,
         values: FieldMap::default(),
@@ -324,6 +361,12 @@ fn read_row(
             (Cell::Text(raw), Some(cache)) => match cache.lookup(raw) {
                 Some(hit) => hit,
                 None => {
+                    // A text the cache holds was seen when it was put there.
+                    if ctx.gather_orders.get(c) == Some(&true) {
+                        if let Some(flags) = orders.get_mut(c) {
+                            flags.see(raw);
+                        }
+                    }
                     let d = normalize_one(c, cell, mapping, ctx);
                     cache.insert(raw, d)
                 }
@@ -650,6 +693,7 @@ mod tests {
             unread: &unread,
             keep_extras: true,
             orders: &orders,
+            gather_orders: &[],
             opts: &opts,
         };
         match feed {

@@ -15,7 +15,7 @@ use crate::ingest::classify::classify;
 use crate::ingest::delimited::PendingRows;
 use crate::ingest::header::{detect_header, Header};
 use crate::model::{Cell, Origin, RawSheet, Record, Source, TableKind, Text, Value};
-use crate::normalize::date::{order_evidence, DateOrder, OrderEvidence};
+use crate::normalize::date::{DateOrder, OrderFlags};
 use crate::normalize::stage::Pipeline;
 use crate::normalize::text::{clean_text, fold_header};
 use crate::parallel::worker_count;
@@ -236,9 +236,12 @@ impl Tables {
         let Some(prepared) = self.prepare_sheet(sheet, opts, overrides) else {
             return;
         };
+        if let Some(pending) = &sheet.pending {
+            return self.read_checking_orders(sheet, prepared, &sheet.rows, pending, opts);
+        }
         let skip = prepared.header.row + 1;
         let head = sheet.rows.iter().map(Vec::as_slice).enumerate().skip(skip);
-        self.read_head_and_pending(sheet, prepared, head, sheet.pending.as_ref(), opts);
+        self.read_head_and_pending(sheet, prepared, head, None, opts);
     }
 
     /// [`Tables::add_sheet_with`] taking the sheet: each raw row is freed
@@ -258,14 +261,98 @@ impl Tables {
             return;
         };
         let head = std::mem::take(&mut sheet.rows);
+        if let Some(pending) = sheet.pending.take() {
+            // The head of a sheet with pending rows is small: it is kept
+            // until the sheet is read, in case it is read again.
+            return self.read_checking_orders(&sheet, prepared, &head, &pending, opts);
+        }
         let skip = prepared.header.row + 1;
-        let pending = sheet.pending.take();
         let head = head.into_iter().enumerate().skip(skip);
-        self.read_head_and_pending(&sheet, prepared, head, pending.as_ref(), opts);
+        self.read_head_and_pending(&sheet, prepared, head, None, opts);
+    }
+
+    /// Reads a sheet with pending rows (a big CSV's), whose date columns'
+    /// orders were decided from its head alone ([`Tables::prepare_sheet`]):
+    /// the evidence of every other row is gathered as the rows are
+    /// normalized, instead of in a pass of its own over the file. Where
+    /// all the evidence decides otherwise than the head's (rare: the head
+    /// holds a hundred rows), what the sheet added is taken back and it is
+    /// read again with the orders all its rows decide, so the outcome is
+    /// always that of deciding from every row first.
+    fn read_checking_orders(
+        &mut self,
+        sheet: &RawSheet,
+        prepared: Prepared,
+        head: &[Vec<Cell>],
+        pending: &PendingRows,
+        opts: &LoadOptions,
+    ) {
+        let skip = prepared.header.row + 1;
+        let rows = || head.iter().map(Vec::as_slice).enumerate().skip(skip);
+        let Some(check) = prepared.check.clone() else {
+            return drop(self.read_head_and_pending(sheet, prepared, rows(), Some(pending), opts));
+        };
+        let mark = self.mark(check.findings);
+        let again = Prepared {
+            info: prepared.info.clone(),
+            header: prepared.header.clone(),
+            kind: prepared.kind,
+            orders: HashMap::new(),
+            check: None,
+        };
+        let gathered = self.read_head_and_pending(sheet, prepared, rows(), Some(pending), opts);
+        let mut all = check.evidence.clone();
+        for (flags, more) in all.iter_mut().zip(gathered) {
+            flags.join(more);
+        }
+        let fallback = date_fallback(opts);
+        let decided = |evidence: &[OrderFlags]| -> Vec<(DateOrder, bool)> {
+            evidence.iter().map(|f| f.decide(fallback)).collect()
+        };
+        if decided(&all) == decided(&check.evidence) {
+            return;
+        }
+        self.roll_back(&mark);
+        let orders = self.decide_orders(sheet, &again.header, &all, opts);
+        let again = Prepared { orders, ..again };
+        self.read_head_and_pending(sheet, again, rows(), Some(pending), opts);
+    }
+
+    /// Where the tables stand, `findings` being the length of the
+    /// findings to go back to.
+    fn mark(&self, findings: usize) -> Mark {
+        Mark {
+            tables: [
+                self.customers.len(),
+                self.followups.len(),
+                self.opportunities.len(),
+                self.roster.len(),
+                self.targets.len(),
+                self.complaints.len(),
+            ],
+            findings,
+            inputs: self.inputs.len(),
+            rows: self.rows,
+        }
+    }
+
+    /// Takes back everything added since `mark`.
+    fn roll_back(&mut self, mark: &Mark) {
+        let [customers, followups, opportunities, roster, targets, complaints] = mark.tables;
+        self.customers.truncate(customers);
+        self.followups.truncate(followups);
+        self.opportunities.truncate(opportunities);
+        self.roster.truncate(roster);
+        self.targets.truncate(targets);
+        self.complaints.truncate(complaints);
+        self.findings.truncate(mark.findings);
+        self.inputs.truncate(mark.inputs);
+        self.rows = mark.rows;
     }
 
     /// Reads the data rows of a sheet's head, then its pending rows (a big
     /// CSV's), whose runs are parsed and normalized on a thread per core.
+    /// Returns the order evidence gathered per column (see [`read_rows`](Tables::read_rows)).
     fn read_head_and_pending<R: AsRef<[Cell]> + Send>(
         &mut self,
         sheet: &RawSheet,
@@ -273,7 +360,7 @@ impl Tables {
         head: impl ExactSizeIterator<Item = (usize, R)> + Send,
         pending: Option<&PendingRows>,
         opts: &LoadOptions,
-    ) {
+    ) -> Vec<OrderFlags> {
         let head_rows = head.len();
         let expected = head_rows + pending.map_or(0, PendingRows::len);
         let runs = pending.map(PendingRows::runs).unwrap_or_default();
@@ -286,7 +373,7 @@ impl Tables {
                 worker_count(),
                 take,
             );
-        });
+        })
     }
 
     /// Recognises a sheet, raises its header findings and decides its date
@@ -329,18 +416,29 @@ impl Tables {
                 );
             }
         }
-        let orders = self.date_orders(sheet, &header, opts, &origin_of);
+        // A sheet with pending rows decides from its head here, and checks
+        // the decision against the other rows as it reads them.
+        let evidence = date_evidence(sheet, &header);
+        let findings = self.findings.len();
+        let orders = self.decide_orders(sheet, &header, &evidence, opts);
+        let check = sheet
+            .pending
+            .is_some()
+            .then_some(OrderCheck { evidence, findings });
         Some(Prepared {
             info,
             header,
             kind,
             orders,
+            check,
         })
     }
 
     /// Turns the data rows of a prepared sheet into records: `normalize`
     /// normalizes the rows with the sheet's context and hands each chunk,
-    /// in row order, to the function it is given.
+    /// in row order, to the function it is given. Returns the order
+    /// evidence of each column's texts where the sheet's date orders are
+    /// to be checked (no evidence elsewhere).
     fn read_rows(
         &mut self,
         sheet: &RawSheet,
@@ -348,13 +446,19 @@ impl Tables {
         expected_rows: usize,
         opts: &LoadOptions,
         normalize: impl FnOnce(&RowContext, &mut dyn FnMut(Chunk)),
-    ) {
+    ) -> Vec<OrderFlags> {
         let Prepared {
             mut info,
             header,
             kind,
             orders,
+            check,
         } = prepared;
+        // Per column: true when its texts' order evidence is gathered.
+        let gather: Vec<bool> = (0..header.mapping.len())
+            .map(|c| check.is_some() && orders.contains_key(&c))
+            .collect();
+        let mut gathered = vec![OrderFlags::default(); header.mapping.len()];
         // Room for every row at once: growing a table of millions of
         // records by doubling copies it and touches twice the memory.
         if kind != TableKind::Combined {
@@ -387,10 +491,14 @@ impl Tables {
             unread: &unread,
             keep_extras: self.projection == Projection::Everything,
             orders: &orders,
+            gather_orders: &gather,
             opts,
         };
         let mut block: Option<Record> = None;
         normalize(&ctx, &mut |chunk| {
+            for (flags, more) in gathered.iter_mut().zip(&chunk.orders) {
+                flags.join(*more);
+            }
             let mut findings = chunk.findings.into_iter();
             for item in chunk.items {
                 let (record, raised) = match item {
@@ -422,79 +530,38 @@ impl Tables {
             }
         });
         self.inputs.push(info);
+        gathered
     }
 
-    /// Decides each date column's day/month order from all its values.
-    fn date_orders(
+    /// Decides each date column's day/month order from its `evidence`
+    /// ([`date_evidence`]), raising `ambiguous_date_column` on the header
+    /// of a column whose texts do not decide it.
+    fn decide_orders(
         &mut self,
         sheet: &RawSheet,
         header: &Header,
+        evidence: &[OrderFlags],
         opts: &LoadOptions,
-        origin_of: &dyn Fn(usize) -> Origin,
     ) -> HashMap<usize, DateOrder> {
-        let fallback = opts.config.date_order().unwrap_or(DateOrder::Ymd);
+        let fallback = date_fallback(opts);
+        let source = std::sync::Arc::new(Source {
+            file: Text::from(sheet.file.as_str()),
+            sheet: Text::from(sheet.sheet.as_str()),
+        });
         let mut out = HashMap::new();
-        let columns: Vec<usize> = header
-            .mapping
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| {
-                f.is_some_and(|f| matches!(f.kind(), FieldKind::Date | FieldKind::DateTime))
-            })
-            .map(|(c, _)| c)
-            .collect();
-        if columns.is_empty() {
-            return out;
-        }
-        // One pass over the rows for every date column, each distinct text
-        // looked at once (pending rows are scanned without making cells).
-        let mut evidence = vec![OrderSeen::default(); header.mapping.len()];
-        for row in sheet.rows.iter().skip(header.row + 1) {
-            for &c in &columns {
-                if let Some(Cell::Text(t)) = row.get(c) {
-                    evidence[c].see(t);
-                }
+        for c in date_columns(header) {
+            let (order, ambiguous) = evidence[c].decide(fallback);
+            if ambiguous {
+                self.findings.push(
+                    Finding::new(
+                        Code::AmbiguousDateColumn,
+                        &Origin::new(&source, header.row + 1),
+                        &header.columns[c],
+                        "",
+                    )
+                    .with_detail(format!("{fallback:?}").to_lowercase()),
+                );
             }
-        }
-        if let Some(pending) = &sheet.pending {
-            let width = evidence.len();
-            let runs = pending.scan_fields(
-                &columns,
-                worker_count(),
-                || vec![OrderSeen::default(); width],
-                |seen: &mut Vec<OrderSeen>, c, t| seen[c].see(t),
-            );
-            for run in runs {
-                for (all, part) in evidence.iter_mut().zip(run) {
-                    all.join(&part);
-                }
-            }
-        }
-        for c in columns {
-            let OrderSeen {
-                day,
-                month,
-                ambiguous,
-                ..
-            } = evidence[c];
-            let order = match (day, month) {
-                (true, false) => DateOrder::Dmy,
-                (false, true) => DateOrder::Mdy,
-                _ => {
-                    if ambiguous || (day && month) {
-                        self.findings.push(
-                            Finding::new(
-                                Code::AmbiguousDateColumn,
-                                &origin_of(header.row + 1),
-                                &header.columns[c],
-                                "",
-                            )
-                            .with_detail(format!("{fallback:?}").to_lowercase()),
-                        );
-                    }
-                    fallback
-                }
-            };
             out.insert(c, order);
         }
         out
@@ -797,14 +864,67 @@ struct Prepared {
     header: Header,
     kind: TableKind,
     orders: HashMap<usize, DateOrder>,
+    /// For a sheet whose orders were decided from its head alone: what to
+    /// check them with ([`Tables::read_checking_orders`]).
+    check: Option<OrderCheck>,
+}
+
+/// Date orders decided from a sheet's head, to be checked against its
+/// other rows.
+#[derive(Clone)]
+struct OrderCheck {
+    /// The head's evidence, per column.
+    evidence: Vec<OrderFlags>,
+    /// The length of the findings before the decision raised any.
+    findings: usize,
+}
+
+/// Where the tables stood before a sheet was read ([`Tables::mark`]).
+struct Mark {
+    /// The length of each table, in field order.
+    tables: [usize; 6],
+    findings: usize,
+    inputs: usize,
+    rows: RowCounts,
+}
+
+/// The order `opts` falls back on where a column's texts do not decide.
+fn date_fallback(opts: &LoadOptions) -> DateOrder {
+    opts.config.date_order().unwrap_or(DateOrder::Ymd)
+}
+
+/// The columns of `header` mapped to date or date-time fields.
+fn date_columns(header: &Header) -> impl Iterator<Item = usize> + '_ {
+    header.mapping.iter().enumerate().filter_map(|(c, f)| {
+        f.filter(|f| matches!(f.kind(), FieldKind::Date | FieldKind::DateTime))
+            .map(|_| c)
+    })
+}
+
+/// The day/month order evidence of each date column (indexed by column)
+/// in the rows of `sheet` under its header: all its rows, but for the
+/// pending rows of a big CSV, whose evidence is gathered as they are
+/// normalized ([`Tables::read_checking_orders`]). Each column's distinct
+/// texts are looked at once.
+fn date_evidence(sheet: &RawSheet, header: &Header) -> Vec<OrderFlags> {
+    let columns: Vec<usize> = date_columns(header).collect();
+    let mut evidence = vec![OrderSeen::default(); header.mapping.len()];
+    if !columns.is_empty() {
+        for row in sheet.rows.iter().skip(header.row + 1) {
+            for &c in &columns {
+                if let Some(Cell::Text(t)) = row.get(c) {
+                    evidence[c].see(t);
+                }
+            }
+        }
+    }
+    evidence.iter().map(|e| e.flags).collect()
 }
 
 /// The day/month order evidence of one date column so far.
 #[derive(Debug, Clone, Default)]
 struct OrderSeen {
-    day: bool,
-    month: bool,
-    ambiguous: bool,
+    flags: OrderFlags,
     /// Texts already looked at (bounded: past the cap, texts are looked at again).
     seen: FastSet<String>,
 }
@@ -820,19 +940,7 @@ impl OrderSeen {
         if self.seen.len() < Self::CAP {
             self.seen.insert(text.to_owned());
         }
-        match order_evidence(text) {
-            OrderEvidence::DayFirst => self.day = true,
-            OrderEvidence::MonthFirst => self.month = true,
-            OrderEvidence::Ambiguous => self.ambiguous = true,
-            OrderEvidence::NoEvidence => {}
-        }
-    }
-
-    /// Adds the evidence `other` saw (in another run of the same column).
-    fn join(&mut self, other: &OrderSeen) {
-        self.day |= other.day;
-        self.month |= other.month;
-        self.ambiguous |= other.ambiguous;
+        self.flags.see(text);
     }
 }
 
@@ -1023,5 +1131,96 @@ mod tests {
         };
         assert_eq!(names(&appended), names(&in_order));
         assert_eq!(in_order.column_names.len(), 11);
+    }
+
+    /// A big CSV's date orders, decided from its head and checked while
+    /// its other rows are read, come out as if decided from every row
+    /// first (the sheet with all its rows parsed): whether the other rows
+    /// agree, decide what the head left open, or overturn it.
+    #[test]
+    fn date_orders_checked_while_reading_equal_orders_decided_first() {
+        use crate::ingest::read::{read_delimited_bytes, ReadOptions};
+        let config = Config::default();
+        let pipeline = Pipeline::default();
+        let opts = LoadOptions {
+            config: &config,
+            pipeline: &pipeline,
+            default_year: 2024,
+            kind: None,
+        };
+        // (date of the head's first row, of a row past it, of a summary row past it)
+        let cases = [
+            ("2024-03-01", "2024-03-02", ""),
+            ("2024-03-01", "25/03/2024", ""),
+            ("03/04/2024", "04/25/2024", ""),
+            ("25/03/2024", "04/25/2024", ""),
+            ("03/04/2024", "2024-03-02", ""),
+            ("2024-03-01", "03/04/2024", ""),
+            ("2024-03-01", "2024-03-02", "04/25/2024"),
+            ("03/04/2024", "2024-03-02", "25/03/2024"),
+        ];
+        for (head, tail, summary) in cases {
+            let mut csv = String::from("客户名称,跟进日期,下次跟进日期\n");
+            for i in 0..400 {
+                let date = match i {
+                    0 => head,
+                    300 => tail,
+                    _ => "2024-05-06",
+                };
+                csv.push_str(&format!(
+                    "客户{i},{date},{}\n",
+                    if i == 2 { head } else { "" }
+                ));
+                if i == 350 && !summary.is_empty() {
+                    csv.push_str(&format!("合计,{summary},\n"));
+                }
+            }
+            let read = || {
+                read_delimited_bytes(csv.as_bytes(), &ReadOptions::default(), false, "t.csv", "t")
+                    .expect("a sheet")
+            };
+            assert!(read().pending.is_some(), "rows past the head");
+            let mut whole = read();
+            whole.materialize();
+            assert!(whole.pending.is_none());
+            let shown = |t: &Tables| {
+                format!(
+                    "{:?}\n{:?}\n{:?}\n{:?}",
+                    t.followups, t.findings, t.rows, t.inputs
+                )
+            };
+            let mut first = Tables::default();
+            first.add_sheet(&whole, &opts);
+            let mut checked = Tables::default();
+            checked.add_sheet(&read(), &opts);
+            let mut owned = Tables::default();
+            owned.add_sheet_owned(read(), &opts, &SheetOverrides::default());
+            let case = format!("{head} / {tail} / {summary}");
+            assert_eq!(shown(&checked), shown(&first), "{case}");
+            assert_eq!(shown(&owned), shown(&first), "{case}");
+            assert_eq!(first.followups.len(), 400, "{case}");
+        }
+        // The orders the cases decide, as the head's first date reads.
+        let first_date = |head: &str, tail: &str| {
+            let csv = format!(
+                "客户名称,跟进日期\n客户0,{head}\n{}客户x,{tail}\n",
+                "客户,2024-05-06\n".repeat(300)
+            );
+            let sheet =
+                read_delimited_bytes(csv.as_bytes(), &ReadOptions::default(), false, "t.csv", "t")
+                    .expect("a sheet");
+            let mut t = Tables::default();
+            t.add_sheet_owned(sheet, &opts, &SheetOverrides::default());
+            let ambiguous = t
+                .findings
+                .iter()
+                .any(|f| f.code == Code::AmbiguousDateColumn);
+            (t.followups[0].date(Field::FollowupDate), ambiguous)
+        };
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2024, m, d);
+        assert_eq!(first_date("03/04/2024", "04/25/2024"), (day(3, 4), false));
+        assert_eq!(first_date("03/04/2024", "25/03/2024"), (day(4, 3), false));
+        assert_eq!(first_date("03/04/2024", "2024-01-01"), (day(4, 3), true));
+        assert!(first_date("2024-01-01", "03/04/2024").1);
     }
 }

@@ -589,63 +589,6 @@ impl PendingRows {
             .collect()
     }
 
-    /// Calls `see(state, column, text)` for every non-empty field of the
-    /// pending rows in one of `columns`, without making cells: a cheap pass
-    /// for evidence that needs a few columns of every row. The rows are
-    /// split at checkpoints into up to `parts` runs, each scanned in row
-    /// order on its own thread with its own `init()` state; the states come
-    /// back in row order. Fields are cut as [`PendingRows::rows`] cuts them.
-    pub fn scan_fields<S: Send>(
-        &self,
-        columns: &[usize],
-        parts: usize,
-        init: impl Fn() -> S + Sync,
-        see: impl Fn(&mut S, usize, &str) + Sync,
-    ) -> Vec<S> {
-        let (bytes, decoding) = parts_of(&self.text);
-        let mut bounds = vec![self.start];
-        let cuts = parts.max(1).min(self.checkpoints.len() + 1);
-        let n = self.checkpoints.len();
-        bounds.extend((1..cuts).map(|k| self.checkpoints[k * n / cuts].0));
-        bounds.push(bytes.len());
-        let scan = |from: usize, to: usize| {
-            let mut state = init();
-            let run = bytes.get(from..to).unwrap_or_default();
-            let mut reader = csv_reader(run, self.delimiter);
-            // Byte records: only the fields asked for become text.
-            let mut record = csv::ByteRecord::new();
-            while matches!(reader.read_byte_record(&mut record), Ok(true)) {
-                for &c in columns {
-                    let Some(field) = record.get(c) else {
-                        continue;
-                    };
-                    let text = decoding.text(field);
-                    if text.len() > self.limits.max_cell_chars {
-                        let mut text = text.into_owned();
-                        cut_in_place(&mut text, self.limits.max_cell_chars);
-                        see(&mut state, c, &text);
-                    } else if !text.is_empty() {
-                        see(&mut state, c, &text);
-                    }
-                }
-            }
-            state
-        };
-        if bounds.len() == 2 {
-            return vec![scan(bounds[0], bounds[1])];
-        }
-        std::thread::scope(|scope| {
-            let runs: Vec<_> = bounds
-                .windows(2)
-                .map(|w| scope.spawn(|| scan(w[0], w[1])))
-                .collect();
-            runs.into_iter()
-                // A scan never panics; if one did, the run fails here as it would have.
-                .map(|r| r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    }
-
     /// How many rows are pending (blank lines included).
     pub fn len(&self) -> usize {
         self.rows
@@ -1326,39 +1269,6 @@ mod tests {
         );
     }
 
-    /// The fields [`PendingRows::scan_fields`] sees in `parts` runs, in order.
-    fn scanned(p: &PendingRows, columns: &[usize], parts: usize) -> Vec<(usize, String)> {
-        let runs = p.scan_fields(columns, parts, Vec::new, |out, c, t| {
-            out.push((c, t.to_string()))
-        });
-        runs.into_iter().flatten().collect()
-    }
-
-    #[test]
-    fn scans_split_at_checkpoints_see_what_one_scan_sees() {
-        let text = text_of_rows(CHECKPOINT_ROWS * 3 + 50);
-        let (_, pending) = split_parts(text.into(), b',', &unlimited()).expect("within");
-        let pending = pending.expect("pending");
-        assert!(pending.checkpoints.len() >= 3, "{:?}", pending.checkpoints);
-        let whole = scanned(&pending, &[0, 1, 2], 1);
-        let from_rows: Vec<(usize, String)> = pending
-            .rows()
-            .flat_map(|(_, row)| {
-                [0, 1, 2].into_iter().filter_map(move |c| match row.get(c) {
-                    Some(Cell::Text(t)) => Some((c, t.clone())),
-                    _ => None,
-                })
-            })
-            .collect();
-        assert_eq!(whole, from_rows);
-        for parts in [2, 3, 4, 16] {
-            assert!(
-                scanned(&pending, &[0, 1, 2], parts) == whole,
-                "{parts} parts"
-            );
-        }
-    }
-
     #[test]
     fn runs_give_the_rows_one_parser_gives() {
         use encoding_rs::GB18030;
@@ -1585,26 +1495,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn scanning_fields_sees_what_rows_hold() {
-        let text = long_text();
-        let mut limits = unlimited();
-        limits.max_cell_chars = 4;
-        let (_, pending) = split_parts(text.into(), b',', &limits).expect("within");
-        let pending = pending.expect("pending");
-        let scanned = scanned(&pending, &[1, 2], 1);
-        let mut from_rows = Vec::new();
-        for (_, row) in pending.rows() {
-            for c in [1, 2] {
-                if let Some(Cell::Text(t)) = row.get(c) {
-                    from_rows.push((c, t.clone()));
-                }
-            }
-        }
-        assert!(!scanned.is_empty());
-        assert_eq!(scanned, from_rows);
-    }
-
     /// Rows of the head and the pending rows, as texts.
     fn all_rows(text: FileText, limits: &DelimitedLimits) -> Vec<Vec<String>> {
         let (head, pending) = split_parts(text, b',', limits).expect("within");
@@ -1642,16 +1532,6 @@ mod tests {
                 whole
             );
         }
-        // Date evidence sees the same fields too.
-        let (_, pending) =
-            split_parts(FileText::Gb(bytes.clone(), GB18030), b',', &unlimited()).expect("within");
-        let (_, text_pending) =
-            split_parts(FileText::Decoded(decoded), b',', &unlimited()).expect("within");
-        let (pending, text_pending) = (pending.expect("pending"), text_pending.expect("pending"));
-        assert_eq!(
-            scanned(&pending, &[0, 1, 2], 1),
-            scanned(&text_pending, &[0, 1, 2], 1)
-        );
     }
 
     #[test]

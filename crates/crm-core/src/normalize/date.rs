@@ -80,6 +80,47 @@ pub enum OrderEvidence {
     NoEvidence,
 }
 
+/// What the texts of a date column have shown of its day/month order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OrderFlags {
+    /// A text reads only day first.
+    pub day: bool,
+    /// A text reads only month first.
+    pub month: bool,
+    /// A text reads both ways, differently.
+    pub ambiguous: bool,
+}
+
+impl OrderFlags {
+    /// Adds what `text` shows ([`order_evidence`]).
+    pub fn see(&mut self, text: &str) {
+        match order_evidence(text) {
+            OrderEvidence::DayFirst => self.day = true,
+            OrderEvidence::MonthFirst => self.month = true,
+            OrderEvidence::Ambiguous => self.ambiguous = true,
+            OrderEvidence::NoEvidence => {}
+        }
+    }
+
+    /// Adds what `other` showed (other texts of the same column).
+    pub fn join(&mut self, other: OrderFlags) {
+        self.day |= other.day;
+        self.month |= other.month;
+        self.ambiguous |= other.ambiguous;
+    }
+
+    /// The column's order, `fallback` where its texts do not decide it,
+    /// and whether it is then reported ambiguous (texts that read both
+    /// ways, or texts of both orders).
+    pub fn decide(self, fallback: DateOrder) -> (DateOrder, bool) {
+        match (self.day, self.month) {
+            (true, false) => (DateOrder::Dmy, false),
+            (false, true) => (DateOrder::Mdy, false),
+            (day, month) => (fallback, self.ambiguous || (day && month)),
+        }
+    }
+}
+
 /// Longest text (in characters, after cleaning) that is tried at all.
 const MAX_CHARS: usize = 64;
 /// Accepted years; anything else is a typo rather than a sales date.
@@ -185,7 +226,13 @@ pub fn parse_date_number(n: f64) -> Option<ParsedDate> {
 /// two parts are equal (`05/05/2024`) or that is no real date either way
 /// proves nothing.
 pub fn order_evidence(s: &str) -> OrderEvidence {
-    if s.len() > MAX_CHARS * 4 {
+    // Three digits first (`2024-03-01`, `20240301`) make a first part too
+    // long for a year-last form, whatever follows; cleaning keeps them.
+    let year_first = s
+        .as_bytes()
+        .get(..3)
+        .is_some_and(|b| b.iter().all(u8::is_ascii_digit));
+    if year_first || s.len() > MAX_CHARS * 4 {
         return OrderEvidence::NoEvidence;
     }
     let text = clean_text(s);
@@ -890,6 +937,10 @@ mod tests {
             ("2024/03/04", OrderEvidence::NoEvidence),
             ("2024年3月5日", OrderEvidence::NoEvidence),
             ("20240304", OrderEvidence::NoEvidence),
+            ("150/3/2024", OrderEvidence::NoEvidence),
+            ("12/03/2024", OrderEvidence::Ambiguous),
+            (" 15/03/2024", OrderEvidence::DayFirst),
+            ("１５/03/2024", OrderEvidence::DayFirst),
             ("15 Mar 2024", OrderEvidence::NoEvidence),
             ("31/02/2024", OrderEvidence::NoEvidence),
             ("13/13/2024", OrderEvidence::NoEvidence),
