@@ -15,9 +15,9 @@ use crate::findings::{Code, Finding};
 use crate::ingest::header::{is_summary_row, Header};
 use crate::model::{shows_original, Cell, FieldMap, Origin, Record, Source, Text, Value};
 use crate::normalize::contact::{find_id_number, mask_id_numbers};
-use crate::normalize::date::{DateOrder, OrderFlags};
+use crate::normalize::date::{read_iso_date, DateOrder, OrderFlags};
 use crate::normalize::text::clean_text_cow;
-use crate::schema::Field;
+use crate::schema::{Field, FieldKind};
 use crate::tables::LoadOptions;
 use crate::FastMap;
 
@@ -351,6 +351,19 @@ fn read_row(
                 ));
             }
             continue;
+        }
+        // A date written as the tool writes it needs no cache: reading it
+        // is cheaper than a look in a map of thousands of dates, and it
+        // gives a value alone (no original, no finding, no order evidence).
+        if let (Cell::Text(raw), Some(field)) = (cell, mapping) {
+            if field.kind() == FieldKind::Date {
+                if let Some(date) = read_iso_date(raw) {
+                    if ctx.kept.get(c).copied().unwrap_or(false) {
+                        buffers.values.push((field, Value::Date(date)));
+                    }
+                    continue;
+                }
+            }
         }
         let cache = match cell {
             Cell::Text(_) => caches.get_mut(c),

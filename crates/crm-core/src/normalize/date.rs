@@ -159,6 +159,24 @@ pub fn parse_date_text(
     })
 }
 
+/// A date written exactly as the tool writes one (`2024-03-01`: four,
+/// two and two ASCII digits, years 1900–2999): the date
+/// [`parse_date_text`] reads in it, whatever the order and year, found
+/// without cleaning or tokens. Most date cells of an export are written so.
+pub fn read_iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let y = i32::try_from(digits(0..4)?).ok()?;
+    ymd(y, digits(5..7)?, digits(8..10)?)
+}
+
 /// Excel serial (1900 system, with Excel's fake 1900-02-29: serial 60;
 /// serial 61 = 1900-03-01; 1 = 1900-01-01) to date+time; None when out of
 /// range [1, 2958465] (fractions of the last day included) and for serial 60
@@ -921,6 +939,64 @@ mod tests {
                 assert!(!p.without_year);
             }
         }
+    }
+
+    /// `read_iso_date` reads what `parse_date_text` reads, and only in the
+    /// form it claims.
+    #[test]
+    fn iso_dates_read_as_the_full_parser_reads_them() {
+        let mut texts: Vec<String> = [
+            "2024-03-01",
+            "1900-01-01",
+            "2999-12-31",
+            "1899-12-31",
+            "3000-01-01",
+            "2024-02-29",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-04-31",
+            "2024-3-01",
+            "2024/03/01",
+            " 2024-03-01",
+            "2024-03-01 ",
+            "２０24-03-01",
+            "2024-03-0a",
+            "202a-03-01",
+            "2024-03-01T",
+            "2024--3-01",
+            "24-03-2024",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for y in [1900, 1999, 2024, 2999] {
+            for m in 0..=13 {
+                for d in [0, 1, 9, 10, 28, 29, 30, 31, 32] {
+                    texts.push(format!("{y:04}-{m:02}-{d:02}"));
+                }
+            }
+        }
+        let mut read = 0;
+        for t in &texts {
+            let full = parse_date_text(t, DateOrder::Mdy, 2020).ok();
+            match read_iso_date(t) {
+                Some(date) => {
+                    read += 1;
+                    for order in [DateOrder::Ymd, DateOrder::Dmy, DateOrder::Mdy] {
+                        let p = parse_date_text(t, order, 1999).expect(t);
+                        assert_eq!((p.date, p.time, p.without_year), (date, None, false), "{t}");
+                    }
+                    assert_eq!(date.format("%Y-%m-%d").to_string(), *t);
+                }
+                None => {
+                    let iso = t.len() == 10
+                        && full.is_some_and(|p| p.date.format("%Y-%m-%d").to_string() == *t);
+                    assert!(!iso, "{t} is read by the full parser as written");
+                }
+            }
+        }
+        assert!(read > 100, "{read}");
     }
 
     #[test]
