@@ -139,7 +139,8 @@ pub struct ReportArgs {
     /// No terminal summary.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Print the time spent per stage (read, normalize, metrics, write) on stderr.
+    /// Print the time and peak memory of each stage (read, normalize, link,
+    /// metrics, write) on stderr.
     #[arg(long)]
     pub timings: bool,
     /// Also write one HTML and one xlsx review per sales rep into OUT/reps/.

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use super::text::clean_text;
+use super::text::{clean_text, clean_text_cow};
 
 /// Result of checking an e-mail address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub fn check_email(s: &str) -> EmailCheck {
     if s.len() > 1024 {
         return EmailCheck::Invalid;
     }
-    let text = clean_text(s);
+    let text = clean_text_cow(s);
     let text = text.strip_prefix("mailto:").unwrap_or(&text);
     if text.is_empty() || text.len() > 254 {
         return EmailCheck::Invalid;
@@ -73,12 +73,13 @@ pub fn check_email(s: &str) -> EmailCheck {
     if domain.contains('@') || !valid_local(local) || !valid_domain(domain) {
         return EmailCheck::Invalid;
     }
-    let domain = domain.to_ascii_lowercase();
+    // A valid domain is ASCII: compared as bytes, case aside.
+    let domain = domain.as_bytes();
     let personal = PERSONAL_DOMAINS.iter().any(|p| {
-        domain == *p
-            || domain
-                .strip_suffix(p)
-                .is_some_and(|head| head.ends_with('.'))
+        let Some(head) = domain.len().checked_sub(p.len()) else {
+            return false;
+        };
+        domain[head..].eq_ignore_ascii_case(p.as_bytes()) && (head == 0 || domain[head - 1] == b'.')
     });
     EmailCheck::Valid { personal }
 }
@@ -95,8 +96,8 @@ fn valid_local(local: &str) -> bool {
 }
 
 fn valid_domain(domain: &str) -> bool {
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 || domain.len() > 253 {
+    // At least two labels.
+    if !domain.contains('.') || domain.len() > 253 {
         return false;
     }
     let label_ok = |l: &&str| {
@@ -106,10 +107,10 @@ fn valid_domain(domain: &str) -> bool {
             && !l.ends_with('-')
             && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     };
-    if !labels.iter().all(label_ok) {
+    if !domain.split('.').all(|l| label_ok(&l)) {
         return false;
     }
-    let tld = labels.last().copied().unwrap_or("");
+    let tld = domain.rsplit('.').next().unwrap_or("");
     (tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())) || tld.starts_with("xn--")
 }
 
@@ -303,6 +304,9 @@ mod tests {
             ("abc@aliyun.com", personal),
             ("abc＠163.com", personal),
             ("abc@notqq.com", work),
+            ("abc@Mail.VIP.QQ.Com", personal),
+            ("abc@qq.com.cn", work),
+            ("abc@qq.com.", EmailCheck::Invalid),
             ("abc@xn--fiqs8s.xn--fiqs8s", work),
             ("", EmailCheck::Invalid),
             ("abc", EmailCheck::Invalid),

@@ -35,6 +35,19 @@ const MAX_CHARS: usize = 64;
 /// the digits allow only that reading (10 digits starting `10`/`2x`, or
 /// 10–11 digits starting with a 3-digit area code `3xx`–`9xx`).
 pub fn check_phone(s: &str) -> PhoneCheck {
+    // Most phones are ASCII digits and dashes alone (`13800138000`,
+    // `0571-88888888`): cleaning keeps them, they hold no float form and
+    // no extension marker, and every character is kept.
+    let plain =
+        !s.is_empty() && s.len() <= MAX_CHARS && s.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+    if plain {
+        return check_kept(s, None);
+    }
+    check_written(s)
+}
+
+/// [`check_phone`] on any text: cleaned, float forms and extensions found.
+fn check_written(s: &str) -> PhoneCheck {
     if s.len() > MAX_CHARS * 4 {
         return PhoneCheck::Invalid;
     }
@@ -56,6 +69,12 @@ pub fn check_phone(s: &str) -> PhoneCheck {
         .chars()
         .filter(|c| c.is_ascii_digit() || matches!(c, '+' | '-'))
         .collect();
+    check_kept(&kept, ext)
+}
+
+/// [`check_phone`] on the digits, `+` and `-` kept of a phone's main part,
+/// with the extension found after it.
+fn check_kept(kept: &str, ext: Option<String>) -> PhoneCheck {
     let plus = kept.starts_with('+');
     if kept.chars().skip(1).any(|c| c == '+') {
         return PhoneCheck::Invalid;
@@ -325,6 +344,65 @@ fn excel_float_digits(text: &str) -> Option<Option<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Digits and dashes alone take the short way; it gives what the
+    /// whole check gives, on every such shape a sheet holds and more.
+    #[test]
+    fn plain_phones_check_as_written_ones() {
+        let mut texts: Vec<String> = [
+            "13800138000",
+            "138-0013-8000",
+            "0571-88888888",
+            "010-12345678-123",
+            "021-5555-1234",
+            "400-123-4567",
+            "8613800138000",
+            "008613800138000",
+            "86-571-88888888",
+            "0086-10-12345678",
+            "5718888888",
+            "1088888888",
+            "2112345678",
+            "-",
+            "---",
+            "-13800138000-",
+            "0",
+            "1",
+            "12345",
+            "1234567",
+            "0000000000000000000000000000000000000000000000000000000000000000",
+            "00000000000000000000000000000000000000000000000000000000000000000",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut seed = 7u64;
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let len = 1 + (seed >> 59) as usize;
+            let text: String = (0..len)
+                .map(|i| {
+                    let r = (seed >> (i % 50)) % 13;
+                    if r >= 10 {
+                        '-'
+                    } else {
+                        char::from(b'0' + r as u8)
+                    }
+                })
+                .collect();
+            texts.push(format!("1{text}"));
+            texts.push(format!("0{text}"));
+            texts.push(format!("86{text}"));
+            texts.push(text);
+        }
+        let mut valid = 0;
+        for t in &texts {
+            let fast = check_phone(t);
+            assert_eq!(fast, check_written(t), "{t}");
+            valid += usize::from(fast != PhoneCheck::Invalid);
+        }
+        assert!(valid > 1000, "{valid}");
+    }
 
     fn m(s: &str) -> PhoneCheck {
         PhoneCheck::Mobile(s.to_string())
