@@ -2,9 +2,61 @@
 //! contiguous parts whose results are joined in input order, so the output
 //! is what one thread would give.
 
+use std::sync::{Condvar, Mutex};
+
 /// How many threads share a big piece of work: one per core, up to four.
 pub(crate) fn worker_count() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Workbooks being parsed now, and the signal of a parse's end.
+static PARSING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+/// A workbook being parsed ([`crate::ingest::excel`]), from its start to
+/// its drop. Files are read and normalized side by side, and calamine
+/// parses a workbook's cells on one thread, for seconds on a big sheet:
+/// while it does, a normalizing thread beyond the first of each file
+/// leaves it a core ([`wait_for_core`]), so that what comes after the
+/// workbook (its own rows) waits less. A CSV's read is not counted: it
+/// is quick, and the rows normalized beside it are the longer work.
+pub(crate) struct Parsing(());
+
+impl Parsing {
+    /// Counts a parse until the value is dropped.
+    pub(crate) fn start() -> Parsing {
+        if let Ok(mut n) = PARSING.0.lock() {
+            *n += 1;
+        }
+        Parsing(())
+    }
+}
+
+impl Drop for Parsing {
+    fn drop(&mut self) {
+        if let Ok(mut n) = PARSING.0.lock() {
+            *n = n.saturating_sub(1);
+        }
+        PARSING.1.notify_all();
+    }
+}
+
+/// Waits, for worker `worker` (0-based) of a normalization, until the
+/// workbooks being parsed leave it a core: the first worker never waits,
+/// so every normalization goes on; the others wait while the workers
+/// before them and the parses fill the cores.
+pub(crate) fn wait_for_core(worker: usize) {
+    if worker == 0 {
+        return;
+    }
+    let Ok(mut parsing) = PARSING.0.lock() else {
+        return;
+    };
+    while *parsing > 0 && worker + *parsing >= worker_count() {
+        match PARSING.1.wait(parsing) {
+            Ok(next) => parsing = next,
+            Err(_) => return,
+        }
+    }
 }
 
 /// Fewest items a thread is given: below this, spawning costs more than it saves.
@@ -38,6 +90,28 @@ pub(crate) fn map_parts<T: Sync, U: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// While a workbook is parsed, a normalization's last worker waits
+    /// (its first goes on), and it goes on once the parse ends.
+    #[test]
+    fn a_last_worker_waits_for_a_parse_to_end() {
+        let last = worker_count().max(2) - 1;
+        let parsing = Parsing::start();
+        wait_for_core(0);
+        let done = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let waiter = scope.spawn(|| {
+                wait_for_core(last);
+                done.store(true, Ordering::SeqCst);
+            });
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            assert!(!done.load(Ordering::SeqCst), "went on during the parse");
+            drop(parsing);
+            waiter.join().expect("the waiter ends");
+        });
+        assert!(done.load(Ordering::SeqCst));
+    }
 
     #[test]
     fn parts_join_in_input_order() {

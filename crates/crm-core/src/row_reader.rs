@@ -17,6 +17,7 @@ use crate::model::{shows_original, Cell, FieldMap, Origin, Record, Source, Text,
 use crate::normalize::contact::{find_id_number, mask_id_numbers};
 use crate::normalize::date::{read_iso_date, DateOrder, OrderFlags};
 use crate::normalize::text::clean_text_cow;
+use crate::parallel::wait_for_core;
 use crate::schema::{Field, FieldKind};
 use crate::tables::LoadOptions;
 use crate::FastMap;
@@ -186,11 +187,14 @@ pub(crate) fn normalize_rows<R, I>(
                 seq += 1;
             }
         });
-        for _ in 0..workers {
+        for worker in 0..workers {
             let (rows_in, send_done) = (rows_in.clone(), send_done.clone());
             scope.spawn(move || {
                 let mut normalizer = Normalizer::new(ctx);
-                while let Some((seq, batch)) = next_batch(&rows_in) {
+                while let Some((seq, batch)) = {
+                    wait_for_core(worker);
+                    next_batch(&rows_in)
+                } {
                     if send_done.send((seq, normalizer.chunk(batch))).is_err() {
                         return;
                     }
@@ -224,12 +228,13 @@ pub(crate) fn normalize_runs<U: Sync>(
     let next_run = AtomicUsize::new(0);
     let (send_done, done) = sync_channel::<(usize, Chunk)>(workers * 2);
     std::thread::scope(|scope| {
-        for _ in 0..workers.min(runs.len()) {
+        for worker in 0..workers.min(runs.len()) {
             let send_done = send_done.clone();
             let (next_run, rows_of) = (&next_run, &rows_of);
             scope.spawn(move || {
                 let mut normalizer = Normalizer::new(ctx);
                 loop {
+                    wait_for_core(worker);
                     let seq = next_run.fetch_add(1, Ordering::Relaxed);
                     let Some(run) = runs.get(seq) else {
                         return;

@@ -44,6 +44,7 @@ use super::ods_merges::OdsMerges;
 use super::read::{ReadError, ReadOptions, WORKBOOK_REREAD_FACTOR};
 use super::xlsx_skeleton::skeleton;
 use crate::model::{Cell, RawSheet};
+use crate::parallel::Parsing;
 
 /// The signature of an OLE2 compound file (xls, or an encrypted OOXML package).
 pub(crate) const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
@@ -141,6 +142,7 @@ pub(crate) fn read_workbook_within(
     file: &str,
     opts: &ReadOptions,
 ) -> Result<Vec<RawSheet>, ReadError> {
+    let _parsing = Parsing::start();
     if bytes.is_empty() {
         return Err(ReadError::Empty {
             path: file.to_owned(),
