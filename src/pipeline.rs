@@ -252,6 +252,7 @@ struct FileOptions<'a> {
 
 /// One input file, read and normalized into tables of its own.
 struct LoadedFile {
+    /// The input as given (or found in a folder).
     path: std::path::PathBuf,
     /// Its tables, or why it could not be read.
     tables: Result<Tables, crm_core::ingest::read::ReadError>,
