@@ -21,10 +21,10 @@ use super::order::name_key;
 use crate::report::summary::{Cadence, Compliance, OverdueRow};
 
 /// The name of a customer with neither name nor id.
-static NO_NAME: LazyLock<Text> = LazyLock::new(|| Text::from(""));
+pub(super) static NO_NAME: LazyLock<Text> = LazyLock::new(|| Text::from(""));
 
 /// The owner of a customer without one.
-static UNASSIGNED_TEXT: LazyLock<Text> = LazyLock::new(|| Text::from(UNASSIGNED));
+pub(super) static UNASSIGNED_TEXT: LazyLock<Text> = LazyLock::new(|| Text::from(UNASSIGNED));
 
 /// The cadence position of one tracked customer.
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crm_core::dataset::Dataset;
+use crm_core::model::Text;
 use crm_core::normalize::date::iso_date;
 use crm_core::schema::Field;
 use crm_core::FastMap;
@@ -73,7 +74,7 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     let mut late: Vec<Late> = Vec::new();
     for f in &ds.followups {
         let (Some(action), Some(due)) = (
-            f.text(Field::NextAction).filter(|s| !s.is_empty()),
+            f.shared_text(Field::NextAction).filter(|s| !s.is_empty()),
             f.date(Field::DueDate),
         ) else {
             continue;
@@ -85,7 +86,7 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
         let closed = row_date.is_some_and(|rd| latest.get(customers.of(f)).is_some_and(|l| l > rd));
         let owner = followup_owner(ds, f);
         let is_overdue = due < as_of && !closed;
-        owners.push(owner);
+        owners.push(owner.as_str());
         overdue.push(i64::from(is_overdue));
         if is_overdue {
             late.push(Late {
@@ -104,9 +105,9 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     let overdue_list: Vec<TodoRow> = late
         .into_iter()
         .map(|l| TodoRow {
-            customer: l.customer.to_string(),
-            owner: l.owner.to_string(),
-            next_action: l.action.to_string(),
+            customer: l.customer.clone(),
+            owner: l.owner.clone(),
+            next_action: l.action.clone(),
             due_date: iso_date(l.due),
             days_overdue: (as_of - l.due).num_days(),
             followup_date: l.row_date.map(iso_date),
@@ -123,9 +124,9 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
 /// An overdue to-do, before it is listed.
 struct Late<'a> {
     due: NaiveDate,
-    customer: &'a str,
-    owner: &'a str,
-    action: &'a str,
+    customer: &'a Text,
+    owner: &'a Text,
+    action: &'a Text,
     row_date: Option<NaiveDate>,
 }
 

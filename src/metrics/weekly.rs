@@ -9,11 +9,11 @@ use polars::prelude::*;
 
 use crm_core::dataset::Dataset;
 use crm_core::dedup::record_key;
-use crm_core::model::Record;
-use crm_core::opportunity::UNASSIGNED;
+use crm_core::model::{Record, Text};
 use crm_core::schema::Field;
 use crm_core::FastMap;
 
+use super::cadence::{NO_NAME, UNASSIGNED_TEXT};
 use super::frames::{int_at, str_at};
 use crate::report::summary::WeekRow;
 
@@ -35,28 +35,29 @@ pub fn window_start(as_of: NaiveDate) -> NaiveDate {
     monday - Duration::weeks(WEEKS - 1)
 }
 
-/// The rep of a follow-up: its own owner, else its customer's, else `未分配`.
-pub fn followup_owner<'a>(ds: &'a Dataset, f: &'a Record) -> &'a str {
-    let own = f.text(Field::Owner).filter(|s| !s.is_empty());
+/// The rep of a follow-up: its own owner, else its customer's, else
+/// `未分配` (the record's text, shared).
+pub fn followup_owner<'a>(ds: &'a Dataset, f: &'a Record) -> &'a Text {
+    let own = f.shared_text(Field::Owner).filter(|s| !s.is_empty());
     let customer = || {
         f.customer()
-            .and_then(|c| ds.customers[c].record.text(Field::Owner))
+            .and_then(|c| ds.customers[c].record.shared_text(Field::Owner))
             .filter(|s| !s.is_empty())
     };
-    own.or_else(customer).unwrap_or(UNASSIGNED)
+    own.or_else(customer).unwrap_or(&UNASSIGNED_TEXT)
 }
 
 /// The customer name shown for a follow-up: its customer's, else its own
 /// name or id ("" when there is none).
-pub fn followup_customer<'a>(ds: &'a Dataset, f: &'a Record) -> &'a str {
+pub fn followup_customer<'a>(ds: &'a Dataset, f: &'a Record) -> &'a Text {
     let name = |r: &'a Record| {
-        r.text(Field::CustomerName)
-            .or_else(|| r.text(Field::CustomerId))
+        r.shared_text(Field::CustomerName)
+            .or_else(|| r.shared_text(Field::CustomerId))
     };
     f.customer()
         .and_then(|c| name(&ds.customers[c].record))
         .or_else(|| name(f))
-        .unwrap_or_default()
+        .unwrap_or(&NO_NAME)
 }
 
 /// What groups the follow-ups of one customer: the linked customer, else
@@ -110,7 +111,7 @@ pub fn weekly_activity(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Vec<WeekR
             continue;
         }
         weeks.push(iso_week_key(d));
-        owners.push(followup_owner(ds, f));
+        owners.push(followup_owner(ds, f).as_str());
         methods.push(
             f.text(Field::Method)
                 .filter(|s| !s.is_empty())

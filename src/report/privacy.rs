@@ -52,7 +52,7 @@ impl<'a> Shown<'a> {
         let mut s = summary.clone();
         for (i, todo) in summary.todos.overdue_list.iter().enumerate() {
             if let Cow::Owned(masked) = mask_phones_in_text(&todo.next_action) {
-                s.todos.overdue_list[i].next_action = masked;
+                s.todos.overdue_list[i].next_action = masked.into();
             }
         }
         for row in &mut s.lost_analysis.by_reason {

@@ -597,12 +597,13 @@ pub struct Todos {
 /// One overdue to-do.
 #[derive(Debug, Clone, Serialize)]
 pub struct TodoRow {
-    /// Customer name.
-    pub customer: String,
-    /// Owner.
-    pub owner: String,
-    /// The next action.
-    pub next_action: String,
+    /// Customer name (shared with the record: the list can hold most of
+    /// a million follow-ups).
+    pub customer: Text,
+    /// Owner (shared with the record).
+    pub owner: Text,
+    /// The next action (shared with the record).
+    pub next_action: Text,
     /// Due date, `YYYY-MM-DD`.
     pub due_date: String,
     /// as-of − due date, in days.

@@ -70,9 +70,9 @@ pub(in crate::report) fn overdue_todos_table(lang: Lang, rows: &[TodoRow]) -> Ta
         rows.iter()
             .map(|r| {
                 vec![
-                    Val::text(r.customer.clone()),
+                    Val::text(r.customer.to_string()),
                     Val::text(data_value(lang, &r.owner)),
-                    Val::text(r.next_action.clone()),
+                    Val::text(r.next_action.to_string()),
                     Val::text(r.due_date.clone()),
                     Val::Int(r.days_overdue),
                     r.followup_date.clone().map_or(Val::Null, Val::Text),
