@@ -957,6 +957,18 @@ pub fn is_filled(v: Option<&Value>) -> bool {
 mod tests {
     use super::*;
 
+    /// Runs `f` with the default config and pipeline, default year 2024.
+    fn with_default_options<R>(f: impl FnOnce(&LoadOptions) -> R) -> R {
+        let config = Config::default();
+        let pipeline = Pipeline::default();
+        f(&LoadOptions {
+            config: &config,
+            pipeline: &pipeline,
+            default_year: 2024,
+            kind: None,
+        })
+    }
+
     fn sheet(rows: &[&[&str]]) -> RawSheet {
         RawSheet {
             file: "商机导出.xlsx".into(),
@@ -1035,102 +1047,90 @@ mod tests {
 
     #[test]
     fn a_pinned_header_joins_the_cell_above_and_reports_bad_rows() {
-        let config = Config::default();
-        let pipeline = Pipeline::default();
-        let opts = LoadOptions {
-            config: &config,
-            pipeline: &pipeline,
-            default_year: 2024,
-            kind: None,
-        };
-        let s = sheet(&[
-            &["客户基本信息", "", "跟进状态"],
-            &["企业名称", "Status", ""],
-            &["甲公司", "won", "成交"],
-        ]);
-        let pinned = |n| SheetOverrides {
-            header_row: Some(n),
-            columns: Vec::new(),
-        };
-        let r = recognise_with(&s, &opts, &pinned(2));
-        let (header, _) = r.table.expect("a table");
-        assert_eq!(header.group_row, Some(0));
-        assert_eq!(header.columns[2], "跟进状态");
-        assert_eq!(header.column_of(Field::Stage), Some(2));
-        for n in [0, 9] {
-            let r = recognise_with(&s, &opts, &pinned(n));
-            assert!(r.table.is_none());
-            assert!(r.info.note.unwrap().contains("not a row of the sheet"));
-        }
+        with_default_options(|opts| {
+            let s = sheet(&[
+                &["客户基本信息", "", "跟进状态"],
+                &["企业名称", "Status", ""],
+                &["甲公司", "won", "成交"],
+            ]);
+            let pinned = |n| SheetOverrides {
+                header_row: Some(n),
+                columns: Vec::new(),
+            };
+            let r = recognise_with(&s, opts, &pinned(2));
+            let (header, _) = r.table.expect("a table");
+            assert_eq!(header.group_row, Some(0));
+            assert_eq!(header.columns[2], "跟进状态");
+            assert_eq!(header.column_of(Field::Stage), Some(2));
+            for n in [0, 9] {
+                let r = recognise_with(&s, opts, &pinned(n));
+                assert!(r.table.is_none());
+                assert!(r.info.note.unwrap().contains("not a row of the sheet"));
+            }
+        });
     }
 
     #[test]
     fn appended_tables_equal_sheets_read_in_order() {
-        let config = Config::default();
-        let pipeline = Pipeline::default();
-        let opts = LoadOptions {
-            config: &config,
-            pipeline: &pipeline,
-            default_year: 2024,
-            kind: None,
-        };
-        let named = |file: &str, rows: &[&[&str]]| RawSheet {
-            file: file.into(),
-            ..sheet(rows)
-        };
-        let customers = |file: &str, rows: &[&[&str]]| {
-            let mut all: Vec<&[&str]> = vec![&["客户名称", "客户等级", "联系电话", "负责人"]];
-            all.extend_from_slice(rows);
-            named(file, &all)
-        };
-        let sheets = [
-            customers(
-                "a.xlsx",
-                &[
-                    &["甲公司", "A", "13800138000", "王磊"],
-                    &["乙公司", "Z", "12345", "李娜"],
-                    &["", "", "", ""],
-                    &["合计", "", "", ""],
-                ],
-            ),
-            named(
-                "b.csv",
-                &[
-                    &["客户名称", "跟进日期", "跟进方式"],
-                    &["甲公司", "2024-03-01", "电话"],
-                    &["丙公司", "2024-13-45", "飞鸽"],
-                ],
-            ),
-            named("c.csv", &[&["说明"], &["本表无数据"]]),
-            customers("d.xlsx", &[&["丁公司", "B", "021-5555 1234", ""]]),
-        ];
-        let mut in_order = Tables::default();
-        let mut appended = Tables::default();
-        for s in &sheets {
-            in_order.add_sheet(s, &opts);
-            let mut part = Tables::default();
-            part.add_sheet(s, &opts);
-            appended.append(part);
-        }
-        assert_eq!(in_order.customers.len(), 3);
-        assert_eq!(in_order.followups.len(), 2);
-        assert_eq!(in_order.rows.blank, 1);
-        assert_eq!(in_order.rows.skipped, 1);
-        assert!(in_order.findings.len() >= 3);
-        let shown = |t: &Tables| {
-            format!(
-                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-                t.customers, t.followups, t.findings, t.rows, t.inputs
-            )
-        };
-        assert_eq!(shown(&appended), shown(&in_order));
-        let names = |t: &Tables| {
-            let mut v: Vec<_> = t.column_names.iter().collect();
-            v.sort();
-            format!("{v:?}")
-        };
-        assert_eq!(names(&appended), names(&in_order));
-        assert_eq!(in_order.column_names.len(), 11);
+        with_default_options(|opts| {
+            let named = |file: &str, rows: &[&[&str]]| RawSheet {
+                file: file.into(),
+                ..sheet(rows)
+            };
+            let customers = |file: &str, rows: &[&[&str]]| {
+                let mut all: Vec<&[&str]> = vec![&["客户名称", "客户等级", "联系电话", "负责人"]];
+                all.extend_from_slice(rows);
+                named(file, &all)
+            };
+            let sheets = [
+                customers(
+                    "a.xlsx",
+                    &[
+                        &["甲公司", "A", "13800138000", "王磊"],
+                        &["乙公司", "Z", "12345", "李娜"],
+                        &["", "", "", ""],
+                        &["合计", "", "", ""],
+                    ],
+                ),
+                named(
+                    "b.csv",
+                    &[
+                        &["客户名称", "跟进日期", "跟进方式"],
+                        &["甲公司", "2024-03-01", "电话"],
+                        &["丙公司", "2024-13-45", "飞鸽"],
+                    ],
+                ),
+                named("c.csv", &[&["说明"], &["本表无数据"]]),
+                customers("d.xlsx", &[&["丁公司", "B", "021-5555 1234", ""]]),
+            ];
+            let mut in_order = Tables::default();
+            let mut appended = Tables::default();
+            for s in &sheets {
+                in_order.add_sheet(s, opts);
+                let mut part = Tables::default();
+                part.add_sheet(s, opts);
+                appended.append(part);
+            }
+            assert_eq!(in_order.customers.len(), 3);
+            assert_eq!(in_order.followups.len(), 2);
+            assert_eq!(in_order.rows.blank, 1);
+            assert_eq!(in_order.rows.skipped, 1);
+            assert!(in_order.findings.len() >= 3);
+            let shown = |t: &Tables| {
+                format!(
+                    "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                    t.customers, t.followups, t.findings, t.rows, t.inputs
+                )
+            };
+            assert_eq!(shown(&appended), shown(&in_order));
+            let names = |t: &Tables| {
+                let mut v: Vec<_> = t.column_names.iter().collect();
+                v.sort();
+                format!("{v:?}")
+            };
+            assert_eq!(names(&appended), names(&in_order));
+            assert_eq!(in_order.column_names.len(), 11);
+        });
     }
 
     /// A big CSV's date orders, decided from its head and checked while
@@ -1140,87 +1140,92 @@ mod tests {
     #[test]
     fn date_orders_checked_while_reading_equal_orders_decided_first() {
         use crate::ingest::read::{read_delimited_bytes, ReadOptions};
-        let config = Config::default();
-        let pipeline = Pipeline::default();
-        let opts = LoadOptions {
-            config: &config,
-            pipeline: &pipeline,
-            default_year: 2024,
-            kind: None,
-        };
-        // (date of the head's first row, of a row past it, of a summary row past it)
-        let cases = [
-            ("2024-03-01", "2024-03-02", ""),
-            ("2024-03-01", "25/03/2024", ""),
-            ("03/04/2024", "04/25/2024", ""),
-            ("25/03/2024", "04/25/2024", ""),
-            ("03/04/2024", "2024-03-02", ""),
-            ("2024-03-01", "03/04/2024", ""),
-            ("2024-03-01", "2024-03-02", "04/25/2024"),
-            ("03/04/2024", "2024-03-02", "25/03/2024"),
-        ];
-        for (head, tail, summary) in cases {
-            let mut csv = String::from("客户名称,跟进日期,下次跟进日期\n");
-            for i in 0..400 {
-                let date = match i {
-                    0 => head,
-                    300 => tail,
-                    _ => "2024-05-06",
-                };
-                csv.push_str(&format!(
-                    "客户{i},{date},{}\n",
-                    if i == 2 { head } else { "" }
-                ));
-                if i == 350 && !summary.is_empty() {
-                    csv.push_str(&format!("合计,{summary},\n"));
+        with_default_options(|opts| {
+            // (date of the head's first row, of a row past it, of a summary row past it)
+            let cases = [
+                ("2024-03-01", "2024-03-02", ""),
+                ("2024-03-01", "25/03/2024", ""),
+                ("03/04/2024", "04/25/2024", ""),
+                ("25/03/2024", "04/25/2024", ""),
+                ("03/04/2024", "2024-03-02", ""),
+                ("2024-03-01", "03/04/2024", ""),
+                ("2024-03-01", "2024-03-02", "04/25/2024"),
+                ("03/04/2024", "2024-03-02", "25/03/2024"),
+            ];
+            for (head, tail, summary) in cases {
+                let mut csv = String::from("客户名称,跟进日期,下次跟进日期\n");
+                for i in 0..400 {
+                    let date = match i {
+                        0 => head,
+                        300 => tail,
+                        _ => "2024-05-06",
+                    };
+                    csv.push_str(&format!(
+                        "客户{i},{date},{}\n",
+                        if i == 2 { head } else { "" }
+                    ));
+                    if i == 350 && !summary.is_empty() {
+                        csv.push_str(&format!("合计,{summary},\n"));
+                    }
                 }
-            }
-            let read = || {
-                read_delimited_bytes(csv.as_bytes(), &ReadOptions::default(), false, "t.csv", "t")
+                let read = || {
+                    read_delimited_bytes(
+                        csv.as_bytes(),
+                        &ReadOptions::default(),
+                        false,
+                        "t.csv",
+                        "t",
+                    )
                     .expect("a sheet")
-            };
-            assert!(read().pending.is_some(), "rows past the head");
-            let mut whole = read();
-            whole.materialize();
-            assert!(whole.pending.is_none());
-            let shown = |t: &Tables| {
-                format!(
-                    "{:?}\n{:?}\n{:?}\n{:?}",
-                    t.followups, t.findings, t.rows, t.inputs
+                };
+                assert!(read().pending.is_some(), "rows past the head");
+                let mut whole = read();
+                whole.materialize();
+                assert!(whole.pending.is_none());
+                let shown = |t: &Tables| {
+                    format!(
+                        "{:?}\n{:?}\n{:?}\n{:?}",
+                        t.followups, t.findings, t.rows, t.inputs
+                    )
+                };
+                let mut first = Tables::default();
+                first.add_sheet(&whole, opts);
+                let mut checked = Tables::default();
+                checked.add_sheet(&read(), opts);
+                let mut owned = Tables::default();
+                owned.add_sheet_owned(read(), opts, &SheetOverrides::default());
+                let case = format!("{head} / {tail} / {summary}");
+                assert_eq!(shown(&checked), shown(&first), "{case}");
+                assert_eq!(shown(&owned), shown(&first), "{case}");
+                assert_eq!(first.followups.len(), 400, "{case}");
+            }
+            // The orders the cases decide, as the head's first date reads.
+            let first_date = |head: &str, tail: &str| {
+                let csv = format!(
+                    "客户名称,跟进日期\n客户0,{head}\n{}客户x,{tail}\n",
+                    "客户,2024-05-06\n".repeat(300)
+                );
+                let sheet = read_delimited_bytes(
+                    csv.as_bytes(),
+                    &ReadOptions::default(),
+                    false,
+                    "t.csv",
+                    "t",
                 )
+                .expect("a sheet");
+                let mut t = Tables::default();
+                t.add_sheet_owned(sheet, opts, &SheetOverrides::default());
+                let ambiguous = t
+                    .findings
+                    .iter()
+                    .any(|f| f.code == Code::AmbiguousDateColumn);
+                (t.followups[0].date(Field::FollowupDate), ambiguous)
             };
-            let mut first = Tables::default();
-            first.add_sheet(&whole, &opts);
-            let mut checked = Tables::default();
-            checked.add_sheet(&read(), &opts);
-            let mut owned = Tables::default();
-            owned.add_sheet_owned(read(), &opts, &SheetOverrides::default());
-            let case = format!("{head} / {tail} / {summary}");
-            assert_eq!(shown(&checked), shown(&first), "{case}");
-            assert_eq!(shown(&owned), shown(&first), "{case}");
-            assert_eq!(first.followups.len(), 400, "{case}");
-        }
-        // The orders the cases decide, as the head's first date reads.
-        let first_date = |head: &str, tail: &str| {
-            let csv = format!(
-                "客户名称,跟进日期\n客户0,{head}\n{}客户x,{tail}\n",
-                "客户,2024-05-06\n".repeat(300)
-            );
-            let sheet =
-                read_delimited_bytes(csv.as_bytes(), &ReadOptions::default(), false, "t.csv", "t")
-                    .expect("a sheet");
-            let mut t = Tables::default();
-            t.add_sheet_owned(sheet, &opts, &SheetOverrides::default());
-            let ambiguous = t
-                .findings
-                .iter()
-                .any(|f| f.code == Code::AmbiguousDateColumn);
-            (t.followups[0].date(Field::FollowupDate), ambiguous)
-        };
-        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2024, m, d);
-        assert_eq!(first_date("03/04/2024", "04/25/2024"), (day(3, 4), false));
-        assert_eq!(first_date("03/04/2024", "25/03/2024"), (day(4, 3), false));
-        assert_eq!(first_date("03/04/2024", "2024-01-01"), (day(4, 3), true));
-        assert!(first_date("2024-01-01", "03/04/2024").1);
+            let day = |m, d| chrono::NaiveDate::from_ymd_opt(2024, m, d);
+            assert_eq!(first_date("03/04/2024", "04/25/2024"), (day(3, 4), false));
+            assert_eq!(first_date("03/04/2024", "25/03/2024"), (day(4, 3), false));
+            assert_eq!(first_date("03/04/2024", "2024-01-01"), (day(4, 3), true));
+            assert!(first_date("2024-01-01", "03/04/2024").1);
+        });
     }
 }
