@@ -290,7 +290,9 @@ impl Tables {
         let skip = prepared.header.row + 1;
         let rows = || head.iter().map(Vec::as_slice).enumerate().skip(skip);
         let Some(check) = prepared.check.clone() else {
-            return drop(self.read_head_and_pending(sheet, prepared, rows(), Some(pending), opts));
+            // Orders decided from every row already: nothing to check.
+            self.read_head_and_pending(sheet, prepared, rows(), Some(pending), opts);
+            return;
         };
         let mark = self.mark(check.findings);
         let again = Prepared {
