@@ -125,6 +125,15 @@ impl Loaded {
     }
 }
 
+/// Leaves `value` to the operating system, which takes back all of a
+/// process's memory at once when it exits, instead of freeing it piece by
+/// piece. Only for what a command still holds when nothing is left to do
+/// but return to `main`: freeing the findings and summary of a report on
+/// 1M customers took 0.5 s after the last file was written.
+pub fn keep_until_exit<T>(value: T) {
+    std::mem::forget(value);
+}
+
 /// Parses a `YYYY-MM-DD` flag.
 pub fn parse_day(flag: &str, s: &str) -> Result<NaiveDate, AppError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::export::tables::cleaned_tables;
 use crate::export::typed::{each_typed_table, Source};
 use crate::export::{csv, parquet, xlsx};
-use crate::pipeline::{load, parse_day};
+use crate::pipeline::{keep_until_exit, load, parse_day};
 use crate::report::i18n::Lang;
 
 /// Where and how the cleaned data is written.
@@ -152,6 +152,7 @@ pub fn run(args: &CleanArgs) -> Result<(), AppError> {
         loaded.ds.customers.iter().map(|c| c.merged.len()).sum::<usize>(),
         loaded.ds.findings.len()
     );
+    keep_until_exit(loaded);
     for p in written {
         println!("{}", p.display());
     }

@@ -12,7 +12,7 @@ use crate::metrics::compare::{compare, previous};
 use crate::metrics::period::Period;
 use crate::metrics::{compute, MetricsInput};
 use crate::output::{write_atomic, write_atomic_with};
-use crate::pipeline::{load_with, parse_day, Loaded};
+use crate::pipeline::{keep_until_exit, load_with, parse_day, Loaded};
 use crate::report::i18n::Lang;
 use crate::report::privacy::{Privacy, Shown};
 use crate::report::summary::{Compare, Summary};
@@ -87,9 +87,9 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
     // Only the summary and the findings are written: the records are freed
     // first, so the writers reuse their memory instead of growing the
     // process (on big inputs, fresh pages cost more than freeing).
-    let findings = std::mem::take(&mut loaded.ds.findings);
+    let all_findings = std::mem::take(&mut loaded.ds.findings);
     loaded.free();
-    let findings = &findings;
+    let findings = &all_findings;
     // The outputs are independent: the JSON (unmasked) is written beside
     // the masking of the summary, then the workbook (the longest of the
     // rest) beside the page and the reps' reviews.
@@ -146,6 +146,7 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
     } else {
         print_summary(&mut out, &summary, dir)
     };
+    keep_until_exit((summary, all_findings));
     match printed {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map_err(|e| AppError::output(Path::new("<stdout>"), e)),

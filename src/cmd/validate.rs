@@ -11,7 +11,7 @@ use crm_core::findings::{Code, Finding, Severity};
 
 use crate::cli::{FailOn, LangArg, ValidateArgs};
 use crate::error::AppError;
-use crate::pipeline::{load, parse_day};
+use crate::pipeline::{keep_until_exit, load, parse_day};
 use crate::report::i18n::{code_text, Lang};
 
 /// Findings shown per code in the text output.
@@ -69,6 +69,7 @@ pub fn run(args: &ValidateArgs) -> Result<(), AppError> {
                 || (args.fail_on == FailOn::Warning && f.severity == Severity::Warning)
         })
         .count();
+    keep_until_exit(loaded);
     if failing > 0 {
         return Err(AppError::Invalid(failing));
     }
