@@ -205,31 +205,35 @@ pub fn near_candidates(customers: &[Customer]) -> Vec<NearCandidate> {
 pub fn near_duplicates(customers: &[NearCandidate], room: usize) -> Vec<Finding> {
     let keys = DistinctKeys::new(customers);
     // Each key and its single-deletion variants, with the key's first two
-    // characters, as (hash, key), each gathered in one reused buffer. Keys
-    // sharing a hash are candidates; a hash collision only adds a candidate
-    // that the edit-distance check below drops (every pair at distance 1
-    // with the same first two characters shares a variant and that
-    // prefix). Sized once: a big customer table makes millions of variants.
+    // characters, as (hash, key, where the character left out was: a byte
+    // offset, or `WHOLE`), each gathered in one reused buffer. Keys sharing
+    // a hash are candidates; a hash collision only adds a candidate that
+    // the edit-distance check below drops (every pair at distance 1 with
+    // the same first two characters shares a variant and that prefix).
+    // Sized once: a big customer table makes millions of variants.
+    const WHOLE: u32 = u32::MAX;
     let count: usize = (0..keys.len())
         .map(|k| keys.key(k).chars().count() + 1)
         .sum();
-    let mut variants: Vec<(u64, usize)> = Vec::with_capacity(count);
+    let mut variants: Vec<(u64, u32, u32)> = Vec::with_capacity(count);
     let mut buf = Vec::new();
     for k in 0..keys.len() {
         let key = keys.key(k);
         let prefix = first_two(key);
-        variants.push((variant_hash(&mut buf, prefix, key, None), k));
+        // A table held in memory has far fewer than 2^32 keys, and a
+        // searched key is at most `NEAR_KEY_MOST` characters.
+        let k = k as u32;
+        variants.push((variant_hash(&mut buf, prefix, key, None), k, WHOLE));
         for (at, ch) in key.char_indices() {
             let skip = Some((at, at + ch.len_utf8()));
-            variants.push((variant_hash(&mut buf, prefix, key, skip), k));
+            variants.push((variant_hash(&mut buf, prefix, key, skip), k, at as u32));
         }
     }
     variants.sort_unstable();
     // Pairs of key and customer indices as `u32` (half the memory to fill
-    // and sort of `usize`; a table held in memory has far fewer than 2^32
-    // rows), each vector sized once: at a million customers there are
-    // millions of pairs, and growing them by doubling copied and faulted in
-    // twice their size.
+    // and sort of `usize`), each vector sized once: at a million customers
+    // there are millions of pairs, and growing them by doubling copied and
+    // faulted in twice their size.
     let runs = || variants.chunk_by(|a, b| a.0 == b.0);
     let most: usize = runs().map(|run| block_pairs(run.len())).sum();
     let mut key_pairs: Vec<(u32, u32)> = Vec::with_capacity(most);
@@ -237,10 +241,17 @@ pub fn near_duplicates(customers: &[NearCandidate], room: usize) -> Vec<Finding>
         // A run is sorted by key index, so its first key is the block's
         // first in order of appearance.
         let firsts = if run.len() > BLOCK_MOST { 1 } else { run.len() };
-        for (a, &(_, k)) in run[..firsts].iter().enumerate() {
-            for &(_, l) in &run[a + 1..] {
-                if k != l {
-                    key_pairs.push((k.min(l) as u32, k.max(l) as u32));
+        for (a, &(_, k, from_k)) in run[..firsts].iter().enumerate() {
+            for &(_, l, from_l) in &run[a + 1..] {
+                // Two keys one edit apart share the variant that leaves
+                // out the same place of both (a character replaced) or the
+                // shorter one whole (a character inserted), so only such
+                // pairs are candidates: keys sharing a variant only from
+                // two different places are two edits apart, or also share
+                // one of those. That spares the check half the candidates
+                // of a big table, each of whose keys it reads at random.
+                if k != l && (from_k == from_l || from_k == WHOLE || from_l == WHOLE) {
+                    key_pairs.push((k.min(l), k.max(l)));
                 }
             }
         }
@@ -888,6 +899,41 @@ mod tests {
         ];
         assert_eq!(got, want);
         assert_eq!(DistinctKeys::new(&[]).len(), 0);
+    }
+
+    /// Every key of 4 or 5 characters over three letters (repeats of one
+    /// character in every place): the search finds exactly the pairs one
+    /// edit apart that share their first two characters, as comparing
+    /// every pair does.
+    #[test]
+    fn near_duplicates_of_every_short_key_are_every_close_pair() {
+        let letters = ['a', 'b', '星'];
+        let mut keys: Vec<String> = vec![String::new()];
+        let mut all = Vec::new();
+        for len in 1..=5 {
+            keys = keys
+                .iter()
+                .flat_map(|k| letters.iter().map(move |c| format!("{k}{c}")))
+                .collect();
+            if len >= 4 {
+                all.extend(keys.iter().cloned());
+            }
+        }
+        let mut expected = Vec::new();
+        for (j, b) in all.iter().enumerate() {
+            for a in &all[..j] {
+                if first_two(a) == first_two(b) && strsim::levenshtein(a, b) == 1 {
+                    expected.push((j + 1, a.clone()));
+                }
+            }
+        }
+        let found: Vec<(usize, String)> = near_duplicates(&candidates_of(&all), 0)
+            .iter()
+            .map(|f| (f.row, f.detail.to_string()))
+            .collect();
+        assert_eq!(all.len(), 324);
+        assert!(expected.len() > 500, "{}", expected.len());
+        assert_eq!(found, expected);
     }
 
     /// 3,000 names that differ only in their last character all share one
