@@ -187,9 +187,14 @@ impl Pipeline {
         v
     }
 
-    /// Index of the won stage: the last funnel stage.
+    /// Index of the won stage: the last funnel stage (of stages with the
+    /// same order, the last one, as in [`Pipeline::funnel`]). Found without
+    /// building the funnel: it is asked once per opportunity.
     pub fn won(&self) -> usize {
-        *self.funnel().last().unwrap_or(&0)
+        (0..self.stages.len())
+            .filter_map(|i| self.stages[i].order.map(|order| (order, i)))
+            .max()
+            .map_or(0, |(_, i)| i)
     }
 
     /// Index of the lost stage, if the pipeline has one.
@@ -199,7 +204,7 @@ impl Pipeline {
 
     /// Number of funnel stages (won included).
     pub fn funnel_len(&self) -> usize {
-        self.funnel().len()
+        self.stages.iter().filter(|s| s.order.is_some()).count()
     }
 }
 
@@ -250,5 +255,37 @@ mod tests {
         assert_eq!(p.lost().map(|i| p.code(i)), Some("lost"));
         assert_eq!(p.order(0), Some(1));
         assert_eq!(p.order(5), None);
+    }
+
+    /// The won stage and the funnel's length follow the stages' orders,
+    /// not their places: the last of the funnel (of two with the highest
+    /// order, the later), whatever the order they are listed in.
+    #[test]
+    fn won_is_the_last_funnel_stage_whatever_the_listing() {
+        let stage = |code: &str, order: Option<usize>| StageDef {
+            code: code.into(),
+            zh: code.into(),
+            en: code.into(),
+            synonyms: Vec::new(),
+            order,
+        };
+        let p = Pipeline {
+            stages: vec![
+                stage("lead", Some(1)),
+                stage("lost", None),
+                stage("signed", Some(3)),
+                stage("qualify", Some(2)),
+                stage("won", Some(3)),
+                stage("talk", Some(2)),
+            ],
+        };
+        assert_eq!(p.funnel(), vec![0, 3, 5, 2, 4]);
+        assert_eq!(p.code(p.won()), "won");
+        assert_eq!(p.funnel_len(), 5);
+        assert_eq!(p.lost(), Some(1));
+        let none = Pipeline {
+            stages: vec![stage("lost", None)],
+        };
+        assert_eq!((none.won(), none.funnel_len()), (0, 0));
     }
 }
