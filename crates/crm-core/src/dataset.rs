@@ -154,6 +154,17 @@ fn link_tables(
     (followups, opportunities, complaints, findings)
 }
 
+/// The latest of the dates `date_of` gives `items`, found on a thread per core.
+fn latest_over<T: Sync>(
+    items: &[T],
+    date_of: impl Fn(&T) -> Option<NaiveDate> + Sync,
+) -> Option<NaiveDate> {
+    map_parts(items, |part| vec![part.iter().filter_map(&date_of).max()])
+        .into_iter()
+        .flatten()
+        .max()
+}
+
 impl Dataset {
     /// Deduplicates customers and links the other tables to them, the
     /// near-duplicate findings included.
@@ -221,56 +232,44 @@ impl Dataset {
 
     /// The as-of date when none is given: the latest follow-up date, signed
     /// date of a won deal, first-contact, created or last-follow-up date that
-    /// is not after `today` (metrics.md §0).
+    /// is not after `today` (metrics.md §0). Each table is read on a thread
+    /// per core.
     pub fn infer_as_of(&self, today: NaiveDate, won_stage: usize) -> Option<NaiveDate> {
-        let mut latest: Option<NaiveDate> = None;
-        let mut see = |d: Option<NaiveDate>| {
-            if let Some(d) = d.filter(|d| *d <= today) {
-                latest = Some(latest.map_or(d, |l| l.max(d)));
-            }
-        };
         let customer_fields = [
             Field::FirstContactDate,
             Field::CreatedDate,
             Field::LastFollowupDate,
         ];
-        let mut add = |r: &Record, fields: &[Field]| {
-            for f in fields {
-                see(r.date(*f));
-            }
+        let latest_of = |r: &Record, fields: &[Field]| {
             let won = r.stage(Field::Stage) == Some(won_stage)
                 || matches!(r.values.get(&Field::DealStatus), Some(Value::Text(s)) if &**s == "won");
-            if won {
-                see(r.date(Field::SignedDate));
-            }
+            let signed = won.then(|| r.date(Field::SignedDate)).flatten();
+            fields
+                .iter()
+                .map(|f| r.date(*f))
+                .chain([signed])
+                .flatten()
+                .filter(|d| *d <= today)
+                .max()
         };
-        for c in &self.customers {
-            add(&c.record, &customer_fields);
-        }
-        for o in &self.opportunities {
-            add(o, &customer_fields);
-        }
-        for f in &self.followups {
-            add(f, &[Field::FollowupDate]);
-        }
-        latest
+        [
+            latest_over(&self.customers, |c| latest_of(&c.record, &customer_fields)),
+            latest_over(&self.opportunities, |o| latest_of(o, &customer_fields)),
+            latest_over(&self.followups, |f| latest_of(f, &[Field::FollowupDate])),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
     }
 
     /// Raises `future_date` for dates after the as-of date, except expected
     /// close dates (open deals look ahead, and so does the signed date of a
-    /// deal that is not won) and due dates.
+    /// deal that is not won) and due dates. Each table is read on a thread
+    /// per core (millions of records, each value looked at).
     pub fn flag_future_dates(&mut self, as_of: NaiveDate, stages: &Pipeline) {
         let won_stage = stages.won();
         let exempt = [Field::ExpectedCloseDate, Field::DueDate];
-        let mut found = Vec::new();
-        let records = self
-            .customers
-            .iter()
-            .map(|c| &c.record)
-            .chain(&self.followups)
-            .chain(&self.opportunities)
-            .chain(&self.complaints);
-        for r in records {
+        let future_of = |r: &Record, found: &mut Vec<Finding>| {
             // A signed date on a deal that is not won is its expected (or lost) date.
             let won = r.stage(Field::Stage) == Some(won_stage)
                 || matches!(r.values.get(&Field::DealStatus), Some(Value::Text(s)) if &**s == "won");
@@ -283,27 +282,37 @@ impl Dataset {
                     Value::DateTime(dt) => Some(dt.date()),
                     _ => None,
                 };
-                if let Some(d) = date {
-                    if d > as_of {
-                        let column = self
-                            .column_names
-                            .get(&(
-                                r.origin.file().to_string(),
-                                r.origin.sheet().to_string(),
-                                *f,
-                            ))
-                            .cloned()
-                            .unwrap_or_else(|| f.label().to_string());
-                        let original = r.original(*f, stages).unwrap_or_default();
-                        found.push(Finding::new(
-                            Code::FutureDate,
-                            &r.origin,
-                            &column,
-                            &original,
-                        ));
-                    }
+                if date.is_some_and(|d| d > as_of) {
+                    let column = self
+                        .column_names
+                        .get(&(
+                            r.origin.file().to_string(),
+                            r.origin.sheet().to_string(),
+                            *f,
+                        ))
+                        .cloned()
+                        .unwrap_or_else(|| f.label().to_string());
+                    let original = r.original(*f, stages).unwrap_or_default();
+                    found.push(Finding::new(
+                        Code::FutureDate,
+                        &r.origin,
+                        &column,
+                        &original,
+                    ));
                 }
             }
+        };
+        let mut found = map_parts(&self.customers, |part| {
+            let mut found = Vec::new();
+            part.iter().for_each(|c| future_of(&c.record, &mut found));
+            found
+        });
+        for table in [&self.followups, &self.opportunities, &self.complaints] {
+            found.extend(map_parts(table, |part| {
+                let mut found = Vec::new();
+                part.iter().for_each(|r| future_of(r, &mut found));
+                found
+            }));
         }
         found.sort_by(Finding::place_order);
         found.dedup();
