@@ -65,7 +65,15 @@ pub fn build_opportunities(
     as_of: NaiveDate,
     findings: &mut Vec<Finding>,
 ) -> Vec<Opportunity> {
-    let earliest = earliest_followups(ds, as_of);
+    // Both read every follow-up: side by side on a big input.
+    let (earliest, mut history) = std::thread::scope(|scope| {
+        let history = scope.spawn(|| stage_history(ds, as_of));
+        let earliest = earliest_followups(ds, as_of);
+        let history = history
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (earliest, history)
+    });
     let rows: Vec<(Option<usize>, &Record, Option<&Record>)> = if ds.has_opportunity_table {
         ds.opportunities
             .iter()
@@ -91,7 +99,6 @@ pub fn build_opportunities(
             *n += 1;
         }
     }
-    let mut history = stage_history(ds, as_of);
     let keys = Keys::new();
     let mut out = Vec::with_capacity(rows.len());
     for (customer, own, parent) in rows {
