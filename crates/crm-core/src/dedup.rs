@@ -327,35 +327,24 @@ pub fn near_duplicates(customers: &[NearCandidate], room: usize) -> Vec<Finding>
 
 /// Writes the `possible_duplicate` finding of each pair of `customers`
 /// (later, earlier), placed at the later customer, into the slot of the
-/// same place in `slots`. The texts every finding holds (the column, the
-/// file and sheet) are this call's own copies: two threads counting
-/// references to one allocation would take its cache line from each other
-/// at every finding.
+/// same place in `slots`. The column text is this call's own copy: two
+/// threads counting references to one allocation take its cache line from
+/// each other at every finding. The file and sheet are shared with the
+/// customer all the same, because the findings' sort compares them by
+/// pointer first (copies doubled it to 0.12 s at 1M customers).
 fn duplicate_findings(
     customers: &[NearCandidate],
     pairs: &[(u32, u32)],
     slots: &mut [std::mem::MaybeUninit<Finding>],
 ) {
     let column = Text::from(&*label_text(Field::CustomerName));
-    let mut place: Option<(&Origin, Text, Text)> = None;
     for (&(j, i), slot) in pairs.iter().zip(slots) {
         let (a, b) = (&customers[i as usize], &customers[j as usize]);
-        let (file, sheet) = match &place {
-            Some((seen, file, sheet)) if std::sync::Arc::ptr_eq(&seen.source, &b.origin.source) => {
-                (file.clone(), sheet.clone())
-            }
-            _ => {
-                let file = Text::from(&**b.origin.file());
-                let sheet = Text::from(&**b.origin.sheet());
-                place = Some((&b.origin, file.clone(), sheet.clone()));
-                (file, sheet)
-            }
-        };
         slot.write(Finding {
             code: Code::PossibleDuplicate,
             severity: Code::PossibleDuplicate.severity(),
-            file,
-            sheet,
+            file: b.origin.file().clone(),
+            sheet: b.origin.sheet().clone(),
             row: b.origin.row,
             column: column.clone(),
             value: b.name.clone(),
