@@ -186,7 +186,11 @@ pub fn count_sum_by<K: AsRef<str>>(
 ) -> PolarsResult<Vec<(String, usize, i64)>> {
     let mut code_of: crm_core::FastMap<String, u32> = crm_core::FastMap::default();
     let mut distinct: Vec<String> = Vec::new();
-    let (mut codes, mut values): (Vec<u32>, Vec<i64>) = (Vec::new(), Vec::new());
+    // Room for every row the iterator may give, at once: millions of rows
+    // grown by doubling are copied and faulted in twice over.
+    let rows = rows.into_iter();
+    let most = rows.size_hint().1.unwrap_or(0);
+    let (mut codes, mut values) = (Vec::with_capacity(most), Vec::with_capacity(most));
     for (key, value) in rows {
         let key = key.as_ref();
         let code = match code_of.get(key) {
