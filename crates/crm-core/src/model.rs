@@ -250,7 +250,7 @@ impl Value {
     pub fn display(&self, stages: &crate::normalize::stage::Pipeline) -> String {
         match self {
             Value::Text(s) => s.to_string(),
-            Value::Date(d) => d.format(DATE_FORMAT).to_string(),
+            Value::Date(d) => crate::normalize::date::iso_date(*d),
             Value::DateTime(dt) => dt.format(DATE_TIME_FORMAT).to_string(),
             Value::Money(c) => format_cents(*c),
             Value::MoneyRange(range) => match **range {
@@ -603,9 +603,6 @@ impl Record {
     }
 }
 
-/// How a date value is written (ISO).
-const DATE_FORMAT: &str = "%Y-%m-%d";
-
 /// How a date-time value is written.
 const DATE_TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
 
@@ -622,7 +619,7 @@ pub fn shows_original(
         Value::Text(t) => **t == *original,
         Value::Stage(i) => stages.label(*i) == original,
         Value::Grade(g) => original.len() == g.len_utf8() && original.starts_with(*g),
-        Value::Date(d) => original.len() == 10 && d.format(DATE_FORMAT).to_string() == original,
+        Value::Date(d) => original.len() == 10 && crate::normalize::date::iso_date(*d) == original,
         Value::DateTime(dt) => {
             original.len() == 16 && dt.format(DATE_TIME_FORMAT).to_string() == original
         }
