@@ -193,8 +193,10 @@ pub fn near_candidates(customers: &[Customer]) -> Vec<NearCandidate> {
 /// ([`near_candidates`]) holding two such keys, each placed at the later
 /// customer of its pair and ordered by it, then by the earlier. Candidates
 /// come from single-deletion variants of the distinct keys, blocked by
-/// those two characters: customers sharing one key (reported by the merge
-/// itself) are never compared with each other.
+/// those two characters: two keys are compared when they share a variant
+/// that leaves out the same place of both, or one of them whole (every
+/// pair one edit apart shares one). Customers sharing one key (reported by
+/// the merge itself) are never compared with each other.
 ///
 /// Nothing quadratic: a block of more than [`BLOCK_MOST`] keys sharing one
 /// variant compares each key with the block's first key only, and two close

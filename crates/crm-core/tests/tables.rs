@@ -456,3 +456,46 @@ fn a_row_merges_into_the_customer_of_its_id_among_several_of_one_key() {
         .count();
     assert_eq!(same_key, 2, "C2 and C3 against C1");
 }
+
+/// A follow-up table big enough to be read on several threads: the as-of
+/// date is its latest date not after today wherever that row lies, and
+/// every date after the as-of date raises one `future_date`, in row order.
+#[test]
+fn as_of_and_future_dates_of_a_table_read_in_parts() {
+    let rows = 40_000;
+    let first = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let date_of = |i: usize| match i {
+        100 | 39_998 => "2025-08-01".to_string(),
+        39_995 => "2025-06-30".to_string(),
+        _ => (first + chrono::Days::new((i % 300) as u64)).to_string(),
+    };
+    let mut cells = vec![vec![
+        Cell::Text("企业名称".into()),
+        Cell::Text("跟进日期".into()),
+        Cell::Text("跟进方式".into()),
+    ]];
+    cells.extend((0..rows).map(|i| {
+        vec![
+            Cell::Text("甲公司".into()),
+            Cell::Text(date_of(i)),
+            Cell::Text("电话".into()),
+        ]
+    }));
+    let mut followups = sheet("跟进", &[]);
+    followups.rows = cells;
+    let mut ds = Dataset::build(load(&[followups]));
+    assert_eq!(ds.followups.len(), rows);
+    let pipeline = Pipeline::default();
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+    let as_of = ds.infer_as_of(today, pipeline.won());
+    assert_eq!(as_of, chrono::NaiveDate::from_ymd_opt(2025, 6, 30));
+    ds.flag_future_dates(as_of.unwrap(), &pipeline);
+    let future: Vec<(usize, &str)> = ds
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::FutureDate)
+        .map(|f| (f.row, &*f.value))
+        .collect();
+    // Data row i is spreadsheet row i + 2 (the header is row 1).
+    assert_eq!(future, vec![(102, "2025-08-01"), (40_000, "2025-08-01")]);
+}
