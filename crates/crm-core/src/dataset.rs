@@ -165,6 +165,19 @@ fn latest_over<T: Sync>(
         .max()
 }
 
+/// The findings `each` raises for `items`, gathered on a thread per core,
+/// in item order.
+fn findings_over<T: Sync>(
+    items: &[T],
+    each: impl Fn(&T, &mut Vec<Finding>) + Sync,
+) -> Vec<Finding> {
+    map_parts(items, |part| {
+        let mut found = Vec::new();
+        part.iter().for_each(|item| each(item, &mut found));
+        found
+    })
+}
+
 impl Dataset {
     /// Deduplicates customers and links the other tables to them, the
     /// near-duplicate findings included.
@@ -302,17 +315,9 @@ impl Dataset {
                 }
             }
         };
-        let mut found = map_parts(&self.customers, |part| {
-            let mut found = Vec::new();
-            part.iter().for_each(|c| future_of(&c.record, &mut found));
-            found
-        });
+        let mut found = findings_over(&self.customers, |c, found| future_of(&c.record, found));
         for table in [&self.followups, &self.opportunities, &self.complaints] {
-            found.extend(map_parts(table, |part| {
-                let mut found = Vec::new();
-                part.iter().for_each(|r| future_of(r, &mut found));
-                found
-            }));
+            found.extend(findings_over(table, future_of));
         }
         found.sort_by(Finding::place_order);
         found.dedup();
