@@ -310,9 +310,10 @@ mod tests {
         let mut cases: Vec<Vec<u8>> = vec![
             Vec::new(),
             long.clone().into_bytes(),
-            // A character cut at the end, in the middle, a GBK text, an
-            // overlong form, a surrogate, a byte past U+10FFFF.
-            long.as_bytes()[..long.len() - 1].to_vec(),
+            // A character cut at the end (before the last line feed), in
+            // the middle, a GBK text, an overlong form, a surrogate, a byte
+            // past U+10FFFF.
+            long.as_bytes()[..long.len() - 2].to_vec(),
             [long.as_bytes(), &[0xE5, 0xAE], long.as_bytes()].concat(),
             GBK.encode(&long).0.into_owned(),
             vec![0xC0, 0xAF],
