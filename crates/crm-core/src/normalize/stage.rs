@@ -191,8 +191,10 @@ impl Pipeline {
     /// same order, the last one, as in [`Pipeline::funnel`]). Found without
     /// building the funnel: it is asked once per opportunity.
     pub fn won(&self) -> usize {
-        (0..self.stages.len())
-            .filter_map(|i| self.stages[i].order.map(|order| (order, i)))
+        self.stages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.order.map(|order| (order, i)))
             .max()
             .map_or(0, |(_, i)| i)
     }
