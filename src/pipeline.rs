@@ -524,12 +524,12 @@ mod tests {
             .ds
             .customers
             .iter()
-            .any(|c| !c.record.extras.is_empty()));
+            .any(|c| !c.record.extras().is_empty()));
         assert!(projected
             .ds
             .customers
             .iter()
-            .all(|c| c.record.extras.is_empty()));
+            .all(|c| c.record.extras().is_empty()));
         // ...and every figure and finding stays the same.
         assert_eq!(summary_json(&full), summary_json(&projected));
         assert_eq!(full.ds.findings.len(), projected.ds.findings.len());

@@ -34,7 +34,7 @@ fn fields_with_cells(
     let mut found = crm_core::FastSet::default();
     for r in records {
         found.extend(r.values.iter().map(|(f, _)| *f));
-        found.extend(r.originals.iter().map(|(f, _)| *f));
+        found.extend(r.originals().iter().map(|(f, _)| *f));
     }
     found
 }
@@ -65,7 +65,7 @@ impl<'a> ExtraColumns<'a> {
         let mut seen = crm_core::FastMap::default();
         for r in records {
             seen.clear();
-            for (h, _) in r.extras.iter() {
+            for (h, _) in r.extras() {
                 if h.is_empty() {
                     continue;
                 }
@@ -87,7 +87,7 @@ impl<'a> ExtraColumns<'a> {
         values.clear();
         values.resize(self.headers.len(), None);
         let mut seen: crm_core::FastMap<&str, usize> = crm_core::FastMap::default();
-        for (h, v) in r.extras.iter() {
+        for (h, v) in r.extras() {
             let nth = if self.repeats {
                 let nth: &mut usize = seen.entry(&**h).or_default();
                 *nth += 1;
@@ -113,17 +113,13 @@ mod tests {
             file: "a.csv".into(),
             sheet: "a".into(),
         });
-        let mut r = Record {
-            origin: Origin::new(&source, 2),
-            values: Default::default(),
-            originals: Default::default(),
-            extras: extras
+        let mut r = Record::new(Origin::new(&source, 2));
+        r.set_extras(
+            extras
                 .iter()
                 .map(|(h, v)| ((*h).into(), (*v).into()))
                 .collect(),
-            rejected: false,
-            link: None,
-        };
+        );
         r.values
             .insert(Field::CustomerName, Value::Text("甲公司".into()));
         r
@@ -145,7 +141,7 @@ mod tests {
         extras.values_of(&b, &mut values);
         assert_eq!(values, [Some("c"), None, None, Some("2")]);
         let mut c = record(&[]);
-        c.originals.insert(Field::Phone, "abc".into());
+        c.originals_mut().insert(Field::Phone, "abc".into());
         let fields = fields_with_cells(&[&a, &c]);
         let mut fields: Vec<Field> = fields.into_iter().collect();
         fields.sort();

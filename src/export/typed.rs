@@ -660,22 +660,15 @@ mod tests {
     use crm_core::model::{Origin, Source};
 
     fn record(row: usize, values: Vec<(Field, Value)>) -> Record {
-        let mut r = Record {
-            origin: Origin::new(
-                &std::sync::Arc::new(Source {
-                    file: "a.xlsx".into(),
-                    sheet: "客户".into(),
-                }),
-                row,
-            ),
-            values: Default::default(),
-            originals: Default::default(),
-            extras: Box::default(),
-            rejected: false,
-            link: None,
-        };
+        let mut r = Record::new(Origin::new(
+            &std::sync::Arc::new(Source {
+                file: "a.xlsx".into(),
+                sheet: "客户".into(),
+            }),
+            row,
+        ));
         for (f, v) in values {
-            r.originals
+            r.originals_mut()
                 .insert(f, v.display(&Pipeline::default()).into());
             r.values.insert(f, v);
         }
@@ -704,10 +697,10 @@ mod tests {
             ],
         );
         let mut b = record(3, vec![(Field::CustomerName, Value::Text("乙公司".into()))]);
-        b.extras = Box::new([
+        b.set_extras(Box::new([
             ("备注".into(), "老客户".into()),
             ("owner".into(), "clashes with the field id".into()),
-        ]);
+        ]));
         let rows = [(&a, None), (&b, None)];
         let t = record_table(&LAYOUT, &[], &rows, &Pipeline::default(), true);
         let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();

@@ -91,18 +91,15 @@ mod tests {
         });
         let text = |s: &str| Value::Text(Text::from(s));
         Customer {
-            record: Record {
-                origin: Origin::new(&source, 2),
-                values: [
+            record: {
+                let mut r = Record::new(Origin::new(&source, 2));
+                r.values = [
                     (Field::NeedCore, text(core)),
                     (Field::NeedSecondary, text(secondary)),
                 ]
                 .into_iter()
-                .collect(),
-                originals: Default::default(),
-                extras: Box::default(),
-                rejected: false,
-                link: None,
+                .collect();
+                r
             },
             key: Text::from(core),
             merged: Vec::new(),

@@ -167,14 +167,9 @@ mod tests {
             (Field::NextAction, Value::Text(Text::from("回访"))),
             (Field::DueDate, Value::Date(due)),
         ];
-        Record {
-            origin: Origin::new(&source, row),
-            values: FieldMap::from_pairs(&mut values),
-            originals: FieldMap::default(),
-            extras: Box::default(),
-            rejected: false,
-            link: None,
-        }
+        let mut r = Record::new(Origin::new(&source, row));
+        r.values = FieldMap::from_pairs(&mut values);
+        r
     }
 
     /// Overdue to-dos are listed by due date, then customer name (names

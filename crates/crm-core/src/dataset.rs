@@ -127,12 +127,12 @@ fn link_tables(
     let link = |mut rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Record> {
         let found = customers_of(&index, &rows);
         for (record, customer) in rows.iter_mut().zip(found) {
-            record.link = customer;
+            record.set_customer(customer.map(|c| c as usize));
         }
         rows.retain(|record| !record.rejected);
         let orphans = rows
             .iter()
-            .filter(|r| has_customer_table && r.link.is_none());
+            .filter(|r| has_customer_table && r.customer().is_none());
         for record in orphans {
             let name = record
                 .shared_text(Field::CustomerName)

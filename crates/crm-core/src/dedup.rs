@@ -141,9 +141,10 @@ fn merge_into(target: &mut Record, other: &Record) {
     for (f, v) in &other.values {
         if !is_filled(target.values.get(f)) {
             target.values.insert(*f, v.clone());
-            match other.originals.get(f) {
-                Some(o) => target.originals.insert(*f, o.clone()),
-                None => target.originals.remove(f),
+            match other.originals().get(f) {
+                Some(o) => target.originals_mut().insert(*f, o.clone()),
+                None if target.originals().contains_key(f) => target.originals_mut().remove(f),
+                None => None,
             };
         }
     }
@@ -697,14 +698,9 @@ mod tests {
         if let Some(id) = id {
             values.insert(Field::CustomerId, Value::Text(Text::from(id)));
         }
-        Record {
-            origin: Origin::new(&source, row),
-            values,
-            originals: FieldMap::default(),
-            extras: Box::default(),
-            rejected: false,
-            link: None,
-        }
+        let mut r = Record::new(Origin::new(&source, row));
+        r.values = values;
+        r
     }
 
     /// Linking with the memo finds what linking row by row finds, as ids

@@ -466,31 +466,100 @@ impl<V> FromIterator<(Field, V)> for FieldMap<V> {
 }
 
 /// One canonical row: normalized values by field, plus what was not mapped.
+/// Millions are held on a big input, so a record is 64 bytes: what most
+/// rows lack (originals kept apart, unmapped columns) is behind one
+/// pointer, and the customer link is a `u32`.
 #[derive(Debug, Clone)]
 pub struct Record {
-    /// Where the row was read.
-    pub origin: Origin,
     /// Normalized values of mapped fields (a value that failed to normalize is absent).
     pub values: FieldMap<Value>,
-    /// The original text of a mapped cell where the value does not show it
-    /// as written (or the cell did not normalize), by field; read it with
-    /// [`Record::original`]. Most cells are text or dates already written
-    /// as the tool writes them, and millions of rows are held.
-    pub originals: FieldMap<Text>,
-    /// Unmapped columns: header and text, in column order.
-    pub extras: Box<[(Text, Text)]>,
+    /// Where the row was read.
+    pub origin: Origin,
+    /// The originals and the unmapped columns, when the row has any.
+    rest: Option<Box<RecordRest>>,
+    /// The place of the row's customer in `Dataset::customers`, or
+    /// [`NO_LINK`]; read it with [`Record::customer`].
+    link: u32,
     /// True when an error finding rejected this row from the metrics.
     pub rejected: bool,
-    /// The place of the row's customer in `Dataset::customers`, set when
-    /// a follow-up, opportunity or complaint is linked; read it with
-    /// [`Record::customer`]. A `u32` fits in the record's padding.
-    pub link: Option<u32>,
 }
 
+/// What few records hold besides their values ([`Record::originals`],
+/// [`Record::extras`]).
+#[derive(Debug, Clone, Default)]
+struct RecordRest {
+    originals: FieldMap<Text>,
+    extras: Box<[(Text, Text)]>,
+}
+
+/// [`Record::link`] of a record linked to no customer.
+const NO_LINK: u32 = u32::MAX;
+
+// The size the record's documentation promises (64-bit targets).
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Record>() == 64);
+
 impl Record {
+    /// A record of the row read at `origin`, with no values yet.
+    pub fn new(origin: Origin) -> Record {
+        Record {
+            values: FieldMap::default(),
+            origin,
+            rest: None,
+            link: NO_LINK,
+            rejected: false,
+        }
+    }
+
     /// The place of the row's customer in `Dataset::customers`, once linked.
     pub fn customer(&self) -> Option<usize> {
-        self.link.map(|i| i as usize)
+        (self.link != NO_LINK).then_some(self.link as usize)
+    }
+
+    /// Links the row to the customer at place `customer` of
+    /// `Dataset::customers` (`None`: to none). A table held in memory has
+    /// far fewer than 2^32 − 1 customers; a place past that links to none.
+    pub fn set_customer(&mut self, customer: Option<usize>) {
+        self.link = customer
+            .and_then(|c| u32::try_from(c).ok())
+            .unwrap_or(NO_LINK);
+    }
+
+    /// The original text of each mapped cell whose value does not show it
+    /// as written (or that did not normalize), by field; read one with
+    /// [`Record::original`]. Most cells are text or dates already written
+    /// as the tool writes them.
+    pub fn originals(&self) -> &FieldMap<Text> {
+        static NONE: std::sync::LazyLock<FieldMap<Text>> =
+            std::sync::LazyLock::new(FieldMap::default);
+        self.rest.as_ref().map_or(&NONE, |rest| &rest.originals)
+    }
+
+    /// The originals, to change.
+    pub fn originals_mut(&mut self) -> &mut FieldMap<Text> {
+        &mut self.rest.get_or_insert_with(Box::default).originals
+    }
+
+    /// The unmapped columns: header and text, in column order.
+    pub fn extras(&self) -> &[(Text, Text)] {
+        self.rest.as_ref().map_or(&[], |rest| &rest.extras)
+    }
+
+    /// Sets the originals and the unmapped columns; nothing is held apart
+    /// when both are empty.
+    pub fn set_rest(&mut self, originals: FieldMap<Text>, extras: Box<[(Text, Text)]>) {
+        self.rest = (!originals.is_empty() || !extras.is_empty())
+            .then(|| Box::new(RecordRest { originals, extras }));
+    }
+
+    /// Sets the unmapped columns, keeping the originals.
+    pub fn set_extras(&mut self, extras: Box<[(Text, Text)]>) {
+        let originals = self
+            .rest
+            .take()
+            .map(|rest| rest.originals)
+            .unwrap_or_default();
+        self.set_rest(originals, extras);
     }
 
     /// The text of a field, if it holds text.
@@ -583,14 +652,14 @@ impl Record {
     /// True when the row had a non-blank cell for the field, whether or
     /// not it normalized.
     pub fn has_cell(&self, f: Field) -> bool {
-        self.values.contains_key(&f) || self.originals.contains_key(&f)
+        self.values.contains_key(&f) || self.originals().contains_key(&f)
     }
 
     /// The original text of the field's cell (ID numbers masked): the one
     /// kept apart, else the value as written when it shows the original
     /// (see [`shows_original`]).
     pub fn original(&self, f: Field, stages: &crate::normalize::stage::Pipeline) -> Option<Text> {
-        if let Some(o) = self.originals.get(&f) {
+        if let Some(o) = self.originals().get(&f) {
             return Some(o.clone());
         }
         match self.values.get(&f)? {
@@ -631,6 +700,38 @@ pub fn shows_original(
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    /// A record holds nothing apart until it has an original or an
+    /// unmapped column, gives back what it was given, and drops the part
+    /// held apart once both are empty again; its link reads back as set.
+    #[test]
+    fn a_record_holds_its_originals_and_extras_apart_only_when_it_has_some() {
+        let source = std::sync::Arc::new(Source {
+            file: "a.csv".into(),
+            sheet: "a".into(),
+        });
+        let mut r = Record::new(Origin::new(&source, 2));
+        assert!(r.rest.is_none() && r.originals().is_empty() && r.extras().is_empty());
+        assert_eq!(r.customer(), None);
+        r.originals_mut().insert(Field::Stage, Text::from("快成了"));
+        r.set_extras(Box::new([(Text::from("备注"), Text::from("老客户"))]));
+        assert_eq!(
+            r.originals().get(&Field::Stage).map(|t| &**t),
+            Some("快成了")
+        );
+        assert_eq!(r.extras().len(), 1);
+        r.set_extras(Box::default());
+        assert!(r.rest.is_some() && r.extras().is_empty());
+        r.set_rest(FieldMap::default(), Box::default());
+        assert!(r.rest.is_none());
+        for place in [Some(0), Some(7), Some(u32::MAX as usize - 1), None] {
+            r.set_customer(place);
+            assert_eq!(r.customer(), place);
+        }
+        // A place no u32 below the mark holds links to none.
+        r.set_customer(Some(u32::MAX as usize));
+        assert_eq!(r.customer(), None);
+    }
 
     #[test]
     fn a_field_bit_is_its_place_among_all_fields() {

@@ -298,6 +298,9 @@ pub(crate) struct RowContext<'a> {
     pub(crate) column_texts: &'a [Text],
     /// Per column: true when its field's values are kept ([`Projection`]).
     pub(crate) kept: &'a [bool],
+    /// Per column: true when its field's original text is kept where the
+    /// value does not show it ([`Projection::keeps_original`]).
+    pub(crate) kept_originals: &'a [bool],
     /// Per column: true when its field is not kept and its text cells
     /// raise nothing ([`raises_nothing`]): they are not normalized.
     pub(crate) unread: &'a [bool],
@@ -328,14 +331,7 @@ fn read_row(
         columns: caches,
         orders,
     } = caches;
-    let mut record = Record {
-        origin,
-        values: FieldMap::default(),
-        originals: FieldMap::default(),
-        extras: Box::default(),
-        rejected: false,
-        link: None,
-    };
+    let mut record = Record::new(origin);
 
     let width = ctx.header.columns.len().max(row.len());
     for c in 0..width {
@@ -423,7 +419,7 @@ fn read_row(
                     );
                 }
                 if ctx.kept.get(c).copied().unwrap_or(false) {
-                    if !done.shown_by_value {
+                    if !done.shown_by_value && ctx.kept_originals.get(c).copied().unwrap_or(false) {
                         buffers.originals.push((field, done.text.clone()));
                     }
                     if let Some(v) = &result.value {
@@ -434,8 +430,10 @@ fn read_row(
         }
     }
     record.values = FieldMap::from_pairs(&mut buffers.values);
-    record.originals = FieldMap::from_pairs(&mut buffers.originals);
-    record.extras = buffers.extras.drain(..).collect();
+    record.set_rest(
+        FieldMap::from_pairs(&mut buffers.originals),
+        buffers.extras.drain(..).collect(),
+    );
     record
 }
 
@@ -708,6 +706,7 @@ mod tests {
             header: &header,
             column_texts: &column_texts,
             kept: &kept,
+            kept_originals: &kept,
             unread: &unread,
             keep_extras: true,
             orders: &orders,

@@ -114,6 +114,31 @@ impl Projection {
             }
         }
     }
+
+    /// True when the records of a `kind` table keep the original text of
+    /// field `f` where its value does not show it ([`Record::originals`]).
+    /// With [`Projection::Only`], only the originals read after loading
+    /// are kept: those of dates (`future_date` quotes them), those of the
+    /// stage and the deal amount on the tables deals are made of (the deal
+    /// findings quote them), and the target period's (a target row whose
+    /// period did not read is left out). A follow-up's stage or method
+    /// differs from its canonical form in most rows of a big log, and
+    /// nothing quotes it once the row is read.
+    pub fn keeps_original(self, kind: TableKind, f: Field) -> bool {
+        match self {
+            Projection::Everything => true,
+            Projection::Only(_) => {
+                let deals = matches!(
+                    kind,
+                    TableKind::Customers | TableKind::Combined | TableKind::Opportunities
+                );
+                self.keeps(f)
+                    && (matches!(f.kind(), FieldKind::Date | FieldKind::DateTime)
+                        || (deals && matches!(f, Field::Stage | Field::DealAmount))
+                        || f == Field::TargetPeriod)
+            }
+        }
+    }
 }
 
 /// What loading a sheet needs besides the sheet.
@@ -480,6 +505,11 @@ impl Tables {
             .iter()
             .map(|f| f.is_some_and(|f| self.projection.keeps(f)))
             .collect();
+        let kept_originals: Vec<bool> = header
+            .mapping
+            .iter()
+            .map(|f| f.is_some_and(|f| self.projection.keeps_original(kind, f)))
+            .collect();
         let unread: Vec<bool> = header
             .mapping
             .iter()
@@ -490,6 +520,7 @@ impl Tables {
             header: &header,
             column_texts: &column_texts,
             kept: &kept,
+            kept_originals: &kept_originals,
             unread: &unread,
             keep_extras: self.projection == Projection::Everything,
             orders: &orders,
@@ -640,7 +671,9 @@ impl Tables {
         if !continues {
             let mut customer = record.clone();
             customer.values.retain(|f, _| !is_followup_only(*f));
-            customer.originals.retain(|f, _| !is_followup_only(*f));
+            customer
+                .originals_mut()
+                .retain(|f, _| !is_followup_only(*f));
             if name.is_none() && id.is_none() {
                 self.reject_unnamed(&mut customer, Code::MissingCustomerName.severity());
                 accepted = false;
@@ -651,10 +684,9 @@ impl Tables {
         if record.has(Field::FollowupDate) {
             let mut followup = record.clone();
             followup.values.retain(|f, _| FOLLOWUP_FIELDS.contains(f));
-            followup
-                .originals
-                .retain(|f, _| FOLLOWUP_FIELDS.contains(f));
-            followup.extras = Box::default();
+            let mut originals = followup.originals().clone();
+            originals.retain(|f, _| FOLLOWUP_FIELDS.contains(f));
+            followup.set_rest(originals, Box::default());
             if let Some(b) = block.as_ref() {
                 for f in [Field::CustomerName, Field::CustomerId, Field::Owner] {
                     if let (Some(v), false) = (b.values.get(&f), followup.has(f)) {

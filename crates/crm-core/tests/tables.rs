@@ -131,7 +131,10 @@ fn cells_are_normalized_with_findings_in_place() {
     assert_eq!(a.values.get(&Field::Stage), Some(&Value::Stage(2)));
     let b = &t.customers[1];
     assert!(!b.has(Field::FirstContactDate) && !b.has(Field::DealAmount) && !b.has(Field::Stage));
-    assert_eq!(b.originals.get(&Field::Stage).map(|s| &**s), Some("快成了"));
+    assert_eq!(
+        b.originals().get(&Field::Stage).map(|s| &**s),
+        Some("快成了")
+    );
     let found: Vec<(&str, usize, &str, &str)> = t
         .findings
         .iter()
@@ -347,6 +350,85 @@ fn a_long_csv_reads_past_its_head_like_a_short_one() {
     assert_eq!(by_ref.findings.len(), owned.findings.len());
 }
 
+/// A metrics-only run keeps the originals read after loading (dates, and
+/// a deal's stage and amount on the customer list) and drops the rest: a
+/// follow-up's stage or method written otherwise, a customer's grade.
+#[test]
+fn a_projected_run_keeps_only_the_originals_read_later() {
+    use crm_core::tables::Projection;
+    let customers = sheet(
+        "客户",
+        &[
+            &[
+                "企业名称",
+                "客户分级",
+                "首次接触时间",
+                "跟进状态",
+                "成交金额",
+            ],
+            &["甲公司", "a类", "2024/3/5", "已成交", "5万"],
+        ],
+    );
+    let followups = sheet(
+        "跟进记录",
+        &[
+            &["企业名称", "跟进日期", "跟进方式", "跟进状态"],
+            &["甲公司", "2024/3/6", "打电话", "已成交"],
+        ],
+    );
+    let load_as = |projection| {
+        with_default_options(|opts| {
+            let mut t = Tables {
+                projection,
+                ..Tables::default()
+            };
+            t.add_sheet(&customers, opts);
+            t.add_sheet(&followups, opts);
+            t
+        })
+    };
+    const READ: &[Field] = &[
+        Field::CustomerName,
+        Field::Grade,
+        Field::Stage,
+        Field::DealAmount,
+        Field::Method,
+    ];
+    let (full, projected) = (
+        load_as(Projection::Everything),
+        load_as(Projection::Only(READ)),
+    );
+    let kept = |t: &Tables| {
+        let fields = |r: &crm_core::model::Record| -> Vec<Field> {
+            r.originals().iter().map(|(f, _)| *f).collect()
+        };
+        (fields(&t.customers[0]), fields(&t.followups[0]))
+    };
+    assert_eq!(
+        kept(&full),
+        (
+            vec![
+                Field::Grade,
+                Field::FirstContactDate,
+                Field::Stage,
+                Field::DealAmount
+            ],
+            vec![Field::Stage, Field::FollowupDate, Field::Method]
+        )
+    );
+    assert_eq!(
+        kept(&projected),
+        (
+            vec![Field::FirstContactDate, Field::Stage, Field::DealAmount],
+            vec![Field::FollowupDate]
+        )
+    );
+    // The values are the same, and so are the findings.
+    assert_eq!(full.customers[0].values, projected.customers[0].values);
+    assert_eq!(full.followups[0].values, projected.followups[0].values);
+    assert_eq!(full.findings, projected.findings);
+}
+
 #[test]
 fn originals_are_kept_apart_only_where_the_value_does_not_show_them() {
     let t = load(&[sheet(
@@ -360,8 +442,8 @@ fn originals_are_kept_apart_only_where_the_value_does_not_show_them() {
     )]);
     let (a, b) = (&t.customers[0], &t.customers[1]);
     // Text and ISO dates as written: no copy kept, the value gives them back.
-    assert!(!a.originals.contains_key(&Field::CustomerName));
-    assert!(!a.originals.contains_key(&Field::FirstContactDate));
+    assert!(!a.originals().contains_key(&Field::CustomerName));
+    assert!(!a.originals().contains_key(&Field::FirstContactDate));
     assert_eq!(
         a.original(Field::CustomerName, &Pipeline::default())
             .as_deref(),
@@ -374,8 +456,8 @@ fn originals_are_kept_apart_only_where_the_value_does_not_show_them() {
     );
     // A stage written as its label keeps no copy; a synonym keeps its text,
     // and so does a date written otherwise.
-    assert!(!a.originals.contains_key(&Field::Stage));
-    assert!(b.originals.contains_key(&Field::Stage));
+    assert!(!a.originals().contains_key(&Field::Stage));
+    assert!(b.originals().contains_key(&Field::Stage));
     assert_eq!(
         a.original(Field::Stage, &Pipeline::default()).as_deref(),
         Some("成交")
