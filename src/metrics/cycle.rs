@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use super::frames::{float_at, int_at, opp, str_at};
+use super::frames::{float_at, int_at, opp, KeyColumn, OpportunityFrame};
 use crate::report::summary::{Cycle, CycleGroup};
 
 /// The statistics expressions over the cycle column.
@@ -22,7 +22,8 @@ fn stats() -> Vec<Expr> {
 }
 
 /// Cycle statistics over the opportunity frame (cycles are null where not computable).
-pub fn cycle(df: &DataFrame) -> PolarsResult<Cycle> {
+pub fn cycle(frame: &OpportunityFrame) -> PolarsResult<Cycle> {
+    let df = &frame.df;
     let with_cycle = df.clone().lazy().filter(col(opp::CYCLE).is_not_null());
     let t = with_cycle.clone().select(stats()).collect()?;
     let n = int_at(&t, "n", 0)? as usize;
@@ -47,26 +48,26 @@ pub fn cycle(df: &DataFrame) -> PolarsResult<Cycle> {
         min: opt_int("min")?,
         max: opt_int("max")?,
         values,
-        by_owner: grouped(df, opp::OWNER)?,
-        by_source: grouped(df, opp::SOURCE)?,
-        by_industry: grouped(df, opp::INDUSTRY)?,
-        by_grade: grouped(df, opp::GRADE)?,
+        by_owner: grouped(df, frame.key(opp::OWNER))?,
+        by_source: grouped(df, frame.key(opp::SOURCE))?,
+        by_industry: grouped(df, frame.key(opp::INDUSTRY))?,
+        by_grade: grouped(df, frame.key(opp::GRADE))?,
     })
 }
 
 /// Cycle statistics per value of `key`, by n descending, then key.
-pub fn grouped(df: &DataFrame, key: &str) -> PolarsResult<Vec<CycleGroup>> {
+pub fn grouped(df: &DataFrame, key: KeyColumn) -> PolarsResult<Vec<CycleGroup>> {
     let g = df
         .clone()
         .lazy()
         .filter(col(opp::CYCLE).is_not_null())
-        .group_by([col(key)])
+        .group_by([col(key.name)])
         .agg(stats())
         .collect()?;
     let mut out = Vec::with_capacity(g.height());
     for i in 0..g.height() {
         out.push(CycleGroup {
-            key: str_at(&g, key, i)?,
+            key: key.text_at(&g, i)?,
             n: int_at(&g, "n", i)? as usize,
             mean: float_at(&g, "mean", i)?,
             median: float_at(&g, "median", i)?,

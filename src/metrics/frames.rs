@@ -12,15 +12,15 @@ use super::period::{month_key, Period};
 
 /// Column names of the opportunity frame.
 pub mod opp {
-    /// Owner key.
+    /// Owner key (a code, [`super::KeyColumn`]).
     pub const OWNER: &str = "owner";
-    /// Source key.
+    /// Source key (a code).
     pub const SOURCE: &str = "source";
-    /// Industry section key.
+    /// Industry section key (a code).
     pub const INDUSTRY: &str = "industry";
-    /// Grade key.
+    /// Grade key (a code).
     pub const GRADE: &str = "grade";
-    /// Start month key (`未知` when no start date).
+    /// Start month key (a code; its text is `未知` when no start date).
     pub const START_MONTH: &str = "start_month";
     /// Furthest funnel order (null when the stage is unknown).
     pub const FURTHEST: &str = "furthest";
@@ -43,39 +43,144 @@ pub fn day_number(d: NaiveDate) -> i64 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN)).num_days()
 }
 
+/// The opportunity frame: one row per opportunity. Its key columns (owner,
+/// source, industry, grade, start month) hold codes (`UInt32`), each the
+/// place of its text in the column's [`KeyColumn::texts`]: a million
+/// opportunities share a few dozen of each, and numbers are grouped
+/// without a copy of their texts.
+pub struct OpportunityFrame {
+    /// The rows.
+    pub df: DataFrame,
+    /// The texts of each key column's codes, by column name.
+    keys: Vec<(&'static str, Vec<String>)>,
+}
+
+impl OpportunityFrame {
+    /// The key column `name` (one of [`opp`]'s key columns; an unknown
+    /// name gives a column with no texts).
+    pub fn key(&self, name: &'static str) -> KeyColumn<'_> {
+        let texts = self
+            .keys
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[][..], |(_, texts)| texts.as_slice());
+        KeyColumn { name, texts }
+    }
+}
+
+/// A column of codes in a frame, with the text of each code.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyColumn<'a> {
+    /// The column's name.
+    pub name: &'a str,
+    /// The text of each code, by code.
+    pub texts: &'a [String],
+}
+
+impl KeyColumn<'_> {
+    /// The text of the code in row `i` of `g`, a frame grouped by this
+    /// column (empty for a code with no text).
+    pub fn text_at(&self, g: &DataFrame, i: usize) -> PolarsResult<String> {
+        let code = g.column(self.name)?.u32()?.get(i);
+        Ok(code
+            .and_then(|c| self.texts.get(usize::try_from(c).ok()?))
+            .cloned()
+            .unwrap_or_default())
+    }
+}
+
+/// Numbers the distinct keys of a column in order of first appearance.
+pub struct KeyCoder<K> {
+    code_of: crm_core::FastMap<K, u32>,
+    texts: Vec<String>,
+}
+
+impl<K: std::hash::Hash + Eq> KeyCoder<K> {
+    /// A coder with no key yet.
+    pub fn new() -> Self {
+        KeyCoder {
+            code_of: crm_core::FastMap::default(),
+            texts: Vec::new(),
+        }
+    }
+
+    /// The code of `key`, numbering it (with its text, made by `text`)
+    /// when it is new.
+    pub fn code(&mut self, key: K, text: impl FnOnce(&K) -> String) -> u32 {
+        let next = &mut self.texts;
+        *self.code_of.entry(key).or_insert_with_key(|k| {
+            next.push(text(k));
+            // Fewer distinct keys than rows, and rows fit in memory.
+            u32::try_from(next.len() - 1).unwrap_or(u32::MAX)
+        })
+    }
+
+    /// The text of every code, by code.
+    pub fn into_texts(self) -> Vec<String> {
+        self.texts
+    }
+}
+
+impl<K: std::hash::Hash + Eq> Default for KeyCoder<K> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Reads a text key of an opportunity.
+type KeyOf = fn(&Opportunity) -> &str;
+
 /// The opportunity frame, restricted to the period's cohort when given.
 pub fn opportunity_frame(
     opps: &[Opportunity],
     pipeline: &Pipeline,
     period: Option<&Period>,
-) -> PolarsResult<DataFrame> {
+) -> PolarsResult<OpportunityFrame> {
+    use chrono::Datelike;
     let won = pipeline.won();
     let lost = pipeline.lost();
     let rows: Vec<&Opportunity> = opps
         .iter()
         .filter(|o| period.is_none_or(|p| o.start.is_some_and(|s| p.contains(s))))
         .collect();
-    let s = |f: fn(&Opportunity) -> &str| rows.iter().map(|o| f(o)).collect::<Vec<&str>>();
+    let mut keys = Vec::new();
+    let mut columns = Vec::new();
+    let texts: [(&'static str, KeyOf); 4] = [
+        (opp::OWNER, |o| &o.owner),
+        (opp::SOURCE, |o| &o.source),
+        (opp::INDUSTRY, |o| &o.industry),
+        (opp::GRADE, |o| &o.grade),
+    ];
+    for (name, text) in texts {
+        let mut coder = KeyCoder::new();
+        let codes: Vec<u32> = rows
+            .iter()
+            .map(|o| coder.code(text(o), |t| t.to_string()))
+            .collect();
+        columns.push(Column::new(name.into(), codes));
+        keys.push((name, coder.into_texts()));
+    }
+    // Months by their number; no start date is a key of its own.
+    let mut months = KeyCoder::new();
+    let month_codes: Vec<u32> = rows
+        .iter()
+        .map(|o| {
+            let month = o.start.map(|s| s.year() * 12 + s.month0() as i32);
+            months.code(month, |_| {
+                o.start
+                    .map(month_key)
+                    .unwrap_or_else(|| crm_core::opportunity::UNKNOWN_KEY.into())
+            })
+        })
+        .collect();
+    columns.push(Column::new(opp::START_MONTH.into(), month_codes));
+    keys.push((opp::START_MONTH, months.into_texts()));
     let order = |i: Option<usize>| i.and_then(|i| pipeline.order(i)).map(|o| o as i64);
     let cycle = |o: &Opportunity| match (o.current == Some(won), o.start, o.signed) {
         (true, Some(start), Some(signed)) => Some((signed - start).num_days()).filter(|d| *d >= 0),
         _ => None,
     };
-    let columns = vec![
-        Column::new(opp::OWNER.into(), s(|o| &o.owner)),
-        Column::new(opp::SOURCE.into(), s(|o| &o.source)),
-        Column::new(opp::INDUSTRY.into(), s(|o| &o.industry)),
-        Column::new(opp::GRADE.into(), s(|o| &o.grade)),
-        Column::new(
-            opp::START_MONTH.into(),
-            rows.iter()
-                .map(|o| {
-                    o.start
-                        .map(month_key)
-                        .unwrap_or_else(|| crm_core::opportunity::UNKNOWN_KEY.into())
-                })
-                .collect::<Vec<String>>(),
-        ),
+    columns.extend([
         Column::new(
             opp::FURTHEST.into(),
             rows.iter()
@@ -114,8 +219,11 @@ pub fn opportunity_frame(
             opp::CYCLE.into(),
             rows.iter().map(|o| cycle(o)).collect::<Vec<Option<i64>>>(),
         ),
-    ];
-    DataFrame::new(rows.len(), columns)
+    ]);
+    Ok(OpportunityFrame {
+        df: DataFrame::new(rows.len(), columns)?,
+        keys,
+    })
 }
 
 /// Reads an integer column cell (nulls and missing as 0).
@@ -245,6 +353,35 @@ pub fn count_sum_by<K: AsRef<str>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Keys are numbered in order of first appearance, each text made once,
+    /// and a grouped frame's codes read back as their texts.
+    #[test]
+    fn key_codes_stand_for_their_texts() {
+        let mut coder = KeyCoder::new();
+        let mut made = 0;
+        let keys = ["王芳", "Bob", "王芳", "", "Bob"];
+        let codes: Vec<u32> = keys
+            .iter()
+            .map(|k| {
+                coder.code(*k, |k| {
+                    made += 1;
+                    k.to_string()
+                })
+            })
+            .collect();
+        assert_eq!(codes, [0, 1, 0, 2, 1]);
+        assert_eq!(made, 3);
+        let texts = coder.into_texts();
+        assert_eq!(texts, ["王芳", "Bob", ""]);
+        let g = DataFrame::new(3, vec![Column::new("k".into(), [2u32, 0, 7])]).unwrap();
+        let key = KeyColumn {
+            name: "k",
+            texts: &texts,
+        };
+        let read: Vec<String> = (0..3).map(|i| key.text_at(&g, i).unwrap()).collect();
+        assert_eq!(read, ["", "王芳", ""]);
+    }
 
     #[test]
     fn count_sum_by_counts_and_sums_each_key_in_key_order() {

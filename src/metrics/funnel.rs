@@ -7,7 +7,7 @@ use polars::prelude::*;
 
 use crm_core::normalize::stage::Pipeline;
 
-use super::frames::{int_at, opp, ratio, str_at, yuan};
+use super::frames::{int_at, opp, ratio, yuan, KeyColumn, OpportunityFrame};
 use crate::report::summary::{Funnel, FunnelBreakdown, StageRow};
 
 /// Sum of an integer-like expression as i64.
@@ -24,8 +24,13 @@ fn won_amount() -> Expr {
     )
 }
 
-/// The funnel over the known-stage opportunities of `df`.
-pub fn funnel(df: &DataFrame, pipeline: &Pipeline, no_start_date: usize) -> PolarsResult<Funnel> {
+/// The funnel over the known-stage opportunities of `frame`.
+pub fn funnel(
+    frame: &OpportunityFrame,
+    pipeline: &Pipeline,
+    no_start_date: usize,
+) -> PolarsResult<Funnel> {
+    let df = &frame.df;
     let stages = pipeline.funnel();
     let known = df.clone().lazy().filter(col(opp::KNOWN));
     let mut aggs = vec![
@@ -83,21 +88,21 @@ pub fn funnel(df: &DataFrame, pipeline: &Pipeline, no_start_date: usize) -> Pola
         lost_amount: yuan(get("lost_amount")?),
         open_amount: yuan(get("open_amount")?),
         avg_won_amount: ratio(yuan(won_cents), get("won_with_amount")? as f64),
-        by_source: breakdown(df, opp::SOURCE)?,
-        by_industry: breakdown(df, opp::INDUSTRY)?,
-        by_owner: breakdown(df, opp::OWNER)?,
-        by_grade: breakdown(df, opp::GRADE)?,
-        by_start_month: breakdown(df, opp::START_MONTH)?,
+        by_source: breakdown(df, frame.key(opp::SOURCE))?,
+        by_industry: breakdown(df, frame.key(opp::INDUSTRY))?,
+        by_owner: breakdown(df, frame.key(opp::OWNER))?,
+        by_grade: breakdown(df, frame.key(opp::GRADE))?,
+        by_start_month: breakdown(df, frame.key(opp::START_MONTH))?,
     })
 }
 
 /// Funnel counts per value of `key`, sorted by opportunities descending, then key.
-pub fn breakdown(df: &DataFrame, key: &str) -> PolarsResult<Vec<FunnelBreakdown>> {
+pub fn breakdown(df: &DataFrame, key: KeyColumn) -> PolarsResult<Vec<FunnelBreakdown>> {
     let g = df
         .clone()
         .lazy()
         .filter(col(opp::KNOWN))
-        .group_by([col(key)])
+        .group_by([col(key.name)])
         .agg([
             len().cast(DataType::Int64).alias("n"),
             isum(col(opp::WON)).alias("won"),
@@ -114,7 +119,7 @@ pub fn breakdown(df: &DataFrame, key: &str) -> PolarsResult<Vec<FunnelBreakdown>
             int_at(&g, "lost", i)?,
         );
         out.push(FunnelBreakdown {
-            key: str_at(&g, key, i)?,
+            key: key.text_at(&g, i)?,
             opportunities: n as usize,
             won: won as usize,
             lost: lost as usize,

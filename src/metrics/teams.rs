@@ -10,7 +10,7 @@ use crm_core::dataset::Dataset;
 use crm_core::opportunity::UNKNOWN_KEY;
 use crm_core::schema::Field;
 
-use super::frames::{opp, ratio};
+use super::frames::{opp, ratio, KeyCoder, KeyColumn, OpportunityFrame};
 use crate::report::summary::RepRow;
 
 /// Column of the opportunity frame that holds the team.
@@ -31,7 +31,7 @@ pub fn roster_teams(ds: &Dataset) -> BTreeMap<String, String> {
 }
 
 /// Team rows, by won amount descending, then team; empty without a roster.
-pub fn teams(ds: &Dataset, reps: &[RepRow], frame: &DataFrame) -> PolarsResult<Vec<RepRow>> {
+pub fn teams(ds: &Dataset, reps: &[RepRow], frame: &OpportunityFrame) -> PolarsResult<Vec<RepRow>> {
     let team_of = roster_teams(ds);
     if team_of.is_empty() {
         return Ok(Vec::new());
@@ -42,14 +42,28 @@ pub fn teams(ds: &Dataset, reps: &[RepRow], frame: &DataFrame) -> PolarsResult<V
             .cloned()
             .unwrap_or_else(|| UNKNOWN_KEY.to_string())
     };
-    let ca = frame.column(opp::OWNER)?.str()?;
-    let owners: Vec<String> = (0..ca.len())
-        .map(|i| team(ca.get(i).unwrap_or_default()))
+    // The team of each owner code, as a code of its own.
+    let owners = frame.key(opp::OWNER);
+    let mut coder = KeyCoder::new();
+    let team_codes: Vec<u32> = owners
+        .texts
+        .iter()
+        .map(|owner| coder.code(team(owner), |t| t.clone()))
         .collect();
-    let mut with_team = frame.clone();
-    with_team.with_column(Column::new(TEAM.into(), owners))?;
-    let funnel = super::funnel::breakdown(&with_team, TEAM)?;
-    let cycle = super::cycle::grouped(&with_team, TEAM)?;
+    let teams = coder.into_texts();
+    let owner_codes = frame.df.column(opp::OWNER)?.u32()?;
+    let codes: Vec<Option<u32>> = owner_codes
+        .iter()
+        .map(|c| c.and_then(|c| team_codes.get(usize::try_from(c).ok()?).copied()))
+        .collect();
+    let mut with_team = frame.df.clone();
+    with_team.with_column(Column::new(TEAM.into(), codes))?;
+    let key = KeyColumn {
+        name: TEAM,
+        texts: &teams,
+    };
+    let funnel = super::funnel::breakdown(&with_team, key)?;
+    let cycle = super::cycle::grouped(&with_team, key)?;
     let mut sums: BTreeMap<String, RepRow> = BTreeMap::new();
     // Completeness is an average over customers: carry filled shares × customers.
     let mut filled: BTreeMap<String, f64> = BTreeMap::new();
