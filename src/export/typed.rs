@@ -411,7 +411,9 @@ fn deals(ds: &Dataset, opps: &[Opportunity], pipeline: &Pipeline) -> TypedTable 
         text("lost_at_stage", &|o| {
             o.lost_at.map(|i| pipeline.code(i).to_string())
         }),
-        text("lost_reason", &|o| o.lost_reason.clone()),
+        text("lost_reason", &|o| {
+            o.lost_reason.as_deref().map(str::to_string)
+        }),
     ]);
     TypedTable {
         name: "deals",

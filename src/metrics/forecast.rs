@@ -277,7 +277,7 @@ mod tests {
             collected: None,
             lost_reason: None,
             lost_at: None,
-            history: Vec::new(),
+            history: Box::default(),
         };
         let defaults = [Some(0.1), None];
         assert_eq!(probability(&o(Some(0), Some(0.8)), &defaults), 0.8);

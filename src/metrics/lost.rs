@@ -43,7 +43,9 @@ pub fn lost_analysis(
     };
     Ok(LostAnalysis {
         by_reason: rows(
-            lost.iter().map(|o| key(o.lost_reason.clone())).collect(),
+            lost.iter()
+                .map(|o| key(o.lost_reason.as_deref().map(str::to_string)))
+                .collect(),
             amounts.clone(),
         )?,
         by_stage: rows(

@@ -49,13 +49,13 @@ pub struct Opportunity {
     /// Collected amount in cents, from the same row as the deal (negative
     /// amounts and amounts collected after the as-of date left out).
     pub collected: Option<i64>,
-    /// Why a lost deal was lost.
-    pub lost_reason: Option<String>,
+    /// Why a lost deal was lost (shared with the row).
+    pub lost_reason: Option<Text>,
     /// The stage a lost deal was lost at (index), when recorded.
     pub lost_at: Option<usize>,
     /// Dated stage history (follow-up rows with a stage), oldest first;
     /// empty unless the customer has exactly one opportunity.
-    pub history: Vec<(NaiveDate, usize)>,
+    pub history: Box<[(NaiveDate, usize)]>,
 }
 
 /// Builds the opportunities of a dataset as of `as_of`, raising deal findings.
@@ -159,10 +159,9 @@ pub fn build_opportunities(
             amount,
             probability: own.number(Field::Probability),
             lost_reason: text_of(own.values.get(&Field::LostReason))
-                .filter(|_| current.is_some() && current == pipeline.lost())
-                .map(|s| s.to_string()),
+                .filter(|_| current.is_some() && current == pipeline.lost()),
             lost_at: lost_at.filter(|_| current.is_some() && current == pipeline.lost()),
-            history: hist,
+            history: hist.into_boxed_slice(),
             collected: own
                 .money(Field::CollectedAmount)
                 .filter(|c| *c >= 0)
