@@ -552,6 +552,17 @@ impl Record {
             .then(|| Box::new(RecordRest { originals, extras }));
     }
 
+    /// Keeps only the originals `keep` says yes to (nothing is held apart
+    /// once neither originals nor unmapped columns are left).
+    pub fn retain_originals(&mut self, keep: impl FnMut(&Field, &mut Text) -> bool) {
+        if let Some(rest) = self.rest.as_mut() {
+            rest.originals.retain(keep);
+            if rest.originals.is_empty() && rest.extras.is_empty() {
+                self.rest = None;
+            }
+        }
+    }
+
     /// Sets the unmapped columns, keeping the originals.
     pub fn set_extras(&mut self, extras: Box<[(Text, Text)]>) {
         let originals = self
@@ -728,9 +739,13 @@ mod tests {
             r.set_customer(place);
             assert_eq!(r.customer(), place);
         }
-        // A place no u32 below the mark holds links to none.
+        // The largest u32 marks "no customer": that place links to none.
         r.set_customer(Some(u32::MAX as usize));
         assert_eq!(r.customer(), None);
+        // Originals filtered down to none leave nothing held apart.
+        r.originals_mut().insert(Field::Stage, Text::from("快成了"));
+        r.retain_originals(|f, _| *f != Field::Stage);
+        assert!(r.rest.is_none());
     }
 
     #[test]

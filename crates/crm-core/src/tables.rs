@@ -671,9 +671,7 @@ impl Tables {
         if !continues {
             let mut customer = record.clone();
             customer.values.retain(|f, _| !is_followup_only(*f));
-            customer
-                .originals_mut()
-                .retain(|f, _| !is_followup_only(*f));
+            customer.retain_originals(|f, _| !is_followup_only(*f));
             if name.is_none() && id.is_none() {
                 self.reject_unnamed(&mut customer, Code::MissingCustomerName.severity());
                 accepted = false;
@@ -684,9 +682,8 @@ impl Tables {
         if record.has(Field::FollowupDate) {
             let mut followup = record.clone();
             followup.values.retain(|f, _| FOLLOWUP_FIELDS.contains(f));
-            let mut originals = followup.originals().clone();
-            originals.retain(|f, _| FOLLOWUP_FIELDS.contains(f));
-            followup.set_rest(originals, Box::default());
+            followup.set_extras(Box::default());
+            followup.retain_originals(|f, _| FOLLOWUP_FIELDS.contains(f));
             if let Some(b) = block.as_ref() {
                 for f in [Field::CustomerName, Field::CustomerId, Field::Owner] {
                     if let (Some(v), false) = (b.values.get(&f), followup.has(f)) {
