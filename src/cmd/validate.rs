@@ -109,9 +109,9 @@ fn print_findings(
         )?;
         for f in list.iter().take(FIRST_PER_CODE) {
             let place = if f.row > 0 {
-                format!("{} › {} row {}", f.file, f.sheet, f.row)
+                format!("{} › {} row {}", f.file(), f.sheet(), f.row)
             } else {
-                format!("{} › {}", f.file, f.sheet)
+                format!("{} › {}", f.file(), f.sheet())
             };
             let column = if f.column.is_empty() {
                 String::new()

@@ -203,8 +203,8 @@ pub fn issues(ds: &Dataset, lang: Lang) -> OutTable {
             [
                 f.code.code().to_string(),
                 f.severity.code().to_string(),
-                f.file.to_string(),
-                f.sheet.to_string(),
+                f.file().to_string(),
+                f.sheet().to_string(),
                 if f.row > 0 {
                     f.row.to_string()
                 } else {

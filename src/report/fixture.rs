@@ -320,12 +320,15 @@ fn week(week: &str, owner: &str, method: &str, count: usize) -> WeekRow {
 
 /// Two findings, one carrying markup and a formula-like value.
 pub fn findings() -> Vec<Finding> {
-    let finding = |code: Code, severity: Severity, row: usize, column: &str, value: &str| Finding {
-        code,
-        severity,
+    let source = std::sync::Arc::new(crm_core::model::Source {
         file: "客户台账.xlsx".into(),
         sheet: "客户".into(),
+    });
+    let finding = |code: Code, severity: Severity, row: u32, column: &str, value: &str| Finding {
+        code,
+        severity,
         row,
+        source: source.clone(),
         column: column.into(),
         value: value.into(),
         detail: "".into(),

@@ -104,7 +104,7 @@ impl<'a> ColumnFields<'a> {
 
     /// The field a finding's column was mapped to, from its sheet's mapping.
     fn field_of(&self, f: &Finding) -> Option<Field> {
-        let key = (&*f.file, &*f.sheet, &*f.column);
+        let key = (&**f.file(), &**f.sheet(), &*f.column);
         self.0.get(&key).copied().flatten()
     }
 }
@@ -236,12 +236,18 @@ mod tests {
     }
 
     fn finding(code: Code, column: &str, value: &str) -> Finding {
+        finding_in("客户", code, column, value)
+    }
+
+    fn finding_in(sheet: &str, code: Code, column: &str, value: &str) -> Finding {
         Finding {
             code,
             severity: code.severity(),
-            file: "客户台账.xlsx".into(),
-            sheet: "客户".into(),
             row: 3,
+            source: std::sync::Arc::new(crm_core::model::Source {
+                file: "客户台账.xlsx".into(),
+                sheet: sheet.into(),
+            }),
             column: column.into(),
             value: value.into(),
             detail: "".into(),
@@ -280,8 +286,7 @@ mod tests {
         other.sheet = "跟进".into();
         other.columns = vec![("联系人".into(), None)];
         s.inputs.insert(0, other);
-        let mut in_other = finding(Code::UnparseableDate, "联系人", "王小明");
-        in_other.sheet = "跟进".into();
+        let in_other = finding_in("跟进", Code::UnparseableDate, "联系人", "王小明");
         let both = [in_other, findings[2].clone()];
         let shown = Shown::new(&s, Privacy::Mask).findings(&both).into_owned();
         let values: Vec<&str> = shown.iter().map(|f| &*f.value).collect();

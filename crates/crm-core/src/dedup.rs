@@ -346,9 +346,8 @@ fn duplicate_findings(
         slot.write(Finding {
             code: Code::PossibleDuplicate,
             severity: Code::PossibleDuplicate.severity(),
-            file: b.origin.file().clone(),
-            sheet: b.origin.sheet().clone(),
-            row: b.origin.row,
+            row: u32::try_from(b.origin.row).unwrap_or(u32::MAX),
+            source: b.origin.source.clone(),
             column: column.clone(),
             value: b.name.clone(),
             detail: a.name.clone(),
@@ -680,7 +679,7 @@ mod tests {
         }
         let found: Vec<(usize, String)> = near_duplicates(&candidates, 0)
             .iter()
-            .map(|f| (f.row, f.detail.to_string()))
+            .map(|f| (f.row as usize, f.detail.to_string()))
             .collect();
         assert!(expected.len() > 15, "{expected:?}");
         assert_eq!(found, expected);
@@ -778,7 +777,7 @@ mod tests {
             (7, Some("C"), vec![9]),
         ];
         assert_eq!(got, expected);
-        let codes: Vec<(Code, usize)> = findings.iter().map(|f| (f.code, f.row)).collect();
+        let codes: Vec<(Code, usize)> = findings.iter().map(|f| (f.code, f.row as usize)).collect();
         use Code::{DuplicateCustomer as Merged, PossibleDuplicate as Apart};
         let expected = [
             (Merged, 3),
@@ -838,10 +837,10 @@ mod tests {
         assert!(found.capacity() >= pairs + 7);
         for (i, f) in found.iter().enumerate() {
             assert_eq!(f.code, Code::PossibleDuplicate);
-            assert_eq!(f.row, 2 * i + 2, "finding {i}");
+            assert_eq!(f.row as usize, 2 * i + 2, "finding {i}");
             assert_eq!(*f.value, keys[2 * i + 1]);
             assert_eq!(*f.detail, keys[2 * i]);
-            assert_eq!((&*f.file, &*f.sheet), ("f.csv", "f"));
+            assert_eq!((&**f.file(), &**f.sheet()), ("f.csv", "f"));
             assert_eq!(f.column, label_text(Field::CustomerName));
         }
     }
@@ -916,7 +915,7 @@ mod tests {
         }
         let found: Vec<(usize, String)> = near_duplicates(&candidates_of(&all), 0)
             .iter()
-            .map(|f| (f.row, f.detail.to_string()))
+            .map(|f| (f.row as usize, f.detail.to_string()))
             .collect();
         assert_eq!(all.len(), 324);
         assert!(expected.len() > 500, "{}", expected.len());
@@ -935,7 +934,7 @@ mod tests {
         assert_eq!(found.len(), 2999);
         for (f, row) in found.iter().zip(2..) {
             assert_eq!(
-                (f.row, &*f.detail, &*f.value),
+                (f.row as usize, &*f.detail, &*f.value),
                 (row, "杭州星一", &*keys[row - 1])
             );
         }
@@ -955,7 +954,7 @@ mod tests {
             let mut times = vec![0; 2 * n + 1];
             for f in &found {
                 assert_eq!(&*f.detail, "杭州星河网络");
-                times[f.row] += 1;
+                times[f.row as usize] += 1;
             }
             let mut expected = vec![0; n + 1];
             expected.push(first_times);

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use crate::model::Text;
+use std::sync::Arc;
+
+use crate::model::{Source, Text};
 
 /// How serious a finding is (schema.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -183,30 +185,49 @@ impl Code {
 }
 
 /// One problem found in the input, with its place and a suggested fix.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Millions are held on a big input, so a finding is 40 bytes: the file
+/// and sheet are the sheet's one shared [`Source`], and the row a `u32`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// The validation code.
     pub code: Code,
     /// Its severity (usually `code.severity()`).
     pub severity: Severity,
-    /// Input file (shared by the findings of the file).
-    #[serde(serialize_with = "crate::model::serialize_text")]
-    pub file: Text,
-    /// Sheet of the file.
-    #[serde(serialize_with = "crate::model::serialize_text")]
-    pub sheet: Text,
-    /// 1-based spreadsheet row; 0 for a finding about a whole column or sheet.
-    pub row: usize,
+    /// 1-based spreadsheet row; 0 for a finding about a whole column or
+    /// sheet. A sheet held in memory has far fewer than 2^32 rows.
+    pub row: u32,
+    /// The input file and sheet (shared by the sheet's rows and findings);
+    /// read them with [`Finding::file`] and [`Finding::sheet`].
+    pub source: Arc<Source>,
     /// Column header as written in the file (shared by the findings of
     /// the column).
-    #[serde(serialize_with = "crate::model::serialize_text")]
     pub column: Text,
     /// The original value (shared with the record that holds it).
-    #[serde(serialize_with = "crate::model::serialize_text")]
     pub value: Text,
     /// Detail for the message (e.g. the other name of a possible duplicate).
-    #[serde(serialize_with = "crate::model::serialize_text")]
     pub detail: Text,
+}
+
+// The size the finding's documentation promises (64-bit targets).
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Finding>() == 40);
+
+/// Written as an object of code, severity, file, sheet, row, column, value
+/// and detail, in that order.
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("Finding", 8)?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("severity", &self.severity)?;
+        out.serialize_field("file", &**self.file())?;
+        out.serialize_field("sheet", &**self.sheet())?;
+        out.serialize_field("row", &self.row)?;
+        out.serialize_field("column", &*self.column)?;
+        out.serialize_field("value", &*self.value)?;
+        out.serialize_field("detail", &*self.detail)?;
+        out.end()
+    }
 }
 
 /// One empty text for every finding without a detail: millions of
@@ -247,13 +268,22 @@ impl Finding {
         Finding {
             code,
             severity: code.severity(),
-            file: origin.file().clone(),
-            sheet: origin.sheet().clone(),
-            row: origin.row,
+            row: u32::try_from(origin.row).unwrap_or(u32::MAX),
+            source: origin.source.clone(),
             column,
             value,
             detail: empty_text(),
         }
+    }
+
+    /// The input file.
+    pub fn file(&self) -> &Text {
+        &self.source.file
+    }
+
+    /// The sheet of the file.
+    pub fn sheet(&self) -> &Text {
+        &self.source.sheet
     }
 
     /// Adds a detail text.
@@ -278,8 +308,11 @@ impl Finding {
                 a.cmp(b)
             }
         };
-        text(&self.file, &other.file)
-            .then_with(|| text(&self.sheet, &other.sheet))
-            .then(self.row.cmp(&other.row))
+        let place = if Arc::ptr_eq(&self.source, &other.source) {
+            std::cmp::Ordering::Equal
+        } else {
+            text(self.file(), other.file()).then_with(|| text(self.sheet(), other.sheet()))
+        };
+        place.then(self.row.cmp(&other.row))
     }
 }

@@ -160,11 +160,6 @@ impl Serialize for Origin {
     }
 }
 
-/// Serializes shared text as a string.
-pub(crate) fn serialize_text<S: serde::Serializer>(text: &Text, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(text)
-}
-
 /// What kind of table a sheet is (schema.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]

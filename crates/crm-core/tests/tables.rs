@@ -93,7 +93,7 @@ fn customers_under_a_title_with_summary_and_blank_rows() {
         .iter()
         .find(|f| f.code == Code::MissingCustomerName)
         .unwrap();
-    assert_eq!((&*missing.sheet, missing.row), ("客户", 5));
+    assert_eq!((&**missing.sheet(), missing.row), ("客户", 5));
     assert_eq!(codes(&t).iter().filter(|c| **c == "summary_row").count(), 2);
 }
 
@@ -138,7 +138,7 @@ fn cells_are_normalized_with_findings_in_place() {
     let found: Vec<(&str, usize, &str, &str)> = t
         .findings
         .iter()
-        .map(|f| (f.code.code(), f.row, &*f.column, &*f.value))
+        .map(|f| (f.code.code(), f.row as usize, &*f.column, &*f.value))
         .collect();
     for expected in [
         ("unparseable_date", 3, "首次接触时间", "上周"),
@@ -243,7 +243,7 @@ fn near_duplicates_pair_every_customer_of_two_close_keys() {
         .findings
         .iter()
         .filter(|f| f.code == Code::PossibleDuplicate && *f.column == *Field::CustomerName.label())
-        .map(|f| (f.row, f.detail.to_string()))
+        .map(|f| (f.row as usize, f.detail.to_string()))
         .collect();
     assert_eq!(
         near,
@@ -343,7 +343,7 @@ fn a_long_csv_reads_past_its_head_like_a_short_one() {
             .findings
             .iter()
             .filter(|f| f.code == Code::UnparseableDate)
-            .map(|f| f.row)
+            .map(|f| f.row as usize)
             .collect();
         assert_eq!(unparseable, vec![row]);
     }
@@ -576,7 +576,7 @@ fn as_of_and_future_dates_of_a_table_read_in_parts() {
         .findings
         .iter()
         .filter(|f| f.code == Code::FutureDate)
-        .map(|f| (f.row, &*f.value))
+        .map(|f| (f.row as usize, &*f.value))
         .collect();
     // Data row i is spreadsheet row i + 2 (the header is row 1).
     assert_eq!(future, vec![(102, "2025-08-01"), (40_000, "2025-08-01")]);

@@ -134,12 +134,12 @@ fn finding_row(lang: Lang, f: &Finding) -> Vec<Val> {
     vec![
         Val::text(f.code.code()),
         Val::text(severity_label(lang, f.severity.code())),
-        Val::text(f.file.to_string()),
-        Val::text(f.sheet.to_string()),
+        Val::text(f.file().to_string()),
+        Val::text(f.sheet().to_string()),
         if f.row == 0 {
             Val::Null
         } else {
-            Val::int(f.row)
+            Val::int(f.row as usize)
         },
         Val::text(f.column.to_string()),
         Val::text(f.value.to_string()),
