@@ -11,7 +11,6 @@ use std::sync::LazyLock;
 use crm_core::config::Config;
 use crm_core::dataset::Dataset;
 use crm_core::model::Text;
-use crm_core::normalize::date::iso_date;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::{current_stage, Opportunity, UNASSIGNED};
 use crm_core::schema::Field;
@@ -206,7 +205,7 @@ pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
                 owner: r.owner.clone(),
                 grade: r.grade,
                 state: r.state,
-                last_touch: iso_date(r.last_touch?),
+                last_touch: r.last_touch?,
                 allowed_gap: r.gap,
                 days_overdue: r.days_overdue?,
             })

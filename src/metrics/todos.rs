@@ -10,7 +10,6 @@ use polars::prelude::*;
 
 use crm_core::dataset::Dataset;
 use crm_core::model::Text;
-use crm_core::normalize::date::iso_date;
 use crm_core::schema::Field;
 use crm_core::FastMap;
 
@@ -108,9 +107,9 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
             customer: l.customer.clone(),
             owner: l.owner.clone(),
             next_action: l.action.clone(),
-            due_date: iso_date(l.due),
+            due_date: l.due,
             days_overdue: (as_of - l.due).num_days(),
-            followup_date: l.row_date.map(iso_date),
+            followup_date: l.row_date,
         })
         .collect();
     Ok(Todos {
@@ -192,7 +191,13 @@ mod tests {
         let listed: Vec<String> = t
             .overdue_list
             .iter()
-            .map(|r| format!("{} {}", r.due_date, r.customer))
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    crm_core::normalize::date::iso_date(r.due_date),
+                    r.customer
+                )
+            })
             .collect();
         let mut tied = ["北京市海淀区乙", "北京乙", "北京市海淀区甲", "Acme"];
         tied.sort();

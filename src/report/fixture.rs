@@ -202,7 +202,7 @@ pub fn fixture() -> Summary {
                 owner: "张伟".into(),
                 grade: 'A',
                 state: "active",
-                last_touch: "2024-06-01".into(),
+                last_touch: day(2024, 6, 1),
                 allowed_gap: 7,
                 days_overdue: 22,
             }]),
@@ -316,6 +316,11 @@ fn week(week: &str, owner: &str, method: &str, count: usize) -> WeekRow {
         method: method.into(),
         count,
     }
+}
+
+/// A day of the fixtures.
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
 /// Two findings, one carrying markup and a formula-like value.

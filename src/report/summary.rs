@@ -8,8 +8,24 @@ use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use crm_core::model::Text;
+use crm_core::normalize::date::iso_date;
 use crm_core::tables::{InputInfo, RowCounts};
+
+/// Writes a day as `YYYY-MM-DD`. List rows hold their days as dates, not
+/// text: the overdue lists of a big run have hundreds of thousands of rows.
+fn day<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&iso_date(*d))
+}
+
+/// [`day`], or null.
+fn maybe_day<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => day(d, s),
+        None => s.serialize_none(),
+    }
+}
 
 /// The whole summary of a run.
 #[derive(Debug, Clone, Serialize)]
@@ -351,7 +367,8 @@ pub struct OverdueRow {
     /// `active` or `maintenance`.
     pub state: &'static str,
     /// Last touch date.
-    pub last_touch: String,
+    #[serde(serialize_with = "day")]
+    pub last_touch: NaiveDate,
     /// Allowed gap in days.
     pub allowed_gap: i64,
     /// Days past the allowed gap.
@@ -604,12 +621,14 @@ pub struct TodoRow {
     pub owner: Text,
     /// The next action (shared with the record).
     pub next_action: Text,
-    /// Due date, `YYYY-MM-DD`.
-    pub due_date: String,
+    /// Due date.
+    #[serde(serialize_with = "day")]
+    pub due_date: NaiveDate,
     /// as-of − due date, in days.
     pub days_overdue: i64,
     /// Date of the follow-up row that set the to-do (added).
-    pub followup_date: Option<String>,
+    #[serde(serialize_with = "maybe_day")]
+    pub followup_date: Option<NaiveDate>,
 }
 
 /// To-dos of one owner.

@@ -1,6 +1,8 @@
 //! The sections on how the team works: sales cycle, top needs, reps,
 //! follow-up cadence and the monthly trend.
 
+use crm_core::normalize::date::iso_date;
+
 use super::lost::{keyword_table, stage_tables};
 use super::{count_note, defined, plain, section, table, MARKED_NEEDS, TOP_NEEDS};
 use crate::report::i18n::{data_value, state_label, t, Lang};
@@ -289,7 +291,7 @@ pub(in crate::report) fn overdue_table(lang: Lang, rows: &[OverdueRow]) -> Table
                     Val::text(data_value(lang, &o.owner)),
                     Val::text(o.grade.to_string()),
                     Val::text(state_label(lang, o.state)),
-                    Val::text(o.last_touch.clone()),
+                    Val::text(iso_date(o.last_touch)),
                     Val::Int(o.allowed_gap),
                     Val::Int(o.days_overdue),
                 ]

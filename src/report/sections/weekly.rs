@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
+use crm_core::normalize::date::iso_date;
 
 use super::{defined, plain, section, table};
 use crate::report::i18n::{data_value, t, Lang};
@@ -73,9 +74,10 @@ pub(in crate::report) fn overdue_todos_table(lang: Lang, rows: &[TodoRow]) -> Ta
                     Val::text(r.customer.to_string()),
                     Val::text(data_value(lang, &r.owner)),
                     Val::text(r.next_action.to_string()),
-                    Val::text(r.due_date.clone()),
+                    Val::text(iso_date(r.due_date)),
                     Val::Int(r.days_overdue),
-                    r.followup_date.clone().map_or(Val::Null, Val::Text),
+                    r.followup_date
+                        .map_or(Val::Null, |d| Val::Text(iso_date(d))),
                 ]
             })
             .collect(),
