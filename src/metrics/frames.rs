@@ -278,6 +278,32 @@ pub fn count_by_month(
         .collect()
 }
 
+/// The sum of `values` per integer key (a customer's place, a target's
+/// id), in key order.
+pub fn sum_by_key(keys: Vec<i64>, values: Vec<i64>) -> PolarsResult<Vec<(i64, i64)>> {
+    let n = keys.len();
+    let df = DataFrame::new(
+        n,
+        vec![
+            Column::new("key".into(), keys),
+            Column::new("v".into(), values),
+        ],
+    )?;
+    let g = df
+        .lazy()
+        .group_by([col("key")])
+        .agg([col("v").sum().alias("s")])
+        .sort(["key"], SortMultipleOptions::default())
+        .collect()?;
+    let keys = g.column("key")?.i64()?;
+    let sums = g.column("s")?.i64()?;
+    Ok(keys
+        .iter()
+        .zip(sums.iter())
+        .filter_map(|(k, s)| Some((k?, s.unwrap_or(0))))
+        .collect())
+}
+
 /// Cents to currency units.
 pub fn yuan(cents: i64) -> f64 {
     cents as f64 / 100.0
@@ -394,6 +420,14 @@ mod tests {
             .collect();
         assert_eq!(got, want);
         assert!(count_sum_by(Vec::<(&str, i64)>::new()).unwrap().is_empty());
+    }
+
+    /// Sums per key come in key order, each key once.
+    #[test]
+    fn sum_by_key_sums_each_key_in_key_order() {
+        let got = sum_by_key(vec![7, 2, 7, 0, 2], vec![1, 10, 100, 5, -3]).unwrap();
+        assert_eq!(got, [(0, 5), (2, 7), (7, 101)]);
+        assert!(sum_by_key(Vec::new(), Vec::new()).unwrap().is_empty());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! whose declared grade differs.
 
 use chrono::{Duration, NaiveDate};
-use polars::prelude::*;
+use polars::prelude::PolarsResult;
 
 use crm_core::config::Grading;
 use crm_core::dedup::Customer;
@@ -11,7 +11,7 @@ use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 use crm_core::schema::Field;
 
-use super::frames::yuan;
+use super::frames::{sum_by_key, yuan};
 use super::order::name_key;
 use crate::report::summary::{GradeMismatch, Grades};
 
@@ -32,13 +32,13 @@ pub fn grades(
         .iter()
         .filter(|o| o.current == Some(won) && o.signed.is_some_and(|d| from <= d && d <= as_of))
     {
-        // A table held in memory has far fewer than 2^32 customers.
-        if let Some(c) = o.customer.and_then(|c| u32::try_from(c).ok()) {
+        // A table held in memory has far fewer than 2^63 customers.
+        if let Some(c) = o.customer.and_then(|c| i64::try_from(c).ok()) {
             places.push(c);
             cents.push(o.amount.unwrap_or(0));
         }
     }
-    let annual = sum_by_place(places, cents)?;
+    let annual = sum_by_key(places, cents)?;
     let mut out = Grades::default();
     for g in ["A", "B", "C"] {
         out.declared.insert(g.to_string(), 0);
@@ -52,7 +52,7 @@ pub fn grades(
     // (customer, declared, computed, annual amount), listed by customer.
     let mut mismatches: Vec<(&str, char, char, f64)> = Vec::new();
     for (i, cents) in annual {
-        let Some(c) = customers.get(i as usize) else {
+        let Some(c) = usize::try_from(i).ok().and_then(|i| customers.get(i)) else {
             continue;
         };
         let amount = yuan(cents);
@@ -84,29 +84,4 @@ pub fn grades(
     out.mismatches = mismatches.len();
     out.mismatch_list = mismatches.into();
     Ok(out)
-}
-
-/// The sum of `values` per place in `places`, by place.
-fn sum_by_place(places: Vec<u32>, values: Vec<i64>) -> PolarsResult<Vec<(u32, i64)>> {
-    let n = places.len();
-    let df = DataFrame::new(
-        n,
-        vec![
-            Column::new("place".into(), places),
-            Column::new("v".into(), values),
-        ],
-    )?;
-    let g = df
-        .lazy()
-        .group_by([col("place")])
-        .agg([col("v").sum().alias("s")])
-        .sort(["place"], SortMultipleOptions::default())
-        .collect()?;
-    let places = g.column("place")?.u32()?;
-    let sums = g.column("s")?.i64()?;
-    Ok(places
-        .iter()
-        .zip(sums.iter())
-        .filter_map(|(p, s)| Some((p?, s.unwrap_or(0))))
-        .collect())
 }

@@ -18,7 +18,7 @@ use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 use crm_core::schema::Field;
 
-use super::frames::{day_number, int_at, ratio, yuan};
+use super::frames::{day_number, int_at, ratio, sum_by_key, yuan};
 use super::period::Period;
 use crate::report::summary::TargetRow;
 
@@ -116,13 +116,15 @@ pub fn targets(
         .enumerate()
         .map(|(i, k)| (k.clone(), i as i64))
         .collect();
-    let target_cents = sum_by_id(
+    let target_cents: HashMap<i64, i64> = sum_by_key(
         inputs
             .iter()
             .map(|t| id_of[&(t.period, t.holder.clone())])
             .collect(),
         inputs.iter().map(|t| t.cents).collect(),
-    )?;
+    )?
+    .into_iter()
+    .collect();
     let achieved_cents = achieved(&ids, ds, opps, pipeline, as_of)?;
     Ok(ids
         .iter()
@@ -145,25 +147,6 @@ pub fn targets(
             }
         })
         .collect())
-}
-
-/// Sum of `values` per id.
-fn sum_by_id(ids: Vec<i64>, values: Vec<i64>) -> PolarsResult<HashMap<i64, i64>> {
-    let df = DataFrame::new(
-        ids.len(),
-        vec![
-            Column::new("id".into(), ids),
-            Column::new("v".into(), values),
-        ],
-    )?;
-    let g = df
-        .lazy()
-        .group_by([col("id")])
-        .agg([col("v").sum().alias("s")])
-        .collect()?;
-    (0..g.height())
-        .map(|i| Ok((int_at(&g, "id", i)?, int_at(&g, "s", i)?)))
-        .collect()
 }
 
 /// Signed amount (cents) per target id: won deals of the target's reps
