@@ -121,6 +121,17 @@ impl<K: std::hash::Hash + Eq> KeyCoder<K> {
     }
 }
 
+impl KeyCoder<String> {
+    /// The code of the text `key`, copied only when it is new (keys given
+    /// as temporary texts, row after row).
+    pub fn code_str(&mut self, key: &str) -> u32 {
+        match self.code_of.get(key) {
+            Some(code) => *code,
+            None => self.code(key.to_string(), String::clone),
+        }
+    }
+}
+
 impl<K: std::hash::Hash + Eq> Default for KeyCoder<K> {
     fn default() -> Self {
         Self::new()
@@ -318,28 +329,17 @@ pub fn yuan(cents: i64) -> f64 {
 pub fn count_sum_by<K: AsRef<str>>(
     rows: impl IntoIterator<Item = (K, i64)>,
 ) -> PolarsResult<Vec<(String, usize, i64)>> {
-    let mut code_of: crm_core::FastMap<String, u32> = crm_core::FastMap::default();
-    let mut distinct: Vec<String> = Vec::new();
+    let mut coder = KeyCoder::new();
     // Room for every row the iterator may give, at once: millions of rows
     // grown by doubling are copied and faulted in twice over.
     let rows = rows.into_iter();
     let most = rows.size_hint().1.unwrap_or(0);
     let (mut codes, mut values) = (Vec::with_capacity(most), Vec::with_capacity(most));
     for (key, value) in rows {
-        let key = key.as_ref();
-        let code = match code_of.get(key) {
-            Some(code) => *code,
-            None => {
-                // Fewer distinct keys than rows, and rows fit in memory.
-                let code = u32::try_from(distinct.len()).unwrap_or(u32::MAX);
-                code_of.insert(key.to_string(), code);
-                distinct.push(key.to_string());
-                code
-            }
-        };
-        codes.push(code);
+        codes.push(coder.code_str(key.as_ref()));
         values.push(value);
     }
+    let distinct = coder.into_texts();
     let n = codes.len();
     let df = DataFrame::new(
         n,
