@@ -604,6 +604,10 @@ struct Grid {
     /// regions may overlap in a hostile file: without it, a million copies
     /// of one large region would loop for hours without allocating).
     merge_visits: usize,
+    /// The length of the row last grown: a new row is given room for as
+    /// many cells at once (the rows of a table are alike), instead of
+    /// growing cell by cell.
+    last_width: usize,
 }
 
 impl Grid {
@@ -616,6 +620,7 @@ impl Grid {
             limit,
             max_columns,
             merge_visits: 0,
+            last_width: 0,
         }
     }
 
@@ -645,7 +650,13 @@ impl Grid {
         let len = self.rows[r].len();
         if c >= len {
             self.charge(c + 1 - len)?;
-            self.rows[r].resize(c + 1, Cell::Empty);
+            let row = &mut self.rows[r];
+            if row.capacity() == 0 {
+                // At most the budget already charged for the last row.
+                row.reserve_exact(self.last_width.max(c + 1));
+            }
+            row.resize(c + 1, Cell::Empty);
+            self.last_width = c + 1;
         }
         self.rows[r][c] = value;
         Ok(())
