@@ -279,12 +279,57 @@ fn record_sections(x: &MetricsInput) -> PolarsResult<RecordSections> {
 
 /// Findings counted per code.
 pub fn quality(findings: &[Finding]) -> Quality {
-    let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
+    // Counted by the code's static name: one copy per code, not per finding.
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     for f in findings {
-        *by_code.entry(f.code.code().to_string()).or_default() += 1;
+        *counts.entry(f.code.code()).or_default() += 1;
     }
     Quality {
         issues: findings.len(),
-        by_code,
+        by_code: counts
+            .into_iter()
+            .map(|(code, n)| (code.to_string(), n))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crm_core::findings::Code;
+    use crm_core::model::{Origin, Source};
+    use std::sync::Arc;
+
+    /// Findings are counted per code, in code order, with their total.
+    #[test]
+    fn quality_counts_findings_per_code() {
+        let source = Arc::new(Source {
+            file: "a.xlsx".into(),
+            sheet: "客户".into(),
+        });
+        let codes = [
+            Code::UnparseableDate,
+            Code::MissingCustomerName,
+            Code::UnparseableDate,
+            Code::InvalidPhone,
+            Code::UnparseableDate,
+        ];
+        let findings: Vec<Finding> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, &code)| Finding::new(code, &Origin::new(&source, i + 2), "列", "值"))
+            .collect();
+        let q = quality(&findings);
+        assert_eq!(q.issues, 5);
+        let counted: Vec<(&str, usize)> = q.by_code.iter().map(|(c, &n)| (c.as_str(), n)).collect();
+        assert_eq!(
+            counted,
+            vec![
+                ("invalid_phone", 1),
+                ("missing_customer_name", 1),
+                ("unparseable_date", 3)
+            ]
+        );
+        assert_eq!(quality(&[]).issues, 0);
     }
 }
