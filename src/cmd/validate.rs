@@ -13,6 +13,7 @@ use crate::cli::{FailOn, LangArg, ValidateArgs};
 use crate::error::AppError;
 use crate::pipeline::{keep_until_exit, load, parse_day};
 use crate::report::i18n::{code_text, Lang};
+use crate::report::json;
 
 /// Findings shown per code in the text output.
 const FIRST_PER_CODE: usize = 3;
@@ -52,9 +53,12 @@ pub fn run(args: &ValidateArgs) -> Result<(), AppError> {
                 }
             })
             .collect();
-        serde_json::to_string_pretty(&all)
-            .map_err(std::io::Error::other)
-            .and_then(|s| writeln!(out, "{s}"))
+        // Streamed, one finding a line: a big run has millions.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut out);
+        json::to_writer(&mut buffered, &all)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(buffered))
+            .and_then(|()| buffered.flush())
     } else {
         print_findings(&mut out, findings, lang, &loaded.ds.rows)
     };

@@ -5,6 +5,7 @@
 
 pub mod html;
 pub mod i18n;
+pub mod json;
 pub mod privacy;
 pub mod reps;
 pub mod sections;
