@@ -80,8 +80,8 @@ pub fn customer_cadence<'a>(
         }
     }
     let mut touches: Vec<Option<NaiveDate>> = vec![None; n];
-    for f in &ds.followups {
-        if let (Some(c), Some(d)) = (f.customer(), f.date(Field::FollowupDate)) {
+    for (f, date) in ds.followups.iter().zip(ds.followup_dates().iter()) {
+        if let (Some(c), Some(d)) = (f.customer(), *date) {
             if let Some(e) = touches.get_mut(c).filter(|_| d <= as_of) {
                 *e = Some(e.map_or(d, |e| e.max(d)));
             }

@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use crm_core::dataset::Dataset;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
-use crm_core::schema::Field;
 
 use super::frames::{count_by_month, count_sum_by, yuan};
 use super::period::{month_key, Period};
@@ -17,10 +16,11 @@ use crate::report::summary::{Activity, MonthRow};
 
 /// Follow-up dates on or before the as-of date.
 pub fn followup_dates(ds: &Dataset, as_of: NaiveDate) -> Vec<NaiveDate> {
-    ds.followups
+    ds.followup_dates()
         .iter()
-        .filter_map(|f| f.date(Field::FollowupDate))
-        .filter(|d| *d <= as_of)
+        .flatten()
+        .filter(|d| **d <= as_of)
+        .copied()
         .collect()
 }
 

@@ -73,14 +73,18 @@ pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
         (*o, filled as i64)
     }))?;
     let inside = |d: NaiveDate| d <= x.as_of && x.period.is_none_or(|p| p.contains(d));
+    let dates = ds.followup_dates();
     let followups = count_sum_by(
         ds.followups
             .iter()
-            .filter(|f| f.date(Field::FollowupDate).is_some_and(inside))
-            .map(|f| match f.text(Field::Owner).filter(|s| !s.is_empty()) {
-                Some(o) => (o, 0),
-                None => (f.customer().map_or(UNASSIGNED, |c| customer_owner[c]), 0),
-            }),
+            .zip(dates.iter())
+            .filter(|(_, d)| d.is_some_and(inside))
+            .map(
+                |(f, _)| match f.text(Field::Owner).filter(|s| !s.is_empty()) {
+                    Some(o) => (o, 0),
+                    None => (f.customer().map_or(UNASSIGNED, |c| customer_owner[c]), 0),
+                },
+            ),
     )?;
     let won = x.pipeline.won();
     let activity_won = count_sum_by(

@@ -62,8 +62,9 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     // Latest follow-up per customer on or before the as-of date.
     let mut customers = FollowupCustomers::default();
     let mut latest = Latest::new(ds.customers.len());
-    for f in &ds.followups {
-        if let Some(d) = f.date(Field::FollowupDate).filter(|d| *d <= as_of) {
+    let dates = ds.followup_dates();
+    for (f, date) in ds.followups.iter().zip(dates.iter()) {
+        if let Some(d) = date.filter(|d| *d <= as_of) {
             latest.see(customers.of(f), d);
         }
     }
@@ -71,14 +72,13 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
     // ones apart (millions of to-dos on a big input).
     let (mut owners, mut overdue): (Vec<&str>, Vec<i64>) = (Vec::new(), Vec::new());
     let mut late: Vec<Late> = Vec::new();
-    for f in &ds.followups {
+    for (f, &row_date) in ds.followups.iter().zip(dates.iter()) {
         let (Some(action), Some(due)) = (
             f.shared_text(Field::NextAction).filter(|s| !s.is_empty()),
             f.date(Field::DueDate),
         ) else {
             continue;
         };
-        let row_date = f.date(Field::FollowupDate);
         if row_date.is_some_and(|d| d > as_of) {
             continue;
         }

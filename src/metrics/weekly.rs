@@ -103,8 +103,8 @@ impl<'a> FollowupCustomers<'a> {
 pub fn weekly_activity(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Vec<WeekRow>> {
     let start = window_start(as_of);
     let (mut weeks, mut owners, mut methods) = (Vec::new(), Vec::new(), Vec::new());
-    for f in &ds.followups {
-        let Some(d) = f.date(Field::FollowupDate) else {
+    for (f, date) in ds.followups.iter().zip(ds.followup_dates().iter()) {
+        let Some(d) = *date else {
             continue;
         };
         if d < start || d > as_of {

@@ -3,6 +3,8 @@
 //! as-of date decided (metrics.md §0), and the cross-row findings raised
 //! (`orphan_followup`, `future_date`).
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use crate::dedup::{
@@ -42,6 +44,26 @@ pub struct Dataset {
     pub findings: Vec<Finding>,
     /// Column headers per (file, sheet, field).
     pub column_names: std::collections::HashMap<(String, String, Field), String>,
+    /// The follow-ups' dates, read once; use [`Dataset::followup_dates`].
+    pub followup_dates: DateColumn,
+}
+
+/// The follow-up date of each of [`Dataset::followups`], in order, read
+/// once when the dataset is built. The as-of date, the opportunities and
+/// half a dozen metrics pass over millions of follow-ups for their dates
+/// alone, and reading a record's values is a cache miss each time (at 5M
+/// follow-ups, a tenth of a second per pass). A dataset put together by
+/// hand leaves it empty, and [`Dataset::followup_dates`] reads the records.
+#[derive(Debug, Default)]
+pub struct DateColumn(Vec<Option<NaiveDate>>);
+
+impl DateColumn {
+    /// The follow-up date of each of `followups`, read on a thread per core.
+    fn of(followups: &[Record]) -> DateColumn {
+        DateColumn(map_parts(followups, |part| {
+            part.iter().map(|f| f.date(Field::FollowupDate)).collect()
+        }))
+    }
 }
 
 /// The near-duplicate search of a dataset's customers, on its own thread.
@@ -226,9 +248,11 @@ impl Dataset {
             complaints,
         );
         findings.extend(link_findings);
+        let followup_dates = DateColumn::of(&followups);
         let ds = Dataset {
             customers: merged,
             followups,
+            followup_dates,
             opportunities,
             complaints,
             roster,
@@ -241,6 +265,17 @@ impl Dataset {
             column_names,
         };
         (ds, near)
+    }
+
+    /// The follow-up date of each of [`Dataset::followups`], in order
+    /// (`None` where it has none): the column read when the dataset was
+    /// built, or, for a dataset put together by hand, the records' dates.
+    pub fn followup_dates(&self) -> Cow<'_, [Option<NaiveDate>]> {
+        if self.followup_dates.0.len() == self.followups.len() {
+            Cow::Borrowed(&self.followup_dates.0)
+        } else {
+            Cow::Owned(DateColumn::of(&self.followups).0)
+        }
     }
 
     /// The as-of date when none is given: the latest follow-up date, signed

@@ -270,8 +270,8 @@ fn stage_history(ds: &Dataset, as_of: NaiveDate) -> Vec<Vec<(NaiveDate, usize)>>
 /// by customer index.
 pub fn earliest_followups(ds: &Dataset, as_of: NaiveDate) -> Vec<Option<NaiveDate>> {
     let mut out: Vec<Option<NaiveDate>> = vec![None; ds.customers.len()];
-    for f in &ds.followups {
-        let (Some(c), Some(d)) = (f.customer(), f.date(Field::FollowupDate)) else {
+    for (f, date) in ds.followups.iter().zip(ds.followup_dates().iter()) {
+        let (Some(c), Some(d)) = (f.customer(), *date) else {
             continue;
         };
         if d <= as_of {

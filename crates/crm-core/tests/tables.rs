@@ -581,3 +581,36 @@ fn as_of_and_future_dates_of_a_table_read_in_parts() {
     // Data row i is spreadsheet row i + 2 (the header is row 1).
     assert_eq!(future, vec![(102, "2025-08-01"), (40_000, "2025-08-01")]);
 }
+
+/// The follow-up dates read once when the dataset is built are each kept
+/// follow-up's own, in order: a rejected row (no customer) is left out of
+/// both, a row without a readable date has none; a dataset whose
+/// follow-ups changed after the build reads the records instead.
+#[test]
+fn followup_dates_are_the_kept_rows_dates_in_order() {
+    let followups = sheet(
+        "跟进",
+        &[
+            &["企业名称", "跟进日期", "跟进方式"],
+            &["甲公司", "2024-03-01", "电话"],
+            &["", "2024-03-02", "电话"],
+            &["乙公司", "", "微信"],
+            &["丙公司", "不详", "拜访"],
+            &["甲公司", "2024/3/5", "电话"],
+        ],
+    );
+    let mut ds = Dataset::build(load(&[followups]));
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2024, 3, d);
+    let expected = vec![day(1), None, None, day(5)];
+    let own: Vec<_> = ds
+        .followups
+        .iter()
+        .map(|f| f.date(Field::FollowupDate))
+        .collect();
+    assert_eq!(own, expected);
+    let dates = ds.followup_dates();
+    assert!(matches!(dates, std::borrow::Cow::Borrowed(_)));
+    assert_eq!(dates.to_vec(), expected);
+    ds.followups.remove(0);
+    assert_eq!(ds.followup_dates().to_vec(), expected[1..].to_vec());
+}
