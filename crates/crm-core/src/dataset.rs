@@ -300,10 +300,18 @@ impl Dataset {
                 .filter(|d| *d <= today)
                 .max()
         };
+        // A follow-up's own date is in the date column, and only a row
+        // with a signed date can add one: the others' values are not read.
+        let followup_dates = self.followup_dates();
         [
             latest_over(&self.customers, |c| latest_of(&c.record, &customer_fields)),
             latest_over(&self.opportunities, |o| latest_of(o, &customer_fields)),
-            latest_over(&self.followups, |f| latest_of(f, &[Field::FollowupDate])),
+            latest_over(&followup_dates, |d| d.filter(|d| *d <= today)),
+            latest_over(&self.followups, |f| {
+                f.has(Field::SignedDate)
+                    .then(|| latest_of(f, &[]))
+                    .flatten()
+            }),
         ]
         .into_iter()
         .flatten()

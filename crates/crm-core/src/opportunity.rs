@@ -246,18 +246,13 @@ fn furthest_order(
 /// (input order on a tie).
 fn stage_history(ds: &Dataset, as_of: NaiveDate) -> Vec<Vec<(NaiveDate, usize)>> {
     let mut out: Vec<Vec<(NaiveDate, usize)>> = vec![Vec::new(); ds.customers.len()];
-    for f in &ds.followups {
-        let (Some(c), Some(s), Some(d)) = (
-            f.customer(),
-            f.stage(Field::Stage),
-            f.date(Field::FollowupDate),
-        ) else {
+    for (f, date) in ds.followups.iter().zip(ds.followup_dates().iter()) {
+        // The stage last: a row's values are read only when it counts.
+        let (Some(c), Some(d)) = (f.customer(), date.filter(|d| *d <= as_of)) else {
             continue;
         };
-        if d <= as_of {
-            if let Some(h) = out.get_mut(c) {
-                h.push((d, s));
-            }
+        if let (Some(h), Some(s)) = (out.get_mut(c), f.stage(Field::Stage)) {
+            h.push((d, s));
         }
     }
     for h in &mut out {
