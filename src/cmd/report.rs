@@ -193,7 +193,7 @@ fn joined(
 pub fn write_summary_json(summary: &Summary, out: &mut dyn Write) -> std::io::Result<()> {
     // serde_json writes a few bytes at a time: buffered here, each write is
     // a copy, not a call through `dyn Write` (the JSON of a 1M-customer run
-    // is 280 MB).
+    // is 310 MB).
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     json::to_writer(&mut out, summary).map_err(std::io::Error::from)?;
     out.write_all(b"\n")?;
