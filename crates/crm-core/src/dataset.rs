@@ -13,8 +13,8 @@ use crate::dedup::{
 use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::model::{Record, Value};
 use crate::normalize::stage::Pipeline;
-use crate::parallel::map_parts;
-use crate::schema::Field;
+use crate::parallel::{map_parts, map_ranges};
+use crate::schema::{Field, FieldKind};
 use crate::tables::{InputInfo, RowCounts, Tables};
 
 /// Everything the metrics need, cleaned and linked.
@@ -321,10 +321,20 @@ impl Dataset {
     /// Raises `future_date` for dates after the as-of date, except expected
     /// close dates (open deals look ahead, and so does the signed date of a
     /// deal that is not won) and due dates. Each table is read on a thread
-    /// per core (millions of records, each value looked at).
+    /// per core (millions of records, each value looked at, but for a
+    /// follow-up with no date besides its own).
     pub fn flag_future_dates(&mut self, as_of: NaiveDate, stages: &Pipeline) {
         let won_stage = stages.won();
         let exempt = [Field::ExpectedCloseDate, Field::DueDate];
+        let finding = |r: &Record, f: Field| {
+            let column = self
+                .column_names
+                .get(&(r.origin.file().to_string(), r.origin.sheet().to_string(), f))
+                .cloned()
+                .unwrap_or_else(|| f.label().to_string());
+            let original = r.original(f, stages).unwrap_or_default();
+            Finding::new(Code::FutureDate, &r.origin, &column, &original)
+        };
         let future_of = |r: &Record, found: &mut Vec<Finding>| {
             // A signed date on a deal that is not won is its expected (or lost) date.
             let won = r.stage(Field::Stage) == Some(won_stage)
@@ -339,27 +349,35 @@ impl Dataset {
                     _ => None,
                 };
                 if date.is_some_and(|d| d > as_of) {
-                    let column = self
-                        .column_names
-                        .get(&(
-                            r.origin.file().to_string(),
-                            r.origin.sheet().to_string(),
-                            *f,
-                        ))
-                        .cloned()
-                        .unwrap_or_else(|| f.label().to_string());
-                    let original = r.original(*f, stages).unwrap_or_default();
-                    found.push(Finding::new(
-                        Code::FutureDate,
-                        &r.origin,
-                        &column,
-                        &original,
-                    ));
+                    found.push(finding(r, *f));
                 }
             }
         };
         let mut found = findings_over(&self.customers, |c, found| future_of(&c.record, found));
-        for table in [&self.followups, &self.opportunities, &self.complaints] {
+        // Only fields of the date kinds hold dates. A follow-up whose only
+        // such field, but for those exempt, is its follow-up date is
+        // checked in the date column, without reading its values.
+        let dates = self.followup_dates();
+        let own_date_only = |r: &Record| {
+            r.values.fields().all(|f| {
+                f == Field::FollowupDate
+                    || exempt.contains(&f)
+                    || !matches!(f.kind(), FieldKind::Date | FieldKind::DateTime)
+            })
+        };
+        found.extend(map_ranges(self.followups.len(), |range| {
+            let mut found = Vec::new();
+            for (r, date) in self.followups[range.clone()].iter().zip(&dates[range]) {
+                if !own_date_only(r) {
+                    future_of(r, &mut found);
+                } else if date.is_some_and(|d| d > as_of) {
+                    found.push(finding(r, Field::FollowupDate));
+                }
+            }
+            found
+        }));
+        drop(dates);
+        for table in [&self.opportunities, &self.complaints] {
             found.extend(findings_over(table, future_of));
         }
         found.sort_by(Finding::place_order);

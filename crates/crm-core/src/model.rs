@@ -414,6 +414,19 @@ impl<V> FieldMap<V> {
         *self = FieldMap::default();
     }
 
+    /// The fields with a value, in field order, read without their values.
+    pub fn fields(&self) -> impl Iterator<Item = Field> {
+        let mut bits = self.present;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            Some(Field::ALL[i])
+        })
+    }
+
     /// The fields and values, in field order.
     pub fn iter(&self) -> FieldMapIter<'_, V> {
         FieldMapIter {
@@ -798,6 +811,8 @@ mod tests {
             let got: Vec<(Field, u32)> = map.iter().map(|(f, v)| (*f, *v)).collect();
             let want: Vec<(Field, u32)> = model.iter().map(|(f, v)| (*f, *v)).collect();
             assert_eq!(got, want);
+            let fields: Vec<Field> = map.fields().collect();
+            assert_eq!(fields, model.keys().copied().collect::<Vec<_>>());
         }
         map.clear();
         assert!(map.is_empty() && map.iter().next().is_none());

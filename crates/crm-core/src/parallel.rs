@@ -69,15 +69,24 @@ pub(crate) fn map_parts<T: Sync, U: Send>(
     items: &[T],
     map: impl Fn(&[T]) -> Vec<U> + Sync,
 ) -> Vec<U> {
-    let per_thread = items.len().div_ceil(worker_count()).max(MIN_PART);
-    if items.len() <= per_thread {
-        return map(items);
+    map_ranges(items.len(), |range| map(&items[range]))
+}
+
+/// [`map_parts`] over the places `0..len` instead of a slice: for work
+/// that reads several lists side by side (a table and a column of it).
+pub(crate) fn map_ranges<U: Send>(
+    len: usize,
+    map: impl Fn(std::ops::Range<usize>) -> Vec<U> + Sync,
+) -> Vec<U> {
+    let per_thread = len.div_ceil(worker_count()).max(MIN_PART);
+    if len <= per_thread {
+        return map(0..len);
     }
     std::thread::scope(|scope| {
         let map = &map;
-        let parts: Vec<_> = items
-            .chunks(per_thread)
-            .map(|part| scope.spawn(move || map(part)))
+        let parts: Vec<_> = (0..len)
+            .step_by(per_thread)
+            .map(|start| scope.spawn(move || map(start..len.min(start + per_thread))))
             .collect();
         parts
             .into_iter()
@@ -111,6 +120,18 @@ mod tests {
             waiter.join().expect("the waiter ends");
         });
         assert!(done.load(Ordering::SeqCst));
+    }
+
+    /// The ranges cover every place once, in order, split over the
+    /// threads once there are enough places.
+    #[test]
+    fn ranges_cover_every_place_in_order() {
+        for len in [0, 5, MIN_PART, MIN_PART * 3 + 7] {
+            let places = map_ranges(len, |range| range.collect());
+            assert_eq!(places, (0..len).collect::<Vec<_>>(), "{len}");
+        }
+        let ranges = map_ranges(MIN_PART * 3 + 7, |range| vec![range]);
+        assert_eq!(ranges.len(), worker_count().clamp(1, 3));
     }
 
     #[test]

@@ -614,3 +614,47 @@ fn followup_dates_are_the_kept_rows_dates_in_order() {
     ds.followups.remove(0);
     assert_eq!(ds.followup_dates().to_vec(), expected[1..].to_vec());
 }
+
+/// Future dates on follow-ups: its own date, read in the date column, and
+/// a signed date beside it (a won row's), read in the row's values, in
+/// field order within a row; an open row's signed date and a due date look
+/// ahead and are not flagged.
+#[test]
+fn future_dates_on_follow_ups_by_column_and_by_value() {
+    let followups = sheet(
+        "跟进",
+        &[
+            &["企业名称", "跟进日期", "跟进状态", "签约日期", "完成时限"],
+            &["甲公司", "2025-08-01", "", "", ""],
+            &["乙公司", "2025-06-01", "成交", "2025-09-01", ""],
+            &[
+                "丙公司",
+                "2025-06-01",
+                "方案沟通",
+                "2025-09-01",
+                "2025-10-01",
+            ],
+            &["丁公司", "2025-09-01", "成交", "2025-09-02", ""],
+            &["戊公司", "2025-06-02", "", "", ""],
+        ],
+    );
+    let mut ds = Dataset::build(load(&[followups]));
+    let pipeline = Pipeline::default();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    ds.flag_future_dates(as_of, &pipeline);
+    let future: Vec<(u32, &str, &str)> = ds
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::FutureDate)
+        .map(|f| (f.row, &*f.column, &*f.value))
+        .collect();
+    assert_eq!(
+        future,
+        vec![
+            (2, "跟进日期", "2025-08-01"),
+            (3, "签约日期", "2025-09-01"),
+            (5, "签约日期", "2025-09-02"),
+            (5, "跟进日期", "2025-09-01"),
+        ]
+    );
+}
