@@ -131,7 +131,8 @@ mod tests {
             assert_eq!(places, (0..len).collect::<Vec<_>>(), "{len}");
         }
         let ranges = map_ranges(MIN_PART * 3 + 7, |range| vec![range]);
-        assert_eq!(ranges.len(), worker_count().clamp(1, 3));
+        assert!(ranges.len() <= worker_count());
+        assert_eq!(ranges.len() > 1, worker_count() > 1);
     }
 
     #[test]
