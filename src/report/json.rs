@@ -2,7 +2,8 @@
 //! level, and each element of a list on a line of its own
 //! (`{"customer": "…", "owner": "…", "days_overdue": 22}`). The lists of a
 //! big run hold millions of rows; so written, a row is one line a reader can
-//! grep, not nine, and the file is a third smaller than fully indented JSON.
+//! grep, not nine, and the file is a quarter smaller than fully indented
+//! JSON (313 MB against 417 MB at 1M customers).
 
 use std::io::{self, Write};
 
