@@ -119,6 +119,59 @@ fn gbk_csv() {
     assert_eq!(sheet.encoding.as_deref(), Some("GB18030"));
 }
 
+/// Files from `MAP_MIN_BYTES` up are mapped instead of read: a big CSV in
+/// UTF-8 with a BOM, in plain UTF-8 and in GBK reads as the same bytes
+/// read into memory (`read_delimited_bytes`) do, rows and encoding alike.
+#[test]
+fn big_mapped_csv_reads_as_its_bytes_in_memory() {
+    use crm_core::ingest::file_bytes::MAP_MIN_BYTES;
+    use crm_core::ingest::read::read_delimited_bytes;
+    let dir = temp_dir("mapped");
+    let mut text = String::from("企业名称,所属行业,备注\r\n");
+    let mut i = 0;
+    while (text.len() as u64) < MAP_MIN_BYTES + 1000 {
+        text.push_str(&format!(
+            "杭州某某科技有限公司{i},软件,\"含逗号, 与换行\n第{i}行\"\r\n"
+        ));
+        i += 1;
+    }
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("bom.csv", &bom, "UTF-8-BOM"),
+        ("plain.csv", text.as_bytes(), "UTF-8"),
+        ("gbk.csv", &gbk, "GB18030"),
+    ];
+    for (name, bytes, encoding) in cases {
+        let path = write(&dir, name, bytes);
+        let mut mapped = read_one(&path);
+        let mut in_memory = read_delimited_bytes(
+            bytes,
+            &ReadOptions::default(),
+            false,
+            &path.display().to_string(),
+            "x",
+        )
+        .expect("read");
+        assert!(
+            mapped.pending.is_some(),
+            "{name}: a big file has pending rows"
+        );
+        mapped.materialize();
+        in_memory.materialize();
+        assert_eq!(mapped.rows.len(), i + 1, "{name}");
+        assert_eq!(
+            mapped.rows[0][0],
+            t("企业名称"),
+            "{name}: no BOM in the header"
+        );
+        assert_eq!(mapped.rows[7][2], t("含逗号, 与换行\n第6行"), "{name}");
+        assert!(mapped.rows == in_memory.rows, "{name}");
+        assert_eq!(mapped.encoding.as_deref(), Some(encoding), "{name}");
+        assert_eq!(in_memory.encoding.as_deref(), Some(encoding), "{name}");
+    }
+}
+
 #[test]
 fn forced_encoding_overrides_detection() {
     let dir = temp_dir("forced");

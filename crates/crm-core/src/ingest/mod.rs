@@ -6,6 +6,7 @@ pub mod classify;
 pub mod delimited;
 pub mod encoding;
 pub mod excel;
+pub mod file_bytes;
 pub mod header;
 mod ods_guard;
 mod ods_merges;

@@ -16,6 +16,7 @@ use super::delimited::{
 };
 use super::encoding::{decode, decode_or_keep, FileText};
 use super::excel::{read_workbook_within, CFB_MAGIC, ZIP_MAGIC};
+use super::file_bytes::{file_bytes, FileBytes, MAP_MIN_BYTES};
 use crate::model::{Cell, RawSheet};
 
 /// Extensions read as delimited text (lower case).
@@ -348,7 +349,8 @@ pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<Vec<RawSheet>, ReadE
             limit: opts.max_file_bytes,
         });
     }
-    let bytes = read_capped(path, opts.max_file_bytes).map_err(|e| ReadError::from_io(&file, e))?;
+    let bytes = file_bytes(path, opts.max_file_bytes, MAP_MIN_BYTES)
+        .map_err(|e| ReadError::from_io(&file, e))?;
     if bytes.len() as u64 > opts.max_file_bytes {
         // The file grew between the size check and the read.
         return Err(ReadError::TooLarge {
@@ -357,7 +359,7 @@ pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<Vec<RawSheet>, ReadE
             limit: opts.max_file_bytes,
         });
     }
-    let text_sheet = |bytes: Vec<u8>| {
+    let text_sheet = |bytes: FileBytes| {
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -393,17 +395,6 @@ pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<Vec<RawSheet>, ReadE
     Ok(sheets)
 }
 
-/// Reads at most `limit + 1` bytes of a file (one more than allowed, to
-/// notice a file that grew past the limit after its size was checked).
-fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0).min(limit);
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
 /// A [`ReadError::Disguised`].
 fn disguised(path: String, actual: &'static str) -> ReadError {
     ReadError::Disguised { path, actual }
@@ -422,13 +413,13 @@ pub fn read_delimited_bytes(
     file: &str,
     stem: &str,
 ) -> Result<RawSheet, ReadError> {
-    read_delimited_owned(bytes.to_vec(), opts, tab_hint, file, stem)
+    read_delimited_owned(bytes.to_vec().into(), opts, tab_hint, file, stem)
 }
 
 /// [`read_delimited_bytes`] taking the bytes, so that UTF-8 text needs no
 /// second copy of the file.
 fn read_delimited_owned(
-    bytes: Vec<u8>,
+    bytes: FileBytes,
     opts: &ReadOptions,
     tab_hint: bool,
     file: &str,
@@ -437,6 +428,7 @@ fn read_delimited_owned(
     let (mut text, encoding) = decode_or_keep(bytes, opts.encoding);
     let raw = match &text {
         FileText::Decoded(s) => s.as_bytes(),
+        FileText::Utf8(bytes, start) => &bytes[*start..],
         FileText::Gb(bytes, _) => bytes,
     };
     // Line breaks and tabs are never part of a GBK character.
@@ -447,6 +439,9 @@ fn read_delimited_owned(
     let delimiter = match &text {
         _ if tab_hint && first_line_has_tab => b'\t',
         FileText::Decoded(s) => sniff_delimiter(s),
+        FileText::Utf8(bytes, start) => {
+            sniff_delimiter_decoding(&bytes[*start..], encoding_rs::UTF_8)
+        }
         FileText::Gb(bytes, enc) => sniff_delimiter_decoding(bytes, enc),
     };
     // Fields of GBK bytes are split before they are decoded, which only
