@@ -74,12 +74,12 @@ pub fn file_bytes(path: &Path, limit: u64, map_from: u64) -> std::io::Result<Fil
     let file = std::fs::File::open(path)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0).min(limit);
     if size >= map_from && size > 0 {
-        // SAFETY: the map is read-only and private to this process; what
-        // another process writes to the file meanwhile is seen as changed
-        // bytes, which every reader of the map takes as untrusted input
-        // (see the module documentation). Only a file shortened under the
-        // map can fault, and that stops the process, as in any tool that
-        // maps its input.
+        // SAFETY: the map is read-only (nothing here writes through it);
+        // what another process writes to the file meanwhile is seen as
+        // changed bytes, which every reader of the map takes as untrusted
+        // input (see the module documentation). Only a file shortened
+        // under the map can fault, and that stops the process, as in any
+        // tool that maps its input.
         if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
             return Ok(FileBytes::Mapped(map));
         }
