@@ -1,11 +1,12 @@
 //! Benchmarks of the per-value hot functions of a run: date and amount
-//! parsing, the company dedup key, header detection, and the count pass
-//! over a CSV. Run with `cargo bench -p crm-core`; `cargo test` does not
+//! parsing, the company dedup key, the ID-number search of free text,
+//! header detection, and the count pass over a CSV. Run with `cargo bench -p crm-core`; `cargo test` does not
 //! build them.
 
 use crm_core::model::Cell;
 use crm_core::normalize::amount::parse_amount;
 use crm_core::normalize::company::company_key;
+use crm_core::normalize::contact::find_id_number;
 use crm_core::normalize::date::{parse_date_text, DateOrder};
 
 fn main() {
@@ -57,6 +58,26 @@ fn dedup_key() -> usize {
         .iter()
         .map(|n| company_key(divan::black_box(n)).len())
         .sum()
+}
+
+/// Follow-up summaries and feedback as the sample data writes them (every
+/// free-text cell is searched for ID numbers, kept or not), one with a
+/// phone number and one with an ID number.
+const NOTES: &[&str] = &[
+    "电话沟通流程自动化需求，约下周详谈",
+    "提交方案，讨论实施周期",
+    "客户反馈预算有限，2026-03-01 前确认",
+    "联系人电话 13800138000，下午回电",
+    "开票联系人身份证：11010519491231002X",
+    "Sent the proposal; customer asked for a 15% discount on 120 seats",
+];
+
+#[divan::bench]
+fn id_number_search() -> usize {
+    NOTES
+        .iter()
+        .filter(|n| find_id_number(divan::black_box(n)).is_some())
+        .count()
 }
 
 #[divan::bench]

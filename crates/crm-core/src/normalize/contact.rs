@@ -237,16 +237,28 @@ fn is_id_number(b: &[u8]) -> bool {
 /// The first valid ID number at or after byte `from`.
 fn find_from(s: &str, from: usize) -> Option<Range<usize>> {
     let b = s.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
     let mut i = from;
     while i + 18 <= b.len() {
-        let before_ok = i == 0 || !b.get(i - 1).is_some_and(|c| c.is_ascii_digit());
+        // A number starts with a digit after a character that is none, so
+        // only the first place of a run of digits can start one: other
+        // characters are stepped over one by one, and a run whole. (Every
+        // free-text cell of a big log is searched, and most hold no digit.)
+        if !digit(i) {
+            i += 1;
+            continue;
+        }
+        let run = b.get(i..).map_or(0, |rest| {
+            rest.iter().take_while(|c| c.is_ascii_digit()).count()
+        });
+        let before_ok = i == 0 || !digit(i - 1);
         let after_ok = !b
             .get(i + 18)
             .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'X' | b'x'));
         if before_ok && after_ok && b.get(i..i + 18).is_some_and(is_id_number) {
             return Some(i..i + 18);
         }
-        i += 1;
+        i += run;
     }
     None
 }
@@ -422,6 +434,65 @@ mod tests {
         for (text, want) in &cases {
             assert_eq!(find_id_number(text), *want, "{text}");
         }
+    }
+
+    /// The search that steps over runs of digits finds what checking
+    /// every place finds, from every starting place: texts of valid and
+    /// invalid numbers in runs of every length, `X` check characters,
+    /// and Chinese text around them.
+    #[test]
+    fn skipping_runs_finds_what_every_place_finds() {
+        fn every_place(s: &str, from: usize) -> Option<Range<usize>> {
+            let b = s.as_bytes();
+            let mut i = from;
+            while i + 18 <= b.len() {
+                let before_ok = i == 0 || !b.get(i - 1).is_some_and(|c| c.is_ascii_digit());
+                let after_ok = !b
+                    .get(i + 18)
+                    .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'X' | b'x'));
+                if before_ok && after_ok && b.get(i..i + 18).is_some_and(is_id_number) {
+                    return Some(i..i + 18);
+                }
+                i += 1;
+            }
+            None
+        }
+        let id = with_check("11010119900307123");
+        let id_x = "11010519491231002X";
+        let pieces = [
+            id.as_str(),
+            id_x,
+            &id[..17],
+            &id[1..],
+            "1",
+            "12",
+            "X",
+            "x",
+            "身份证",
+            " ",
+            ",",
+            "2024-03-01",
+            "138001380001380013800",
+        ];
+        // Every sequence of up to four pieces (13^4 texts).
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+            texts.dedup();
+        }
+        let mut found = 0;
+        for text in &texts {
+            for from in 0..=text.len() {
+                let want = every_place(text, from);
+                assert_eq!(find_from(text, from), want, "{text:?} from {from}");
+                found += usize::from(want.is_some());
+            }
+        }
+        assert!(found > 1000, "the texts hold numbers: {found}");
     }
 
     #[test]
