@@ -106,15 +106,20 @@ pub fn decode_owned(
 }
 
 /// The bytes as text when they are all valid UTF-8, else the bytes back.
-/// encoding_rs checks with SIMD: a 224 MB customer list of Chinese text
-/// took 250 ms with `String::from_utf8`, 13 ms so.
 fn utf8_string(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
-    if Encoding::utf8_valid_up_to(&bytes) < bytes.len() {
+    if !is_utf8(&bytes) {
         return Err(bytes);
     }
-    // SAFETY: `utf8_valid_up_to` found every byte of `bytes` to be part of
-    // valid UTF-8, which is all `from_utf8_unchecked` requires.
+    // SAFETY: `is_utf8` found every byte of `bytes` to be part of valid
+    // UTF-8, which is all `from_utf8_unchecked` requires.
     Ok(unsafe { String::from_utf8_unchecked(bytes) })
+}
+
+/// True when the bytes are all valid UTF-8. encoding_rs checks with SIMD:
+/// a 224 MB customer list of Chinese text took 250 ms with
+/// `String::from_utf8`, 13 ms so.
+fn is_utf8(bytes: &[u8]) -> bool {
+    Encoding::utf8_valid_up_to(bytes) == bytes.len()
 }
 
 /// The text of a delimited file: decoded, or kept as the file's bytes
@@ -156,15 +161,11 @@ pub fn decode_or_keep(
     let gb = match forced {
         Some(enc) if (enc == GB18030 || enc == GBK) && !has_bom => Some(enc),
         Some(_) => None,
-        // One pass checks the text, with SIMD: a 224 MB customer list of
-        // Chinese text took 250 ms with `std::str::from_utf8`, 13 ms so.
-        None if utf8_bom
-            && Encoding::utf8_valid_up_to(&bytes[BOM.len()..]) == bytes.len() - BOM.len() =>
-        {
+        None if utf8_bom && bytes.get(BOM.len()..).is_some_and(is_utf8) => {
             return (FileText::Utf8(bytes, BOM.len()), "UTF-8-BOM");
         }
         None if has_bom || sniff_utf16(&bytes).is_some() => None,
-        None if Encoding::utf8_valid_up_to(&bytes) == bytes.len() => {
+        None if is_utf8(&bytes) => {
             return (FileText::Utf8(bytes, 0), "UTF-8");
         }
         None if has_chinese_utf8_line(&bytes) || looks_like_latin1(&bytes) => None,
