@@ -4,7 +4,10 @@
 //! one-line warning for an input that could not be read.
 
 use chrono::{Local, NaiveDate};
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
 use crm_core::config::{Config, Profile};
@@ -317,6 +320,32 @@ fn load_file(entry: crm_core::ingest::read::InputEntry, opts: &FileOptions) -> L
     }
 }
 
+/// Appends one loaded file's tables to the run's; a file that could not
+/// be read is a warning and a row of its own in the inputs (an error with
+/// `--strict`).
+fn append_file(
+    tables: &mut Tables,
+    file: LoadedFile,
+    strict: bool,
+    bar: &indicatif::ProgressBar,
+) -> Result<(), AppError> {
+    let shown = file.path.display().to_string();
+    match file.tables {
+        Ok(part) => {
+            tables.append(part);
+            bar.inc(std::fs::metadata(&file.path).map(|m| m.len()).unwrap_or(0));
+        }
+        Err(e) => {
+            if strict {
+                return Err(AppError::Strict(format!("{shown}: {e}")));
+            }
+            bar.suspend(|| eprintln!("warning: skipped {shown}: {e}"));
+            tables.add_file_error(&shown, &e.to_string());
+        }
+    }
+    Ok(())
+}
+
 /// Inputs smaller than this (bytes, all files) get no progress bar.
 const PROGRESS_MIN_BYTES: u64 = 8 << 20;
 
@@ -326,7 +355,7 @@ pub fn load(
     as_of: Option<NaiveDate>,
     period: Option<&Period>,
 ) -> Result<Loaded, AppError> {
-    load_with(args, as_of, period, false, Projection::Everything)
+    load_with(args, as_of, period, false, Projection::Everything, None)
 }
 
 /// A progress bar over the input bytes on stderr, for inputs of more than a
@@ -353,13 +382,16 @@ fn progress_bar(entries: &[crm_core::ingest::read::InputEntry]) -> indicatif::Pr
 
 /// [`load`], with a progress bar for reading and normalizing when
 /// `progress` is true (the input is big and stderr is a terminal), keeping
-/// the values `projection` asks for.
+/// the values `projection` asks for. `idle` is called once by each reading
+/// thread that finds no file left to read: work for a core that would
+/// otherwise wait for the last file (it should start a thread and return).
 pub fn load_with(
     args: &InputArgs,
     as_of: Option<NaiveDate>,
     period: Option<&Period>,
     progress: bool,
     projection: Projection,
+    idle: Option<fn()>,
 ) -> Result<Loaded, AppError> {
     let config = Config::load(args.config.as_deref())?;
     let pipeline = config.pipeline();
@@ -383,11 +415,11 @@ pub fn load_with(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    // Files are read and normalized side by side, two at a time, each into
-    // tables of its own, appended in input order: the outputs are those of
-    // reading them one after another. While a workbook is parsed (on one
-    // thread), the next file is read and normalized on the other core. At
-    // most two files' raw sheets are held at once.
+    // Files are read and normalized side by side by two threads, each file
+    // into tables of its own, appended in input order: the outputs are
+    // those of reading them one after another. While a workbook is parsed
+    // (on one thread), the next files are read and normalized on the other
+    // core. At most two files' raw sheets are held at once.
     let file_opts = FileOptions {
         args,
         config: &config,
@@ -400,41 +432,54 @@ pub fn load_with(
     };
     let started = Instant::now();
     let mut first_read: Option<Instant> = None;
+    let files = entries.len();
+    let queue = Mutex::new(entries.into_iter().enumerate());
+    let stop = AtomicBool::new(false);
     std::thread::scope(|scope| -> Result<(), AppError> {
-        let mut entries = entries.into_iter();
-        let mut running = std::collections::VecDeque::new();
-        loop {
-            while running.len() < FILES_AT_ONCE {
-                let Some(entry) = entries.next() else { break };
-                let file_opts = &file_opts;
-                running.push_back(scope.spawn(move || load_file(entry, file_opts)));
+        let (done, finished) = mpsc::channel::<(usize, LoadedFile)>();
+        let workers: Vec<_> = (0..FILES_AT_ONCE.min(files))
+            .map(|_| {
+                let done = done.clone();
+                let (queue, stop, file_opts) = (&queue, &stop, &file_opts);
+                scope.spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let next = queue.lock().map_or(None, |mut q| q.next());
+                        let Some((i, entry)) = next else { break };
+                        if done.send((i, load_file(entry, file_opts))).is_err() {
+                            break;
+                        }
+                    }
+                    // Nothing left to read: this core is free while the
+                    // other file is still being read.
+                    if let Some(idle) = idle {
+                        idle();
+                    }
+                })
+            })
+            .collect();
+        drop(done);
+        // Files finish out of order; they are appended in input order.
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        let appended = finished.iter().try_for_each(|(i, file)| {
+            waiting.insert(i, file);
+            while let Some(file) = waiting.remove(&next) {
+                next += 1;
+                if first_read.is_none() {
+                    first_read = Some(file.read_done);
+                    timings.peak_mb[0] = file.read_peak_mb;
+                }
+                append_file(&mut tables, file, args.strict, &bar)?;
             }
-            let Some(file) = running.pop_front() else {
-                break;
-            };
-            let file: LoadedFile = file
+            Ok(())
+        });
+        stop.store(true, Ordering::Relaxed);
+        for worker in workers {
+            worker
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            if first_read.is_none() {
-                first_read = Some(file.read_done);
-                timings.peak_mb[0] = file.read_peak_mb;
-            }
-            let shown = file.path.display().to_string();
-            match file.tables {
-                Ok(part) => {
-                    tables.append(part);
-                    bar.inc(std::fs::metadata(&file.path).map(|m| m.len()).unwrap_or(0));
-                }
-                Err(e) => {
-                    if args.strict {
-                        return Err(AppError::Strict(format!("{shown}: {e}")));
-                    }
-                    bar.suspend(|| eprintln!("warning: skipped {shown}: {e}"));
-                    tables.add_file_error(&shown, &e.to_string());
-                }
-            }
         }
-        Ok(())
+        appended
     })?;
     let first_read = first_read.unwrap_or(started);
     timings.read = first_read - started;
@@ -495,7 +540,101 @@ mod tests {
             strict: true,
         };
         let as_of = NaiveDate::from_ymd_opt(2026, 10, 31);
-        load_with(&args, as_of, None, false, projection).expect("sample_data loads")
+        load_with(&args, as_of, None, false, projection, None).expect("sample_data loads")
+    }
+
+    /// How often the `idle` hook of the test below was called.
+    static IDLE_CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    fn count_idle() {
+        IDLE_CALLS.fetch_add(1, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn files_finishing_out_of_order_are_appended_in_input_order() {
+        // The first file is big (read last of all), the rest are small and
+        // finish first on the other thread; one of them cannot be read.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let header = "客户名称,联系人,电话,所属行业,客户等级,负责人\n";
+        let row = |i: usize| {
+            format!(
+                "公司{i}有限公司,张三,1380013{:04},制造业,A,李四\n",
+                i % 10_000
+            )
+        };
+        let mut big = String::from(header);
+        (0..60_000).for_each(|i| big.push_str(&row(i)));
+        std::fs::write(dir.path().join("a_big.csv"), big).expect("write");
+        for (name, first) in [("b.csv", 70_000), ("c.csv", 80_000), ("e.csv", 90_000)] {
+            std::fs::write(dir.path().join(name), format!("{header}{}", row(first)))
+                .expect("write");
+        }
+        std::fs::write(dir.path().join("d.xlsx"), b"not a workbook").expect("write");
+        let args = InputArgs {
+            inputs: vec![dir.path().to_path_buf()],
+            config: None,
+            encoding: None,
+            kind: Vec::new(),
+            sheet: Vec::new(),
+            strict: false,
+        };
+        let as_of = NaiveDate::from_ymd_opt(2026, 10, 31);
+        let loaded = load_with(
+            &args,
+            as_of,
+            None,
+            false,
+            Projection::Everything,
+            Some(count_idle),
+        )
+        .expect("loads");
+        let files: Vec<String> = loaded
+            .ds
+            .inputs
+            .iter()
+            .map(|i| {
+                let name = Path::new(&i.file).file_name().expect("a file name");
+                format!("{} {}", name.to_string_lossy(), i.kind)
+            })
+            .collect();
+        assert_eq!(
+            files,
+            [
+                "a_big.csv customers",
+                "b.csv customers",
+                "c.csv customers",
+                "d.xlsx error",
+                "e.csv customers"
+            ]
+        );
+        // Customers keep the input order: the big file's first.
+        let names: Vec<&str> = loaded
+            .ds
+            .customers
+            .iter()
+            .filter_map(|c| c.record.text(Field::CustomerName))
+            .collect();
+        assert_eq!(names[0], "公司0有限公司");
+        assert_eq!(names.len(), 60_003);
+        assert_eq!(
+            names[60_000..],
+            [
+                "公司70000有限公司",
+                "公司80000有限公司",
+                "公司90000有限公司"
+            ]
+        );
+        // Each reading thread found no file left once.
+        assert_eq!(IDLE_CALLS.load(Ordering::SeqCst), FILES_AT_ONCE);
+        // With --strict, the unreadable file ends the run.
+        let strict = InputArgs {
+            strict: true,
+            ..args
+        };
+        assert!(matches!(
+            load_with(&strict, as_of, None, false, Projection::Everything, None),
+            Err(AppError::Strict(_))
+        ));
     }
 
     fn summary_json(loaded: &Loaded) -> serde_json::Value {

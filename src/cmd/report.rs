@@ -48,10 +48,17 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
             to.as_deref().map(|s| parse_day("--to", s)).transpose()?,
         )),
     };
-    crate::metrics::keywords::warm_up();
     // Only metrics are computed: the records keep only the values they read.
     let projection = Projection::Only(crate::metrics::FIELDS_READ);
-    let mut loaded = load_with(&args.input, as_of, period.as_ref(), !args.quiet, projection)?;
+    // The keyword dictionaries load on a core that has no file left to read.
+    let mut loaded = load_with(
+        &args.input,
+        as_of,
+        period.as_ref(),
+        !args.quiet,
+        projection,
+        Some(crate::metrics::keywords::warm_up),
+    )?;
     let mut timings = loaded.timings;
     let started = Instant::now();
     if args.compare_previous && period.is_none() {

@@ -25,11 +25,14 @@ const POS: [&str; 5] = ["n", "vn", "nz", "eng", "l"];
 /// dictionaries takes about 0.3 s, whatever the input's size.
 static MINER: LazyLock<(Jieba, TfIdf)> = LazyLock::new(|| (Jieba::new(), TfIdf::default()));
 
-/// Loads the dictionaries on a background thread, so that they are ready
-/// when the keywords are mined, after reading and linking. Mining without
-/// it loads them then.
+/// Loads the dictionaries on a background thread (once, however often it
+/// is called), so that they are ready when the keywords are mined, after
+/// reading and linking. Mining without it loads them then.
 pub fn warm_up() {
-    std::thread::spawn(|| LazyLock::force(&MINER));
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        std::thread::spawn(|| LazyLock::force(&MINER));
+    });
 }
 
 /// The free text of a customer's needs.
