@@ -7,11 +7,15 @@
 #   L   1M customers /   5M follow-ups   csv (~760 MB; skipped unless BENCH_L=1)
 #
 # Each run is timed with /usr/bin/time -v (apt-get install time if missing);
-# the table gives wall seconds and max RSS. The pandas baseline runs on the
-# same files and checks that its core figures agree with summary.json.
+# the table gives wall seconds and max RSS of the run with the median wall
+# time: crm-report runs RUNS times (default 3; one run of a shared 2-core
+# machine can be 20% off), pandas PANDAS_RUNS times (default 1: it takes
+# minutes on L). The pandas baseline runs on the same files and checks that
+# its core figures agree with summary.json.
 #
 # Usage: scripts/bench.sh [DIR]     (default DIR: /tmp/bench; data kept there)
-# Env:   BENCH_L=1 adds L; SIZES="S M" picks sizes; NO_PANDAS=1 skips pandas.
+# Env:   BENCH_L=1 adds L; SIZES="S M" picks sizes; NO_PANDAS=1 skips pandas;
+#        RUNS=N and PANDAS_RUNS=N set the runs per measurement.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,6 +41,21 @@ timed() {
     echo "$wall $((rss / 1024))"
 }
 
+# median LABEL N CMD...: runs CMD N times (timed); prints "wall_s max_rss_mb"
+# of the run with the median wall time. $dir/LABEL.time keeps the last run.
+median() {
+    label=$1 n=$2
+    shift 2
+    runs="$dir/$label.runs"
+    : >"$runs"
+    i=0
+    while [ "$i" -lt "$n" ]; do
+        timed "$label" "$@" >>"$runs" || return 1
+        i=$((i + 1))
+    done
+    sort -n "$runs" | sed -n "$(((n + 1) / 2))p"
+}
+
 printf '%-4s %-5s %10s %10s %10s %10s %8s\n' size fmt wall_s rss_mb pandas_s pd_rss_mb ratio
 for size in $sizes; do
     for fmt in $(formats "$size"); do
@@ -46,11 +65,11 @@ for size in $sizes; do
                 --followups-per-customer 5 --format "$fmt" >/dev/null
         fi
         out="$dir/out-$size-$fmt"
-        set -- $(timed "report-$size-$fmt" "$bin" report "$data" -o "$out" --quiet --timings)
+        set -- $(median "report-$size-$fmt" "${RUNS:-3}" "$bin" report "$data" -o "$out" --quiet --timings)
         wall=$1 rss=$2
         pwall=- prss=- ratio=-
         if [ "${NO_PANDAS:-0}" != 1 ]; then
-            set -- $(timed "pandas-$size-$fmt" python3 "$root/scripts/baseline_pandas.py" \
+            set -- $(median "pandas-$size-$fmt" "${PANDAS_RUNS:-1}" python3 "$root/scripts/baseline_pandas.py" \
                 "$data" "$out/summary.json")
             pwall=$1 prss=$2
             ratio=$(awk -v a="$pwall" -v b="$wall" 'BEGIN { printf "%.2f", a / b }')
@@ -62,4 +81,5 @@ for size in $sizes; do
         printf '%-4s %-5s %10s %10s %10s %10s %8s\n' "$size" "$fmt" "$wall" "$rss" "$pwall" "$prss" "$ratio"
     done
 done
-echo "(ratio = pandas wall / crm-report wall; per-stage timings in $dir/report-*.time)"
+echo "(medians of ${RUNS:-3} crm-report and ${PANDAS_RUNS:-1} pandas run(s); ratio = pandas wall / crm-report wall;"
+echo " every run's wall and RSS in $dir/*.runs, the last run's stage timings in $dir/report-*.time)"
