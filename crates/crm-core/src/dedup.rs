@@ -33,9 +33,17 @@ pub fn record_key(r: &Record) -> Option<String> {
 }
 
 /// The key of each accepted record (`None` for a rejected one), computed
-/// on a thread per core: a million company names take seconds alone.
-fn record_keys(records: &[Record]) -> Vec<Option<String>> {
-    let key = |r: &Record| if r.rejected { None } else { record_key(r) };
+/// on a thread per core: a million company names take seconds alone. The
+/// keys are made shared texts there too, so the merge that follows on one
+/// thread neither copies them nor frees a string a row (a million of each).
+fn record_keys(records: &[Record]) -> Vec<Option<Text>> {
+    let key = |r: &Record| {
+        if r.rejected {
+            None
+        } else {
+            record_key(r).map(Text::from)
+        }
+    };
     map_parts(records, |part| part.iter().map(key).collect())
 }
 
@@ -94,7 +102,6 @@ pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Ve
                 );
             }
             None => {
-                let key = Text::from(key);
                 match first {
                     Some(first) => {
                         let other = &out[first].record;
