@@ -312,6 +312,10 @@ fn load_file(entry: crm_core::ingest::read::InputEntry, opts: &FileOptions) -> L
         }
         tables
     });
+    // The bar counts a file as soon as it is done, not when its turn to
+    // be appended comes: a big first file would hold it at zero.
+    opts.bar
+        .inc(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0));
     LoadedFile {
         path,
         tables,
@@ -331,10 +335,7 @@ fn append_file(
 ) -> Result<(), AppError> {
     let shown = file.path.display().to_string();
     match file.tables {
-        Ok(part) => {
-            tables.append(part);
-            bar.inc(std::fs::metadata(&file.path).map(|m| m.len()).unwrap_or(0));
-        }
+        Ok(part) => tables.append(part),
         Err(e) => {
             if strict {
                 return Err(AppError::Strict(format!("{shown}: {e}")));
