@@ -6,7 +6,7 @@
 use chrono::{Local, NaiveDate};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -287,6 +287,16 @@ fn load_file(entry: crm_core::ingest::read::InputEntry, opts: &FileOptions) -> L
     };
     let read_done = Instant::now();
     let read_peak_mb = peak_rss_mb();
+    // The bar moves as a big CSV's rows are normalized, and by the rest of
+    // the file's size when it is done (not when its turn to be appended
+    // comes: a big first file would hold the bar still). Rows read again
+    // are not counted twice.
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+    let told = AtomicU64::new(0);
+    let tell = |bytes: u64| {
+        let before = told.fetch_add(bytes, Ordering::Relaxed);
+        opts.bar.inc(bytes.min(size.saturating_sub(before)));
+    };
     let tables = read.map(|sheets| {
         opts.bar
             .set_message(format!("normalizing {}", path.display()));
@@ -307,15 +317,13 @@ fn load_file(entry: crm_core::ingest::read::InputEntry, opts: &FileOptions) -> L
                 pipeline: opts.pipeline,
                 default_year: opts.default_year,
                 kind: plan.kind,
+                progress: Some(&tell),
             };
             tables.add_sheet_owned(sheet, &load, &plan.overrides);
         }
         tables
     });
-    // The bar counts a file as soon as it is done, not when its turn to
-    // be appended comes: a big first file would hold it at zero.
-    opts.bar
-        .inc(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0));
+    tell(size.saturating_sub(told.load(Ordering::Relaxed)));
     LoadedFile {
         path,
         tables,

@@ -59,6 +59,7 @@ fn load(sheets: &[RawSheet], kind: Option<TableKind>) {
         pipeline: &pipeline,
         default_year: 2024,
         kind,
+        progress: None,
     };
     let mut tables = Tables::default();
     for sheet in sheets {

@@ -99,6 +99,7 @@ pub fn run(args: &InspectArgs) -> Result<(), AppError> {
                         pipeline: &pipeline,
                         default_year: 2000,
                         kind: plan.kind,
+                        progress: None,
                     };
                     if needs_all_rows(&sheet, &plan.overrides) {
                         sheet.materialize();

@@ -120,6 +120,7 @@ fn run(c: &RawSheet, f: &RawSheet) -> Summary {
         pipeline: &pipeline,
         default_year: 2024,
         kind: None,
+        progress: None,
     };
     let mut tables = Tables::default();
     tables.add_sheet(c, &opts);

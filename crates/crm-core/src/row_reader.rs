@@ -688,6 +688,7 @@ mod tests {
             pipeline: &pipeline,
             default_year: 2024,
             kind: None,
+            progress: None,
         };
         let column_texts: Vec<Text> = header
             .columns

@@ -151,6 +151,10 @@ pub struct LoadOptions<'a> {
     pub default_year: i32,
     /// A kind forced by `--kind`.
     pub kind: Option<TableKind>,
+    /// Told the bytes of a big CSV's rows as each run of them is
+    /// normalized (a progress bar's steps); the rows of a sheet read again,
+    /// because its date orders changed, are told again.
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
 }
 
 /// What a config profile pins for one sheet (`[[profile]]`, config.rs):
@@ -395,7 +399,12 @@ impl Tables {
             normalize_rows(head, head_rows, ctx, worker_count(), &mut *take);
             normalize_runs(
                 &runs,
-                |run, each| run.for_each_row(each),
+                |run, each| {
+                    run.for_each_row(each);
+                    if let Some(told) = opts.progress {
+                        told(run.bytes() as u64);
+                    }
+                },
                 ctx,
                 worker_count(),
                 take,
@@ -997,6 +1006,7 @@ mod tests {
             pipeline: &pipeline,
             default_year: 2024,
             kind: None,
+            progress: None,
         })
     }
 
@@ -1042,6 +1052,7 @@ mod tests {
             pipeline: &pipeline,
             default_year: 2024,
             kind: None,
+            progress: None,
         };
         let s = sheet(EXPORT);
         assert!(recognise(&s, &opts).table.is_none());

@@ -93,6 +93,7 @@ fn load(sheets: &[RawSheet]) -> Tables {
         pipeline: &pipeline,
         default_year: 2024,
         kind: None,
+        progress: None,
     };
     let mut tables = Tables::default();
     for s in sheets {

@@ -204,6 +204,7 @@ fn every_followup_of_a_merged_block_is_kept_with_its_customer() {
         pipeline: &pipeline,
         default_year: 2024,
         kind: None,
+        progress: None,
     };
     let mut tables = Tables::default();
     tables.add_sheet(&sheets[0], &opts);

@@ -42,6 +42,7 @@ fn with_default_options<R>(f: impl FnOnce(&LoadOptions) -> R) -> R {
         pipeline: &pipeline,
         default_year: 2024,
         kind: None,
+        progress: None,
     })
 }
 
@@ -657,4 +658,54 @@ fn future_dates_on_follow_ups_by_column_and_by_value() {
             (5, "跟进日期", "2025-09-01"),
         ]
     );
+}
+
+/// A long CSV's rows past its head are told to `progress` as their runs
+/// are normalized: every byte after the head once, in several steps.
+#[test]
+fn a_long_csv_tells_its_progress_run_by_run() {
+    use crm_core::ingest::delimited::HEAD_NONBLANK_ROWS;
+    use crm_core::ingest::read::{read_file, ReadOptions};
+    use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let head = String::from("客户名称,跟进日期,跟进方式\n");
+    let line = |i: usize| format!("客户{i},2024-05-{:02},电话\n", i % 28 + 1);
+    let rows = 20_000;
+    let text: String = std::iter::once(head.clone())
+        .chain((0..rows).map(line))
+        .collect();
+    let path = std::env::temp_dir().join(format!("crm-progress-{}.csv", std::process::id()));
+    std::fs::write(&path, &text).unwrap();
+    let mut sheets = read_file(&path, &ReadOptions::default()).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let sheet = sheets.remove(0);
+    assert!(sheet.pending.is_some(), "the tail is left unparsed");
+    let told = AtomicU64::new(0);
+    let steps = AtomicUsize::new(0);
+    let largest = Mutex::new(0u64);
+    let tell = |bytes: u64| {
+        told.fetch_add(bytes, Ordering::Relaxed);
+        steps.fetch_add(1, Ordering::Relaxed);
+        let mut largest = largest.lock().unwrap();
+        *largest = (*largest).max(bytes);
+    };
+    let (config, pipeline) = (Config::default(), Pipeline::default());
+    let opts = LoadOptions {
+        config: &config,
+        pipeline: &pipeline,
+        default_year: 2024,
+        kind: None,
+        progress: Some(&tell),
+    };
+    let mut t = Tables::default();
+    t.add_sheet_owned(sheet, &opts, &Default::default());
+    assert_eq!(t.followups.len(), rows);
+    // The head is the first HEAD_NONBLANK_ROWS rows, the header one of them.
+    let head_bytes: usize = head.len()
+        + (0..HEAD_NONBLANK_ROWS - 1)
+            .map(|i| line(i).len())
+            .sum::<usize>();
+    assert_eq!(told.into_inner(), (text.len() - head_bytes) as u64);
+    assert!(steps.into_inner() > 2, "several runs, each told");
+    assert!(largest.into_inner().unwrap() < (text.len() / 2) as u64);
 }

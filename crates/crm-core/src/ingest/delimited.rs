@@ -638,6 +638,11 @@ impl PendingRun<'_> {
         self.rows
     }
 
+    /// How many bytes of the file the run's rows take.
+    pub fn bytes(&self) -> usize {
+        self.end - self.start
+    }
+
     /// True when the run holds no row.
     pub fn is_empty(&self) -> bool {
         self.rows == 0
