@@ -689,16 +689,15 @@ fn a_long_csv_tells_its_progress_run_by_run() {
         let mut largest = largest.lock().unwrap();
         *largest = (*largest).max(bytes);
     };
-    let (config, pipeline) = (Config::default(), Pipeline::default());
-    let opts = LoadOptions {
-        config: &config,
-        pipeline: &pipeline,
-        default_year: 2024,
-        kind: None,
-        progress: Some(&tell),
-    };
-    let mut t = Tables::default();
-    t.add_sheet_owned(sheet, &opts, &Default::default());
+    let t = with_default_options(|defaults| {
+        let opts = LoadOptions {
+            progress: Some(&tell),
+            ..*defaults
+        };
+        let mut t = Tables::default();
+        t.add_sheet_owned(sheet, &opts, &Default::default());
+        t
+    });
     assert_eq!(t.followups.len(), rows);
     // The head is the first HEAD_NONBLANK_ROWS rows, the header one of them.
     let head_bytes: usize = head.len()
