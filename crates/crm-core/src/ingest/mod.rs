@@ -12,4 +12,5 @@ mod ods_guard;
 mod ods_merges;
 mod ods_xml;
 pub mod read;
+mod xlsx_fast;
 mod xlsx_skeleton;
