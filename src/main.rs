@@ -15,6 +15,7 @@ use clap::Parser;
 
 fn main() {
     pipeline::use_small_pages();
+    pipeline::keep_freed_memory();
     quiet_guarded_panics();
     let cli = cli::Cli::parse();
     let result = match &cli.command {
