@@ -140,10 +140,19 @@ impl Book<'_> {
             b"</row>",
             |piece| cells.read_rows(piece, &mut put),
         )?;
-        if find_tag(&prelude, b"mergeCells").is_some() {
+        // calamine parses what comes before and after the cells too (for
+        // the sheet's size and merged regions): markup it refuses there
+        // fails the sheet.
+        let close: &[u8] = if prelude.ends_with(b"/>") {
+            b""
+        } else {
+            b"</sheetData>"
+        };
+        let around = [&prelude[..], close, &tail].concat();
+        if !prelude_read_alike(&prelude) || !well_formed(&around) {
             return Err(Stop::Outside);
         }
-        merged_regions(&tail).ok_or(Stop::Outside)
+        merged_regions(&around).ok_or(Stop::Outside)
     }
 }
 
@@ -164,6 +173,32 @@ fn xml_reader(xml: &[u8]) -> Reader<&[u8]> {
     config.check_comments = false;
     config.expand_empty_elements = true;
     reader
+}
+
+/// True when quick_xml, configured as calamine's reader, reads `xml` (the
+/// start of a part, whose last elements may be left open) to its end
+/// without an error, the attributes of every element included.
+fn well_formed(xml: &[u8]) -> bool {
+    let mut reader = xml_reader(xml);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => return true,
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                if e.attributes().any(|a| a.is_err()) {
+                    return false;
+                }
+            }
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+/// True for text that is only XML white space (what may stand between
+/// the elements this reader reads; anything else is left to calamine).
+fn blank(text: &[u8]) -> bool {
+    text.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 /// The raw value of the attribute `key` (matched on its full name).
@@ -404,10 +439,17 @@ fn shown_by_code(code: &str) -> Shown {
     Shown::Number
 }
 
+/// The most bytes a part may hold before the element [`stream_element`]
+/// looks for opens (a worksheet's column widths, views and the like take a
+/// few kilobytes); past it, the part is left to calamine.
+const MAX_PRELUDE: usize = 16 << 20;
+
 /// Streams the content of the first element opened by `open` (`<sheetData`)
 /// in a part to `each`, in pieces that end after a `unit` closing tag
 /// (`</row>`), so that each piece holds whole units. Returns what came
-/// before the element and what follows its `close` tag.
+/// before the element with its opening tag, and what follows its `close`
+/// tag (after an empty element's tag, all that follows it). Every byte is
+/// searched once (plus a needle's length), however the part is cut.
 fn stream_element<E>(
     part: &mut impl Read,
     open: &[u8],
@@ -419,24 +461,22 @@ fn stream_element<E>(
     let mut end = fill(part, &mut buf)?;
     // The opening tag.
     let (prelude, mut at) = loop {
+        if buf.len() > MAX_PRELUDE {
+            return Err(Stop::Outside);
+        }
         if let Some(tag) = find_tag(&buf, &open[1..]) {
-            let Some(gt) = tag_end(&buf, tag) else {
-                if end {
-                    return Err(Stop::Outside);
+            if let Some(gt) = tag_end(&buf, tag) {
+                let prelude = buf[..=gt].to_vec();
+                if buf[gt - 1] == b'/' {
+                    // An empty element: no cells.
+                    let mut tail = buf.split_off(gt + 1);
+                    if !end {
+                        part.read_to_end(&mut tail).map_err(|_| Stop::Outside)?;
+                    }
+                    return Ok((prelude, tail));
                 }
-                end = fill(part, &mut buf)?;
-                continue;
-            };
-            let prelude = buf[..tag].to_vec();
-            if buf[gt - 1] == b'/' {
-                // An empty element: no cells.
-                let mut tail = buf.split_off(gt + 1);
-                if !end {
-                    part.read_to_end(&mut tail).map_err(|_| Stop::Outside)?;
-                }
-                return Ok((prelude, tail));
+                break (prelude, gt + 1);
             }
-            break (prelude, gt + 1);
         }
         if end {
             return Err(Stop::Outside);
@@ -445,9 +485,14 @@ fn stream_element<E>(
     };
     let closer = memmem::Finder::new(close);
     let unit_closer = memmem::FinderRev::new(unit);
+    let overlap = close.len().max(unit.len());
+    // How much of `buf[at..]` holds neither `close` nor `unit`.
+    let mut searched: usize = 0;
     loop {
         let rest = &buf[at..];
-        if let Some(stop) = closer.find(rest) {
+        let from = searched.saturating_sub(overlap);
+        if let Some(stop) = closer.find(&rest[from..]) {
+            let stop = from + stop;
             each(&rest[..stop])?;
             let mut tail = buf.split_off(at + stop + close.len());
             if !end {
@@ -455,9 +500,12 @@ fn stream_element<E>(
             }
             return Ok((prelude, tail));
         }
-        if let Some(last) = unit_closer.rfind(rest) {
-            each(&rest[..last + unit.len()])?;
-            at += last + unit.len();
+        searched = rest.len();
+        if let Some(last) = unit_closer.rfind(&rest[from..]) {
+            let piece = from + last + unit.len();
+            each(&rest[..piece])?;
+            at += piece;
+            searched -= piece;
         }
         if end {
             return Err(Stop::Outside);
@@ -479,22 +527,48 @@ fn fill<E>(part: &mut impl Read, buf: &mut Vec<u8>) -> Result<bool, Stop<E>> {
 }
 
 /// Where the first `<name` tag (followed by a space, `>` or `/`) starts.
+/// Tags are passed over whole (a `<` inside a tag belongs to it, as for
+/// the XML reader), and so are comments, CDATA sections and processing
+/// instructions; `None` also at a declaration (`<!DOCTYPE`) or a tag that
+/// does not end in `xml`.
 fn find_tag(xml: &[u8], name: &[u8]) -> Option<usize> {
     let mut from = 0;
     while let Some(i) = memchr(b'<', &xml[from..]) {
         let at = from + i;
         let rest = &xml[at + 1..];
-        if rest.starts_with(name) && rest.get(name.len()).is_some_and(|&b| ends_name(b)) {
+        if is_named(rest, name) {
             return Some(at);
         }
-        from = at + 1;
+        let ends = |end: &[u8]| memmem::find(&xml[at..], end).map(|i| at + i + end.len());
+        from = if rest.starts_with(b"!--") {
+            ends(b"-->")?
+        } else if rest.starts_with(b"![CDATA[") {
+            ends(b"]]>")?
+        } else if rest.starts_with(b"?") {
+            ends(b"?>")?
+        } else if rest.starts_with(b"!") {
+            return None;
+        } else {
+            tag_end(xml, at)? + 1
+        };
     }
     None
 }
 
-/// True for a byte that ends an element name.
+/// True for a byte that may end an element name (a `/` only where `/>`
+/// closes the tag: elsewhere the XML reader reads it as part of the name).
 fn ends_name(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')
+}
+
+/// True when the tag whose text after `<` is `rest` is the element `name`.
+fn is_named(rest: &[u8], name: &[u8]) -> bool {
+    rest.starts_with(name)
+        && match rest.get(name.len()) {
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'>') => true,
+            Some(b'/') => rest.get(name.len() + 1) == Some(&b'>'),
+            _ => false,
+        }
 }
 
 /// Where the tag starting at `at` ends (its `>`), quotes respected.
@@ -546,10 +620,22 @@ fn attributes(tag: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
         let quote = *tag.get(i).filter(|&&q| q == b'"' || q == b'\'')?;
         let value_start = i + 1;
         let len = memchr(quote, &tag[value_start..])?;
-        out.push((name, &tag[value_start..value_start + len]));
+        let value = &tag[value_start..value_start + len];
+        if memchr(b'<', value).is_some() {
+            return None;
+        }
+        out.push((name, value));
         i = value_start + len + 1;
+        // The next attribute is set apart by white space.
+        if !matches!(tag.get(i), Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')) {
+            return None;
+        }
     }
 }
+
+/// A cell read: its `(row, column)`, its value (`None` when empty) and
+/// where it ends in the XML.
+type CellRead = ((u32, u32), Option<Data>, usize);
 
 /// What a cell's value is read with.
 struct Cells<'a> {
@@ -562,37 +648,61 @@ struct Cells<'a> {
 }
 
 impl Cells<'_> {
-    /// Reads the rows of `xml` (whole `<row>` elements) into `put`.
+    /// Reads the rows of `xml` (whole `<row>` elements) into `put`. Rows
+    /// must open and close in turn, with every cell inside one: the XML
+    /// reader pairs closing tags with the open elements, and a stray one
+    /// makes calamine fail where it reaches the end of the part.
     fn read_rows<E>(
         &self,
         xml: &[u8],
         put: &mut impl FnMut((u32, u32), Data) -> Result<(), E>,
     ) -> Result<(), Stop<E>> {
         let mut from = 0;
-        while let Some(i) = memchr(b'<', &xml[from..]) {
+        let mut in_row = false;
+        loop {
+            let Some(i) = memchr(b'<', &xml[from..]) else {
+                return if blank(&xml[from..]) && !in_row {
+                    Ok(())
+                } else {
+                    Err(Stop::Outside)
+                };
+            };
             let at = from + i;
+            if !blank(&xml[from..at]) {
+                return Err(Stop::Outside);
+            }
             let rest = &xml[at + 1..];
-            if rest.starts_with(b"c") && rest.get(1).is_some_and(|&b| ends_name(b)) {
+            if is_named(rest, b"c") && in_row {
                 let (pos, value, next) = self.cell(xml, at)?;
                 if let Some(value) = value {
                     put(pos, value).map_err(Stop::Refused)?;
                 }
                 from = next;
-            } else if rest.starts_with(b"row") && rest.get(3).is_some_and(|&b| ends_name(b)) {
-                from = tag_end(xml, at).ok_or(Stop::Outside)? + 1;
-            } else if rest.starts_with(b"/row>") {
+            } else if is_named(rest, b"row") && !in_row {
+                let gt = tag_end(xml, at).ok_or(Stop::Outside)?;
+                in_row = xml[gt - 1] != b'/';
+                // calamine reads a row's number (which cells with their
+                // own reference do not need) and fails on a bad one.
+                let attrs = attributes(&xml[at + 4..=gt]).ok_or(Stop::Outside)?;
+                if let Some(&(_, r)) = attrs.iter().find(|&&(k, _)| k == b"r") {
+                    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+                    if digits(&r[letters..]).is_none_or(|row| row == 0) {
+                        return Err(Stop::Outside);
+                    }
+                }
+                from = gt + 1;
+            } else if rest.starts_with(b"/row>") && in_row {
+                in_row = false;
                 from = at + 6;
             } else {
                 return Err(Stop::Outside);
             }
         }
-        Ok(())
     }
 
     /// Reads the cell whose tag starts at `at`: its position, its value
     /// (`None` when empty) and where the cell ends.
-    #[allow(clippy::type_complexity)]
-    fn cell<E>(&self, xml: &[u8], at: usize) -> Result<((u32, u32), Option<Data>, usize), Stop<E>> {
+    fn cell<E>(&self, xml: &[u8], at: usize) -> Result<CellRead, Stop<E>> {
         let gt = tag_end(xml, at).ok_or(Stop::Outside)?;
         let (mut r, mut s, mut t) = (None, None, None);
         for (name, value) in attributes(&xml[at + 2..=gt]).ok_or(Stop::Outside)? {
@@ -615,9 +725,12 @@ impl Cells<'_> {
         let mut from = gt + 1;
         loop {
             let lt = from + memchr(b'<', &xml[from..]).ok_or(Stop::Outside)?;
+            if !blank(&xml[from..lt]) {
+                return Err(Stop::Outside);
+            }
             let rest = &xml[lt + 1..];
             let child_end = |name: &[u8]| -> Result<(usize, bool), Stop<E>> {
-                if !rest.starts_with(name) || !rest.get(name.len()).is_some_and(|&b| ends_name(b)) {
+                if !is_named(rest, name) {
                     return Err(Stop::Outside);
                 }
                 let gt = tag_end(xml, lt).ok_or(Stop::Outside)?;
@@ -641,7 +754,11 @@ impl Cells<'_> {
                     from = if empty {
                         gt + 1
                     } else {
-                        text_end(xml, gt + 1, b"</f>").ok_or(Stop::Outside)? + 4
+                        let lt = text_end(xml, gt + 1, b"</f>").ok_or(Stop::Outside)?;
+                        if !references_closed(&xml[gt + 1..lt]) {
+                            return Err(Stop::Outside);
+                        }
+                        lt + 4
                     };
                     value = None;
                 }
@@ -815,17 +932,20 @@ fn cell_position(r: &[u8]) -> Option<(u32, u32)> {
 /// `None` outside the forms known.
 fn rich_text(xml: &[u8], mut from: usize, close: &[u8]) -> Option<(String, usize)> {
     let mut out = String::new();
+    // Runs must open and close in turn (see `Cells::read_rows`).
+    let mut in_run = false;
     loop {
         let at = from + memchr(b'<', &xml[from..])?;
+        if !blank(&xml[from..at]) {
+            return None;
+        }
         if xml[at..].starts_with(close) {
-            return Some((out, at + close.len()));
+            return (!in_run).then_some((out, at + close.len()));
         }
         let rest = &xml[at + 1..];
         let gt = tag_end(xml, at)?;
         let self_closing = xml[gt - 1] == b'/';
-        let named = |name: &[u8]| {
-            rest.starts_with(name) && rest.get(name.len()).is_some_and(|&b| ends_name(b))
-        };
+        let named = |name: &[u8]| is_named(rest, name);
         if named(b"t") {
             if self_closing {
                 from = gt + 1;
@@ -846,7 +966,11 @@ fn rich_text(xml: &[u8], mut from: usize, close: &[u8]) -> Option<(String, usize
             }
             out.push_str(text);
             from = lt + 4;
-        } else if named(b"r") || rest.starts_with(b"/r>") {
+        } else if named(b"r") && !in_run {
+            in_run = !self_closing;
+            from = gt + 1;
+        } else if rest.starts_with(b"/r>") && in_run {
+            in_run = false;
             from = gt + 1;
         } else if named(b"rPr") || named(b"rPh") || named(b"phoneticPr") {
             from = if self_closing {
@@ -860,7 +984,8 @@ fn rich_text(xml: &[u8], mut from: usize, close: &[u8]) -> Option<(String, usize
                     b"</phoneticPr>"
                 };
                 let len = memmem::find(&xml[gt + 1..], name)?;
-                if memmem::find(&xml[gt + 1..gt + 1 + len], b"<!").is_some() {
+                let inside = &xml[gt + 1..gt + 1 + len];
+                if !skippable(inside, named(b"rPh")) || !well_formed(inside) {
                     return None;
                 }
                 gt + 1 + len + name.len()
@@ -869,6 +994,51 @@ fn rich_text(xml: &[u8], mut from: usize, close: &[u8]) -> Option<(String, usize
             return None;
         }
     }
+}
+
+/// True when the content of a run's properties (or, `phonetic`, of a
+/// phonetic run) can be passed over as calamine passes over it: it holds
+/// no element calamine reads there (`t` outside a phonetic run, `rPh`, an
+/// item's end), and no comment, CDATA section or processing instruction.
+fn skippable(inside: &[u8], phonetic: bool) -> bool {
+    let mut from = 0;
+    while let Some(i) = memchr(b'<', &inside[from..]) {
+        let at = from + i + 1;
+        let start = at + usize::from(inside.get(at) == Some(&b'/'));
+        let len = inside[start..]
+            .iter()
+            .take_while(|&&b| !ends_name(b))
+            .count();
+        let closing = start > at;
+        match &inside[start..start + len] {
+            b"si" | b"is" => return false,
+            b"rPh" if closing || !phonetic => return false,
+            b"t" if !phonetic => return false,
+            name if name.starts_with(b"!") || name.starts_with(b"?") => return false,
+            _ => {}
+        }
+        from = at;
+    }
+    true
+}
+
+/// True when every `&` of `text` starts a reference the XML reader can
+/// pass over (`&name;`, `&#123;`): calamine skips a formula's text, and
+/// fails on a reference left open.
+fn references_closed(text: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(i) = memchr(b'&', &text[from..]) {
+        let name = &text[from + i + 1..];
+        let len = name
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || b"#_.:-".contains(b))
+            .count();
+        if len == 0 || name.get(len) != Some(&b';') {
+            return false;
+        }
+        from += i + 1 + len + 1;
+    }
+    true
 }
 
 /// Where the text starting at `from` ends: at the first `<`, which must
@@ -909,20 +1079,26 @@ fn has_excel_escape(text: &str) -> bool {
 fn shared_strings(zip: &mut ZipArchive<Cursor<&[u8]>>, path: &str) -> Option<Vec<String>> {
     let mut part = zip.by_name(path).ok()?;
     let mut strings = Vec::new();
-    let (_, _) = stream_element::<()>(&mut part, b"<sst", b"</sst>", b"</si>", |xml| {
+    let (prelude, _) = stream_element::<()>(&mut part, b"<sst", b"</sst>", b"</si>", |xml| {
         string_items(xml, &mut strings).ok_or(Stop::Outside)
     })
     .ok()?;
-    Some(strings)
+    well_formed(&prelude).then_some(strings)
 }
 
 /// Appends the string items (`<si>`) of `xml` to `strings`.
 fn string_items(xml: &[u8], strings: &mut Vec<String>) -> Option<()> {
     let mut from = 0;
-    while let Some(i) = memchr(b'<', &xml[from..]) {
+    loop {
+        let Some(i) = memchr(b'<', &xml[from..]) else {
+            return blank(&xml[from..]).then_some(());
+        };
         let at = from + i;
+        if !blank(&xml[from..at]) {
+            return None;
+        }
         let rest = &xml[at + 1..];
-        if !(rest.starts_with(b"si") && rest.get(2).is_some_and(|&b| ends_name(b))) {
+        if !(is_named(rest, b"si")) {
             return None;
         }
         let gt = tag_end(xml, at)?;
@@ -935,50 +1111,67 @@ fn string_items(xml: &[u8], strings: &mut Vec<String>) -> Option<()> {
         strings.push(text);
         from = end;
     }
-    Some(())
 }
 
-/// The merged regions of a worksheet's part after its cells: those of its
-/// first `<mergeCells>`; `None` outside the forms known.
-fn merged_regions(tail: &[u8]) -> Option<Vec<Dimensions>> {
-    let Some(start) = find_tag(tail, b"mergeCells") else {
-        return Some(Vec::new());
-    };
-    let gt = tag_end(tail, start)?;
-    if tail[gt - 1] == b'/' {
-        return Some(Vec::new());
-    }
-    let len = memmem::find(&tail[gt + 1..], b"</mergeCells>")?;
-    let xml = &tail[gt + 1..gt + 1 + len];
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = memchr(b'<', &xml[from..]) {
-        let at = from + i;
-        let rest = &xml[at + 1..];
-        let gt = tag_end(xml, at)?;
-        if rest.starts_with(b"/mergeCell>") {
-            from = gt + 1;
-            continue;
-        }
-        if !(rest.starts_with(b"mergeCell") && rest.get(9).is_some_and(|&b| ends_name(b))) {
-            return None;
-        }
-        let attrs = attributes(&xml[at + 10..=gt])?;
-        if let Some(&(_, r)) = attrs.iter().find(|&&(k, _)| k == b"ref") {
-            let mut parts = r.split(|&b| b == b':');
-            let start = cell_position(parts.next()?)?;
-            let end = match parts.next() {
-                Some(p) => cell_position(p)?,
-                None => start,
-            };
-            if parts.next().is_some() {
-                return None;
+/// True when calamine reads a worksheet's start, `prelude` (up to and
+/// with the `sheetData` tag found by [`find_tag`]), as this reader does:
+/// that tag is the first `sheetData` it meets, and the sheet's size
+/// (`dimension`), which calamine reads and fails on, has a good `ref`.
+fn prelude_read_alike(prelude: &[u8]) -> bool {
+    let mut reader = xml_reader(prelude);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "dimension" => {
+                match raw_attr(&e, "ref") {
+                    Some(Some(r)) if dimension(r.as_bytes()).is_some() => {}
+                    _ => return false,
+                }
             }
-            out.push(Dimensions::new(start, end));
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "sheetData" => {
+                return reader.buffer_position() as usize == prelude.len();
+            }
+            Ok(Event::Eof) | Err(_) => return false,
+            Ok(_) => {}
         }
-        from = gt + 1;
     }
-    Some(out)
+}
+
+/// A range reference (`A1:C3`, or one cell `B2`), as calamine reads it.
+fn dimension(r: &[u8]) -> Option<Dimensions> {
+    let mut parts = r.split(|&b| b == b':');
+    let start = cell_position(parts.next()?)?;
+    let end = match parts.next() {
+        Some(p) => cell_position(p)?,
+        None => start,
+    };
+    parts.next().is_none().then(|| Dimensions::new(start, end))
+}
+
+/// The merged regions of a worksheet, read as calamine reads them from
+/// `xml` (the part without its cells): the `ref` of each `mergeCell` in
+/// the first `mergeCells`; `None` where calamine would fail.
+fn merged_regions(xml: &[u8]) -> Option<Vec<Dimensions>> {
+    let mut reader = xml_reader(xml);
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == "mergeCells" => break,
+            Event::Eof => return Some(Vec::new()),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == "mergeCell" => {
+                if let Some(r) = raw_attr(&e, "ref")? {
+                    out.push(dimension(r.as_bytes())?);
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "mergeCells" => return Some(out),
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1025,6 +1218,71 @@ mod unit {
         for bad in [&b"A0"[..], b"12", b"A", b"ABCD1", b"A1B", b"A12345678"] {
             assert_eq!(cell_position(bad), None, "{bad:?}");
         }
+    }
+
+    /// The pieces, prelude and tail of a streamed part.
+    type Streamed = (Vec<Vec<u8>>, Vec<u8>, Vec<u8>);
+
+    /// `stream_element` on `xml`: the pieces it gives, prelude and tail.
+    fn stream(xml: &[u8]) -> Result<Streamed, Stop<()>> {
+        let mut pieces = Vec::new();
+        let (prelude, tail) = stream_element(
+            &mut Cursor::new(xml),
+            b"<sheetData",
+            b"</sheetData>",
+            b"</row>",
+            |p: &[u8]| {
+                pieces.push(p.to_vec());
+                Ok(())
+            },
+        )?;
+        Ok((pieces, prelude, tail))
+    }
+
+    #[test]
+    fn parts_are_streamed_in_whole_rows_across_reads() {
+        // Rows over three reads' worth of bytes, then one row longer than
+        // a read: every piece ends with a row, and together they are the
+        // element's content.
+        let mut content = Vec::new();
+        for r in 1..=40_000 {
+            content.extend_from_slice(
+                format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#).as_bytes(),
+            );
+        }
+        content.extend_from_slice(b"<row r=\"40001\">");
+        for c in 0..200_000 {
+            content.extend_from_slice(format!("<c r=\"A40001\" s=\"{c}\"/>").as_bytes());
+        }
+        content.extend_from_slice(b"</row>");
+        assert!(content.len() > 3 * CHUNK);
+        let xml = [
+            &b"<worksheet><cols/><sheetData>"[..],
+            &content,
+            b"</sheetData><mergeCells/></worksheet>",
+        ]
+        .concat();
+        let (pieces, prelude, tail) = stream(&xml).expect("streamed");
+        assert!(pieces.len() >= 3, "{}", pieces.len());
+        assert!(pieces.iter().all(|p| p.ends_with(b"</row>")));
+        assert_eq!(pieces.concat(), content);
+        assert_eq!(prelude, b"<worksheet><cols/><sheetData>");
+        assert_eq!(tail, b"<mergeCells/></worksheet>");
+        // An empty element, and a part where it never opens.
+        let (pieces, _, tail) = stream(b"<worksheet><sheetData/></worksheet>").expect("empty");
+        assert!(pieces.is_empty());
+        assert_eq!(tail, b"</worksheet>");
+        let long = [
+            &b"<worksheet>"[..],
+            &vec![b' '; MAX_PRELUDE + 1],
+            b"<sheetData>",
+        ]
+        .concat();
+        assert!(matches!(stream(&long), Err(Stop::Outside)));
+        assert!(matches!(
+            stream(b"<worksheet><sheetData><row>"),
+            Err(Stop::Outside)
+        ));
     }
 
     #[test]
