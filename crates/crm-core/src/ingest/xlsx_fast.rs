@@ -11,17 +11,21 @@
 //! as calamine does.
 //!
 //! It mirrors calamine's rules (the ones of `calamine::Xlsx` 0.38): which
-//! sheets exist and which are skipped, the date system, which number
-//! formats make a number a date or a duration, how each cell type maps to
-//! a value, how shared and inline strings are assembled (rich-text runs
-//! joined, phonetic runs skipped, unpreserved text trimmed), where merged
-//! regions are. Whatever falls outside the forms it knows — a namespace
-//! prefix, a cell without a reference, a comment or CDATA section among
-//! the cells, Excel's `_xHHHH_` escapes, a number it cannot parse
-//! strictly, a part not where its relationship says — makes it give up
-//! ([`Stop::Outside`]) and the caller reads the workbook with calamine, so
-//! a workbook either reads as calamine reads it or is read by calamine.
+//! sheets exist and which are skipped, which part a name finds, the date
+//! system, which number formats make a number a date or a duration, how
+//! each cell type maps to a value, how shared and inline strings are
+//! assembled (rich-text runs joined, phonetic runs skipped, unpreserved
+//! text trimmed, Excel's `_xHHHH_` escapes decoded), where merged regions
+//! are, and which damage makes calamine fail. Whatever falls outside the
+//! forms it knows — a namespace prefix, a cell without a reference, a
+//! comment or CDATA section among the cells, a carriage return in a text,
+//! a number it cannot parse strictly, a part it cannot find — makes it
+//! give up ([`Stop::Outside`]) and the caller reads the workbook with
+//! calamine, so a workbook either reads as calamine reads it or is read by
+//! calamine. The tests hold it to calamine on written, hand-made and
+//! randomly damaged workbooks.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
@@ -69,6 +73,8 @@ pub(crate) struct SheetEntry {
 pub(crate) struct Book<'a> {
     /// The package.
     zip: ZipArchive<Cursor<&'a [u8]>>,
+    /// Its parts' names.
+    names: PartNames,
     /// The sheets, in workbook order.
     sheets: Vec<SheetEntry>,
     /// The shared strings.
@@ -87,26 +93,58 @@ const CHUNK: usize = 1 << 20;
 /// forms this reader knows.
 pub(crate) fn open(bytes: &[u8]) -> Option<Book<'_>> {
     let mut zip = ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let (xl_path, workbook_name) = office_document(&read_part(&mut zip, "_rels/.rels")?)?;
+    let names = PartNames::of(&zip)?;
+    let (xl_path, workbook_name) =
+        office_document(&read_part(&mut zip, names.find("_rels/.rels"))?)?;
     let rels_path = format!("{xl_path}_rels/{workbook_name}.rels");
-    let relationships = relationships(&read_part(&mut zip, &rels_path)?)?;
-    let workbook = read_part(&mut zip, &format!("{xl_path}{workbook_name}"))?;
+    let relationships = relationships(&read_part(&mut zip, names.find(&rels_path))?)?;
+    let workbook = read_part(&mut zip, names.find(&format!("{xl_path}{workbook_name}")))?;
     let (sheets, is_1904) = sheet_list(&workbook, &relationships, &xl_path)?;
-    let formats = match zip.index_for_name(&format!("{xl_path}styles.xml")) {
-        Some(_) => number_formats(&read_part(&mut zip, &format!("{xl_path}styles.xml"))?)?,
+    let styles = format!("{xl_path}styles.xml");
+    let formats = match zip.index_for_name(names.find(&styles)) {
+        Some(_) => number_formats(&read_part(&mut zip, names.find(&styles))?)?,
         None => Vec::new(),
     };
-    let strings = match zip.index_for_name(&format!("{xl_path}sharedStrings.xml")) {
-        Some(_) => shared_strings(&mut zip, &format!("{xl_path}sharedStrings.xml"))?,
+    let sst = format!("{xl_path}sharedStrings.xml");
+    let strings = match zip.index_for_name(names.find(&sst)) {
+        Some(_) => shared_strings(&mut zip, names.find(&sst))?,
         None => Vec::new(),
     };
     Some(Book {
         zip,
+        names,
         sheets,
         strings,
         formats,
         is_1904,
     })
+}
+
+/// The package's part names as calamine finds a part: by its name in
+/// lower case (backslashes read as slashes), the last of the spellings
+/// that meet there winning.
+struct PartNames(HashMap<String, String>);
+
+impl PartNames {
+    /// The names of `zip`'s parts; `None` where one cannot be read.
+    fn of(zip: &ZipArchive<Cursor<&[u8]>>) -> Option<PartNames> {
+        let mut names = HashMap::with_capacity(zip.len());
+        for name in zip.file_names() {
+            let name = name.ok()?;
+            names.insert(
+                name.replace('\\', "/").to_ascii_lowercase(),
+                name.into_owned(),
+            );
+        }
+        Some(PartNames(names))
+    }
+
+    /// The part calamine reads for `path` (`path` itself where none meets it).
+    fn find<'a>(&'a self, path: &'a str) -> &'a str {
+        self.0
+            .get(&path.to_ascii_lowercase())
+            .map_or(path, String::as_str)
+    }
 }
 
 impl Book<'_> {
@@ -127,7 +165,10 @@ impl Book<'_> {
             Some(s) => s.path.clone(),
             None => return Err(Stop::Outside),
         };
-        let mut part = self.zip.by_name(&path).map_err(|_| Stop::Outside)?;
+        let mut part = self
+            .zip
+            .by_name(self.names.find(&path))
+            .map_err(|_| Stop::Outside)?;
         let cells = Cells {
             strings: &self.strings,
             formats: &self.formats,
@@ -307,9 +348,8 @@ fn sheet_list(
                     Some(abs) => abs.to_owned(),
                     None => format!("{xl_path}{target}"),
                 };
-                // Paths are looked up as written; calamine also finds parts
-                // whose names differ in case or dots, which this reader
-                // leaves to it.
+                // A path that calamine would find by another spelling
+                // (`..`, backslashes) is left to it.
                 if path.contains("..") || path.contains('\\') || path.contains('&') {
                     return None;
                 }
@@ -831,10 +871,7 @@ impl Cells<'_> {
             }
             Some(b"str") => {
                 let text = unescape_text(text).ok_or(Stop::Outside)?;
-                if has_excel_escape(&text) {
-                    return Err(Stop::Outside);
-                }
-                Ok(Some(Data::String(text)))
+                Ok(Some(Data::String(excel_unescape(&text).into_owned())))
             }
             Some(b"d") => Ok(Some(Data::DateTimeIso(
                 unescape_text(text).ok_or(Stop::Outside)?,
@@ -961,10 +998,7 @@ fn rich_text(xml: &[u8], mut from: usize, close: &[u8]) -> Option<(String, usize
             } else {
                 text.trim_matches([' ', '\t', '\r', '\n'])
             };
-            if has_excel_escape(text) {
-                return None;
-            }
-            out.push_str(text);
+            out.push_str(&excel_unescape(text));
             from = lt + 4;
         } else if named(b"r") && !in_run {
             in_run = !self_closing;
@@ -1067,12 +1101,55 @@ fn unescape_text(raw: &str) -> Option<String> {
     Some(text.into_owned())
 }
 
-/// True when `text` holds Excel's escape of a character (`_x000D_`),
-/// which calamine decodes.
-fn has_excel_escape(text: &str) -> bool {
-    text.as_bytes().windows(7).any(|w| {
-        w[0] == b'_' && w[1] == b'x' && w[2..6].iter().all(u8::is_ascii_hexdigit) && w[6] == b'_'
-    })
+/// `text` with Excel's escapes of characters decoded as calamine decodes
+/// them: `_xHHHH_` is one UTF-16 unit (`_x000D_` a carriage return), a
+/// character past U+FFFF takes two, and a surrogate not in a pair becomes
+/// U+FFFD.
+fn excel_unescape(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let unit_at = |i: usize| -> Option<u16> {
+        let w = bytes.get(i..i + 7)?;
+        let hex = &w[2..6];
+        (w[0] == b'_' && w[1] == b'x' && w[6] == b'_' && hex.iter().all(u8::is_ascii_hexdigit))
+            .then(|| {
+                hex.iter().fold(0u16, |n, &d| {
+                    n * 16 + (d as char).to_digit(16).unwrap_or(0) as u16
+                })
+            })
+    };
+    let mut out: Option<String> = None;
+    let (mut from, mut copied) = (0, 0);
+    while let Some(i) = memchr(b'_', &bytes[from..]) {
+        let at = from + i;
+        let Some(unit) = unit_at(at) else {
+            from = at + 1;
+            continue;
+        };
+        let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        o.push_str(&text[copied..at]);
+        let mut next = at + 7;
+        let c = match unit {
+            0xD800..=0xDBFF => match unit_at(next) {
+                Some(low @ 0xDC00..=0xDFFF) => {
+                    next += 7;
+                    let high = u32::from(unit) - 0xD800;
+                    char::from_u32(0x10000 + (high << 10) + (u32::from(low) - 0xDC00))
+                }
+                _ => None,
+            },
+            0xDC00..=0xDFFF => None,
+            _ => char::from_u32(u32::from(unit)),
+        };
+        o.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
+        (from, copied) = (next, next);
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// The shared strings of the part `path`.
@@ -1296,7 +1373,10 @@ mod unit {
             Some(("x".to_owned(), inline.len()))
         );
         assert_eq!(strings, ["a", "", "x y ", "A&B 中"]);
-        assert_eq!(string_items(b"<si><t>_x000D_</t></si>", &mut strings), None);
+        let mut escaped = Vec::new();
+        let xml = b"<si><t>a_x000D_b _xD83D__xDCF7_ _xD83D_ _x005F_x000D_ _x00zz_</t></si>";
+        assert_eq!(string_items(xml, &mut escaped), Some(()));
+        assert_eq!(escaped, ["a\rb \u{1F4F7} \u{FFFD} _x000D_ _x00zz_"]);
         assert_eq!(
             string_items(b"<si><t><![CDATA[x]]></t></si>", &mut strings),
             None

@@ -1016,10 +1016,10 @@ fn xml_outside_the_subset_is_left_to_calamine() {
             package(&[("S", &prefixed)], None, None, ""),
         ),
         (
-            "Excel's _x000D_ escape in a shared string",
+            "a carriage return in a shared string",
             one_sheet(string, Some("<si><t>a b</t></si>")),
             text("a b"),
-            one_sheet(string, Some("<si><t>a_x000D_b</t></si>")),
+            one_sheet(string, Some("<si><t>a\rb</t></si>")),
         ),
         (
             "a carriage return in a formula's text",
@@ -1279,4 +1279,48 @@ fn damaged_parts_are_read_alike_or_left() {
     // Most damage is outside the subset, but some (a repeated cell, a
     // space) is read.
     assert!(read_fast > 100, "{read_fast}");
+}
+
+/// `bytes` with the part `from` renamed `to` (its data copied as it is).
+fn renamed(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a package");
+    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let part = archive.by_index_raw(i).expect("a part");
+        let name = part.name().expect("a part name").into_owned();
+        if name == from {
+            out.raw_copy_file_rename(part, to).expect("renamed");
+        } else {
+            out.raw_copy_file(part).expect("copied");
+        }
+    }
+    out.finish().expect("a package").into_inner()
+}
+
+/// Excel's escapes of characters (`_x000D_`, a surrogate pair, a lone
+/// surrogate, an escaped escape) are decoded as calamine decodes them in
+/// shared strings, inline strings and formula text; and a sheet whose part
+/// name differs in case from its relationship's target is found, as
+/// calamine finds it.
+#[test]
+fn excel_escapes_and_part_names_in_another_case() {
+    let sst = "<si><t>a_x000D_b _xD83D__xDCF7_ _xD83D_ _x005F_x000D_</t></si>";
+    let rows = concat!(
+        r#"<row r="1"><c r="A1" t="s"><v>0</v></c>"#,
+        r#"<c r="B1" t="inlineStr"><is><t>c_x000A_d</t></is></c>"#,
+        r#"<c r="C1" t="str"><v>e_x0009_f</v></c></row>"#
+    );
+    let book = one_sheet(rows, Some(sst));
+    let expected = vec![
+        text("a\rb \u{1F4F7} \u{FFFD} _x000D_"),
+        text("c\nd"),
+        text("e\tf"),
+    ];
+    assert_eq!(same(&book)[0].rows[0], expected);
+    let moved = renamed(
+        &book,
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/Sheet1.XML",
+    );
+    assert_eq!(same(&moved)[0].rows[0], expected);
 }
