@@ -481,8 +481,14 @@ fn shown_by_code(code: &str) -> Shown {
 
 /// The most bytes a part may hold before the element [`stream_element`]
 /// looks for opens (a worksheet's column widths, views and the like take a
-/// few kilobytes); past it, the part is left to calamine.
+/// few kilobytes), in one of its units (a row), or after it; past it, the
+/// part is left to calamine, which streams it, so that a part of white
+/// space or one endless row is not held in memory.
 const MAX_PRELUDE: usize = 16 << 20;
+
+/// The most bytes one unit (a row, a shared string) may take, and the
+/// most that may follow the element (see [`MAX_PRELUDE`]).
+const MAX_PIECE: usize = 64 << 20;
 
 /// Streams the content of the first element opened by `open` (`<sheetData`)
 /// in a part to `each`, in pieces that end after a `unit` closing tag
@@ -509,11 +515,8 @@ fn stream_element<E>(
                 let prelude = buf[..=gt].to_vec();
                 if buf[gt - 1] == b'/' {
                     // An empty element: no cells.
-                    let mut tail = buf.split_off(gt + 1);
-                    if !end {
-                        part.read_to_end(&mut tail).map_err(|_| Stop::Outside)?;
-                    }
-                    return Ok((prelude, tail));
+                    let tail = buf.split_off(gt + 1);
+                    return Ok((prelude, read_tail(part, tail, end)?));
                 }
                 break (prelude, gt + 1);
             }
@@ -534,11 +537,8 @@ fn stream_element<E>(
         if let Some(stop) = closer.find(&rest[from..]) {
             let stop = from + stop;
             each(&rest[..stop])?;
-            let mut tail = buf.split_off(at + stop + close.len());
-            if !end {
-                part.read_to_end(&mut tail).map_err(|_| Stop::Outside)?;
-            }
-            return Ok((prelude, tail));
+            let tail = buf.split_off(at + stop + close.len());
+            return Ok((prelude, read_tail(part, tail, end)?));
         }
         searched = rest.len();
         if let Some(last) = unit_closer.rfind(&rest[from..]) {
@@ -547,13 +547,28 @@ fn stream_element<E>(
             at += piece;
             searched -= piece;
         }
-        if end {
+        if end || searched > MAX_PIECE {
             return Err(Stop::Outside);
         }
         buf.drain(..at);
         at = 0;
         end = fill(part, &mut buf)?;
     }
+}
+
+/// `tail` (what followed the element in the buffer) and the rest of the
+/// part, unless it was all read (`end`); at most [`MAX_PIECE`] bytes.
+fn read_tail<E>(part: &mut impl Read, mut tail: Vec<u8>, end: bool) -> Result<Vec<u8>, Stop<E>> {
+    if !end {
+        let room = (MAX_PIECE + 1).saturating_sub(tail.len()) as u64;
+        part.take(room)
+            .read_to_end(&mut tail)
+            .map_err(|_| Stop::Outside)?;
+    }
+    if tail.len() > MAX_PIECE {
+        return Err(Stop::Outside);
+    }
+    Ok(tail)
 }
 
 /// Appends up to [`CHUNK`] more bytes of `part` to `buf`; true at its end.
@@ -1356,6 +1371,21 @@ mod unit {
         ]
         .concat();
         assert!(matches!(stream(&long), Err(Stop::Outside)));
+        // A row without end, or a tail, past the bound: left to calamine,
+        // which streams it, instead of being held.
+        let endless = [
+            &b"<worksheet><sheetData><row>"[..],
+            &vec![b' '; MAX_PIECE + 2 * CHUNK],
+            b"</row></sheetData>",
+        ]
+        .concat();
+        assert!(matches!(stream(&endless), Err(Stop::Outside)));
+        let tail = [
+            &b"<worksheet><sheetData></sheetData>"[..],
+            &vec![b' '; MAX_PIECE + 2 * CHUNK],
+        ]
+        .concat();
+        assert!(matches!(stream(&tail), Err(Stop::Outside)));
         assert!(matches!(
             stream(b"<worksheet><sheetData><row>"),
             Err(Stop::Outside)
