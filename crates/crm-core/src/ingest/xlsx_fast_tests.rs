@@ -202,67 +202,49 @@ fn written_dates_and_number_formats() {
     let day = ExcelDateTime::from_ymd(2024, 3, 15).expect("a valid test date");
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet
-        .write_datetime_with_format(0, 0, &when, &format("yyyy-mm-dd"))
-        .expect("a date cell");
-    sheet
-        .write_datetime_with_format(0, 1, &day, &format(r#"yyyy"年"m"月"d"日""#))
-        .expect("a date cell");
-    sheet
-        .write_number_with_format(0, 2, 1.5, &format("[h]:mm:ss"))
-        .expect("a duration cell");
-    sheet
-        .write_number_with_format(0, 3, 0.5625, &format("h:mm AM/PM"))
-        .expect("a time cell");
-    sheet
-        .write_number_with_format(0, 4, 0.125, &format("0.00%"))
-        .expect("a percent cell");
-    sheet
-        .write_number_with_format(0, 5, 1_234_567.0, &format("#,##0"))
-        .expect("a number cell");
-    sheet
-        .write_number_with_format(0, 6, 0.25, &format("mm:ss"))
-        .expect("a time cell");
-    sheet
-        .write_datetime_with_format(0, 7, &day, &format("[$-804]yyyy/m/d"))
-        .expect("a date cell");
-    sheet
-        .write_number_with_format(0, 8, 5.0, &format(r#""d"0"#))
-        .expect("a number cell");
-    sheet
-        .write_number_with_format(0, 9, -3.0, &format("0_);[Red](0)"))
-        .expect("a number cell");
-    // Without a format a date is a plain number.
-    sheet.write_datetime(0, 10, &when).expect("a date cell");
-    sheet
-        .write_datetime_with_format(
-            0,
+    let dates = [
+        (0, when.clone(), "yyyy-mm-dd"),
+        (1, day.clone(), r#"yyyy"年"m"月"d"日""#),
+        (7, day, "[$-804]yyyy/m/d"),
+        (
             11,
             excel_datetime(1999, 12, 31, 23, 59, 59.0),
-            &format("yyyy-mm-dd hh:mm:ss"),
-        )
-        .expect("a date cell");
-    sheet
-        .write_datetime_with_format(
-            0,
+            "yyyy-mm-dd hh:mm:ss",
+        ),
+        (
             12,
             excel_datetime(2024, 3, 15, 12, 0, 0.5),
-            &format("yyyy-mm-dd hh:mm:ss.000"),
-        )
-        .expect("a date cell");
+            "yyyy-mm-dd hh:mm:ss.000",
+        ),
+    ];
+    for (col, value, code) in dates {
+        sheet
+            .write_datetime_with_format(0, col, &value, &format(code))
+            .expect("a date cell");
+    }
+    let numbers = [
+        (2, 1.5, "[h]:mm:ss"),
+        (3, 0.5625, "h:mm AM/PM"),
+        (4, 0.125, "0.00%"),
+        (5, 1_234_567.0, "#,##0"),
+        (6, 0.25, "mm:ss"),
+        (8, 5.0, r#""d"0"#),
+        (9, -3.0, "0_);[Red](0)"),
+        // Excel's phantom 1900-02-29.
+        (14, 60.0, "yyyy-mm-dd"),
+        // A time of day that rounds up to midnight.
+        (15, 0.999_999_999, "hh:mm:ss"),
+        (16, 45_366.999_999, "yyyy-mm-dd hh:mm"),
+    ];
+    for (col, value, code) in numbers {
+        sheet
+            .write_number_with_format(0, col, value, &format(code))
+            .expect("a number cell");
+    }
+    // Without a format a date is a plain number; built-in format 14 a date.
+    sheet.write_datetime(0, 10, &when).expect("a date cell");
     sheet
         .write_number_with_format(0, 13, 45366.0, &Format::new().set_num_format_index(14))
-        .expect("a date cell");
-    // Excel's phantom 1900-02-29.
-    sheet
-        .write_number_with_format(0, 14, 60.0, &format("yyyy-mm-dd"))
-        .expect("a date cell");
-    // A time of day that rounds up to midnight.
-    sheet
-        .write_number_with_format(0, 15, 0.999_999_999, &format("hh:mm:ss"))
-        .expect("a time cell");
-    sheet
-        .write_number_with_format(0, 16, 45_366.999_999, &format("yyyy-mm-dd hh:mm"))
         .expect("a date cell");
     let bytes = book.save_to_buffer().expect("a workbook");
 
