@@ -10,6 +10,7 @@ mod metrics;
 mod output;
 mod pipeline;
 mod report;
+mod xlsx_text;
 
 use clap::Parser;
 

@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::workdir::Workdir;
 
 /// The sheets of the Chinese workbook, in order.
-const SHEETS_ZH: [&str; 15] = [
+const SHEETS_ZH: [&str; 16] = [
     "概览",
     "销售漏斗",
     "转化分析",
@@ -29,11 +29,12 @@ const SHEETS_ZH: [&str; 15] = [
     "周活动",
     "月度趋势",
     "数据质量",
+    "问题明细",
     "指标说明",
 ];
 
 /// The same sheets in English.
-const SHEETS_EN: [&str; 15] = [
+const SHEETS_EN: [&str; 16] = [
     "Overview",
     "Funnel",
     "Conversion",
@@ -48,6 +49,7 @@ const SHEETS_EN: [&str; 15] = [
     "Weekly activity",
     "Monthly",
     "Data quality",
+    "Findings",
     "Definitions",
 ];
 
@@ -433,6 +435,32 @@ fn hostile_owner_names_make_safe_files() {
     );
     // Nothing escaped the folder.
     assert!(!wd.join("evil.html").exists() && !wd.join("out/evil.html").exists());
+}
+
+/// Texts that rust_xlsxwriter would copy into sharedStrings.xml as its own
+/// markup (`<r>…</r>`), in a mapped field, a finding's original value and
+/// an unmapped header: both workbooks open and show them as written.
+#[test]
+fn markup_in_cells_stays_text() {
+    let wd = Workdir::new();
+    std::fs::create_dir_all(wd.join("in")).unwrap();
+    let owner = "<r></si><si>y</r>";
+    let email = "<r><t>x</t></r>";
+    let header = "<r>备注</si></r>";
+    std::fs::write(
+        wd.join("in/客户.csv"),
+        format!("客户名称,负责销售,邮箱,{header}\n甲公司,{owner},{email},z\n"),
+    )
+    .unwrap();
+    wd.run_ok(&["report", "in", "-o", "out", "--as-of", "2024-06-30", "-q"]);
+    let text = workbook_text(&wd.join("out/report.xlsx"));
+    assert!(text.contains(owner), "owner missing: {text}");
+    assert!(text.contains(email), "e-mail missing");
+    wd.run_ok(&["clean", "in", "-o", "out/c.xlsx"]);
+    let text = workbook_text(&wd.join("out/c.xlsx"));
+    for t in [owner, email, header] {
+        assert!(text.contains(t), "{t} missing: {text}");
+    }
 }
 
 /// Every text of the workbook, joined.

@@ -275,7 +275,7 @@ fn print_summary(out: &mut impl Write, s: &Summary, dir: &Path) -> std::io::Resu
     )?;
     writeln!(
         out,
-        "  issues      {} found (see the 数据质量 sheet)",
+        "  issues      {} found (counts on the 数据质量 sheet, each on 问题明细)",
         s.quality.issues
     )?;
     writeln!(

@@ -9,6 +9,7 @@ use std::path::Path;
 use super::tables::OutTable;
 use crate::output::write_atomic;
 use crate::report::svg::text_units;
+use crate::xlsx_text::write_text;
 
 /// Notes beyond this many per sheet are left out (Excel slows down badly).
 pub const MAX_NOTES_PER_SHEET: usize = 20_000;
@@ -33,7 +34,7 @@ pub fn workbook_bytes(tables: &[OutTable]) -> Result<Vec<u8>, XlsxError> {
         ws.set_name(t.title)?;
         let mut widths: Vec<usize> = t.header.iter().map(|h| text_units(h)).collect();
         for (c, h) in t.header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &header_format)?;
+            write_text(ws, (0, c as u16), h, Some(&header_format))?;
         }
         let mut notes = 0usize;
         for (r, row) in t.rows.iter().enumerate() {
@@ -42,7 +43,7 @@ pub fn workbook_bytes(tables: &[OutTable]) -> Result<Vec<u8>, XlsxError> {
                 let col = c as u16;
                 match &cell.original {
                     Some(original) => {
-                        ws.write_string_with_format(r, col, &cell.text, &changed_format)?;
+                        write_text(ws, (r, col), &cell.text, Some(&changed_format))?;
                         if notes < MAX_NOTES_PER_SHEET {
                             ws.insert_note(
                                 r,
@@ -55,7 +56,7 @@ pub fn workbook_bytes(tables: &[OutTable]) -> Result<Vec<u8>, XlsxError> {
                     }
                     None if cell.text.is_empty() => {}
                     None => {
-                        ws.write_string(r, col, &cell.text)?;
+                        write_text(ws, (r, col), &cell.text, None)?;
                     }
                 }
                 if let Some(w) = widths.get_mut(c) {

@@ -13,6 +13,7 @@
 mod cells;
 mod charts;
 mod conditional;
+mod long_table;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -31,7 +32,11 @@ use super::summary::Summary;
 use super::svg::text_units;
 use super::view::{Emphasis, Section, Table, Val};
 use crate::output::write_atomic;
-use cells::{clip, definition_note, write_value, FormatRuns, Formats, Widths, KIND_TEXT};
+use crate::xlsx_text::write_text;
+use cells::{
+    clip, definition_note, write_value, BodyEvent, FormatRuns, Formats, Widths, XfIndex, KIND_TEXT,
+};
+use long_table::{splice, LongBody, LONG_SECTION};
 
 /// Findings listed in the workbook; beyond this a note row says so.
 pub const FINDINGS_CAP: usize = 100_000;
@@ -94,16 +99,39 @@ fn book_sections(
     lang: Lang,
 ) -> Vec<Section> {
     let mut all = vec![overview(summary, lang)];
-    all.extend(
-        sections(summary, findings, listed, lang)
-            .into_iter()
-            .map(|mut section| {
-                let note = t(lang, "note.rows_capped_book");
-                section.cap_rows(LIST_CAP, &["quality.findings"], note);
-                section
-            }),
-    );
+    for mut section in sections(summary, findings, listed, lang) {
+        let note = t(lang, "note.rows_capped_book");
+        section.cap_rows(LIST_CAP, &["quality.findings"], note);
+        if section.id == "quality" {
+            let (rest, list) = split_findings(section);
+            all.push(rest);
+            all.extend(list);
+        } else {
+            all.push(section);
+        }
+    }
     all
+}
+
+/// The quality section as two sheets: the findings list (long: up to
+/// [`FINDINGS_CAP`] rows) on a sheet of its own, [`LONG_SECTION`], with
+/// the section's notes (they are about the list), and the rest.
+fn split_findings(mut quality: Section) -> (Section, Option<Section>) {
+    let Some(at) = quality
+        .tables
+        .iter()
+        .position(|t| t.id == "quality.findings")
+    else {
+        return (quality, None);
+    };
+    let table = quality.tables.remove(at);
+    let list = Section {
+        id: LONG_SECTION,
+        title: table.title,
+        notes: std::mem::take(&mut quality.notes),
+        tables: vec![table],
+    };
+    (quality, Some(list))
 }
 
 /// What a workbook says about itself besides its sections.
@@ -124,20 +152,34 @@ pub(super) fn book_bytes(
 ) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties(book)?);
-    workbook.set_zip_compression_level(crate::output::WORKBOOK_ZIP_LEVEL);
+    let level = crate::output::WORKBOOK_ZIP_LEVEL;
+    workbook.set_zip_compression_level(level);
     let formats = Formats::new(lang);
+    let xf = formats.register(&mut workbook);
     let sheets = build_sheets(sections, |section| {
         let mut sheet = Worksheet::new();
         sheet.set_name(section.title)?;
-        let layout = write_section(&mut sheet, &formats, section, &book.meta)?;
+        let (layout, long) = write_section(&mut sheet, &formats, &xf, section, &book.meta)?;
         conditional::add(&mut sheet, section, &layout)?;
         charts::add(&mut sheet, section, &layout, &book.summary.as_of, lang)?;
-        Ok(sheet)
+        Ok((sheet, long))
     })?;
-    for sheet in sheets {
+    let mut long_body = None;
+    for (i, (sheet, long)) in sheets.into_iter().enumerate() {
         workbook.push_worksheet(sheet);
+        if let Some(mut body) = long {
+            body.set_sheet(i + 1);
+            long_body = Some(body);
+        }
     }
-    workbook.save_to_buffer()
+    let Some(body) = long_body else {
+        return workbook.save_to_buffer();
+    };
+    // The body's texts are the first shared strings, in its numbering.
+    for (n, text) in body.strings().iter().enumerate() {
+        workbook.populate_string_table(text, n as u32);
+    }
+    splice(&workbook.save_to_buffer()?, &body, i64::from(level))
 }
 
 /// Builds the sheet of every section, in section order, on two threads:
@@ -145,10 +187,10 @@ pub(super) fn book_bytes(
 /// are shared out by cell count (the largest first, each to the thread
 /// with fewer cells so far); the findings sheet of a big run holds most of
 /// the cells (80% at 100k customers), so it gets a thread to itself.
-fn build_sheets(
-    sections: &[Section],
-    build: impl Fn(&Section) -> Result<Worksheet, XlsxError> + Sync,
-) -> Result<Vec<Worksheet>, XlsxError> {
+fn build_sheets<'s, T: Send>(
+    sections: &'s [Section],
+    build: impl Fn(&'s Section) -> Result<T, XlsxError> + Sync,
+) -> Result<Vec<T>, XlsxError> {
     let cells: Vec<usize> = sections
         .iter()
         .map(|s| {
@@ -167,7 +209,7 @@ fn build_sheets(
         shares[lighter].1.push(i);
     }
     let [(_, mine), (_, beside)] = shares;
-    let build_all = |share: Vec<usize>| -> Vec<(usize, Result<Worksheet, XlsxError>)> {
+    let build_all = |share: Vec<usize>| -> Vec<(usize, Result<T, XlsxError>)> {
         share
             .into_iter()
             .map(|i| (i, build(&sections[i])))
@@ -272,18 +314,21 @@ fn side_tables(section: &Section) -> &'static [&'static str] {
     }
 }
 
-fn write_section(
+/// Writes `section` to `sheet`; the body of the [`LONG_SECTION`]'s table
+/// comes back as XML, to be spliced in when the workbook is saved.
+fn write_section<'s>(
     sheet: &mut Worksheet,
     fm: &Formats,
-    section: &Section,
+    xf: &XfIndex,
+    section: &'s Section,
     meta: &str,
-) -> Result<Layout, XlsxError> {
+) -> Result<(Layout, Option<LongBody<'s>>), XlsxError> {
     let mut widths = Widths::default();
-    sheet.write_string_with_format(0, 0, section.title, &fm.title)?;
-    sheet.write_string_with_format(1, 0, meta, &fm.note)?;
+    write_text(sheet, (0, 0), section.title, Some(&fm.title))?;
+    write_text(sheet, (1, 0), meta, Some(&fm.note))?;
     let mut row = 2;
     for note in &section.notes {
-        sheet.write_string_with_format(row, 0, clip(note), &fm.note)?;
+        write_text(sheet, (row, 0), clip(note), Some(&fm.note))?;
         row += 1;
     }
     let top = row + 1;
@@ -297,10 +342,17 @@ fn write_section(
         .unwrap_or(0)
         + 1;
     let mut tables = BTreeMap::new();
+    let mut long = None;
     for (list, col) in [(&left_tables, 0), (&right_tables, side_col)] {
         let mut next = top;
-        for table in list.iter() {
-            let placed = put_table(sheet, fm, &mut widths, table, next, col)?;
+        for &table in list.iter() {
+            let placed = if section.id == LONG_SECTION && !table.rows.is_empty() {
+                let (placed, body) = put_long_table(sheet, fm, xf, &mut widths, table, next)?;
+                long = Some(body);
+                placed
+            } else {
+                put_table(sheet, fm, &mut widths, table, next, col)?
+            };
             next = placed.header + placed.rows.max(1) + 3;
             tables.insert(table.id, placed);
         }
@@ -331,11 +383,12 @@ fn write_section(
     sheet.set_landscape();
     sheet.set_paper_size(PAPER_A4);
     sheet.set_print_fit_to_pages(1, 0);
-    Ok(Layout {
+    let layout = Layout {
         sheet: section.title.to_string(),
         tables,
         chart_anchor: (top, right + 1),
-    })
+    };
+    Ok((layout, long))
 }
 
 /// Writes a titled table at (`row`, `col`): title, header, rows, and an
@@ -348,40 +401,73 @@ fn put_table(
     row: u32,
     col: u16,
 ) -> Result<Placed, XlsxError> {
-    sheet.write_string_with_format(row, col, table.title, &fm.subtitle)?;
+    write_text(sheet, (row, col), table.title, Some(&fm.subtitle))?;
     let header = row + 1;
     let mut formats = FormatRuns::default();
-    for (i, values) in table.rows.iter().enumerate() {
-        let r = header + 1 + i as u32;
-        let style = usize::from(i < table.marked);
-        let mut lines = 1;
-        for (j, (value, column)) in values.iter().zip(&table.columns).enumerate() {
-            let c = col + j as u16;
-            let style = if column.emphasis == Emphasis::Alert {
-                2
-            } else {
-                style
-            };
-            let units = match value {
-                Val::Text(s) => text_units(s),
-                _ => text_units(&value.display()),
-            };
-            let format = write_value(sheet, fm, (r, c), value, style, units)?;
-            formats.add(sheet, r, c, format)?;
-            widths.see_units(c, units);
-            if matches!(value, Val::Text(_)) && units > MAX_WIDTH {
-                lines = lines.max(units.div_ceil(WRAP_UNITS));
-            }
+    walk_body(table, header, col, widths, &mut |event| match event {
+        BodyEvent::Cell {
+            row,
+            col,
+            value,
+            style,
+            units,
+        } => {
+            let format = write_value(sheet, fm, (row, col), value, style, units)?;
+            formats.add(sheet, row, col, format)
         }
         // Row heights are not computed on opening: give wrapped text room.
-        if lines > 1 {
-            sheet.set_row_height(r, ROW_HEIGHT * lines.min(MAX_LINES) as f64)?;
+        BodyEvent::RowEnd { row, lines } if lines > 1 => {
+            sheet.set_row_height(row, row_height(lines))?;
+            Ok(())
         }
-    }
+        BodyEvent::RowEnd { .. } => Ok(()),
+    })?;
     formats.finish(sheet)?;
     if table.rows.is_empty() {
         sheet.write_string_with_format(header + 1, col, fm.no_data, &fm.values[KIND_TEXT][0])?;
     }
+    let rows = table.rows.len() as u32;
+    put_header(sheet, fm, widths, table, header, col, header + rows.max(1))?;
+    Ok(Placed { header, col, rows })
+}
+
+/// Writes a titled table at (`row`, column A) whose body, rendered as XML,
+/// is spliced into the saved workbook (`long_table`): here only its title,
+/// header, and an Excel table over the header and one row, which the
+/// splice grows to the body.
+fn put_long_table<'t>(
+    sheet: &mut Worksheet,
+    fm: &Formats,
+    xf: &XfIndex,
+    widths: &mut Widths,
+    table: &'t Table,
+    row: u32,
+) -> Result<(Placed, LongBody<'t>), XlsxError> {
+    write_text(sheet, (row, 0), table.title, Some(&fm.subtitle))?;
+    let header = row + 1;
+    let placed = Placed {
+        header,
+        col: 0,
+        rows: table.rows.len() as u32,
+    };
+    let body = LongBody::render(table, placed, fm, xf, |each| {
+        walk_body(table, header, 0, widths, each)
+    })?;
+    put_header(sheet, fm, widths, table, header, 0, header + 1)?;
+    Ok((placed, body))
+}
+
+/// The header of a table at (`header`, `col`), its definitions as notes,
+/// and an Excel table from it down to `last_row`.
+fn put_header(
+    sheet: &mut Worksheet,
+    fm: &Formats,
+    widths: &mut Widths,
+    table: &Table,
+    header: u32,
+    col: u16,
+    last_row: u32,
+) -> Result<(), XlsxError> {
     let columns: Vec<TableColumn> = table
         .columns
         .iter()
@@ -398,18 +484,66 @@ fn put_table(
             sheet.insert_note(header, col + j as u16, &definition_note(def))?;
         }
     }
-    let rows = table.rows.len() as u32;
     let xl = XlTable::new()
         .set_columns(&columns)
         .set_style(TableStyle::Light1);
     sheet.add_table(
         header,
         col,
-        header + rows.max(1),
+        last_row,
         col + table.columns.len() as u16 - 1,
         &xl,
     )?;
-    Ok(Placed { header, col, rows })
+    Ok(())
+}
+
+/// Walks the body of `table` (header at `header`, first column `col`) as
+/// the workbook lays it out: every cell with its style (a marked row is
+/// bold, an alert column red) and display width, and every row's end with
+/// its lines of wrapped text. Column widths are noted on the way.
+fn walk_body<'t>(
+    table: &'t Table,
+    header: u32,
+    col: u16,
+    widths: &mut Widths,
+    each: &mut dyn FnMut(BodyEvent<'t>) -> Result<(), XlsxError>,
+) -> Result<(), XlsxError> {
+    for (i, values) in table.rows.iter().enumerate() {
+        let r = header + 1 + i as u32;
+        let marked = usize::from(i < table.marked);
+        let mut lines = 1;
+        for (j, (value, column)) in values.iter().zip(&table.columns).enumerate() {
+            let c = col + j as u16;
+            let style = if column.emphasis == Emphasis::Alert {
+                2
+            } else {
+                marked
+            };
+            let units = match value {
+                Val::Text(s) => text_units(s),
+                _ => text_units(&value.display()),
+            };
+            widths.see_units(c, units);
+            if matches!(value, Val::Text(_)) && units > MAX_WIDTH {
+                lines = lines.max(units.div_ceil(WRAP_UNITS));
+            }
+            each(BodyEvent::Cell {
+                row: r,
+                col: c,
+                value,
+                style,
+                units,
+            })?;
+        }
+        each(BodyEvent::RowEnd { row: r, lines })?;
+    }
+    Ok(())
+}
+
+/// The height, in points, of a row with `lines` lines of wrapped text
+/// (at most [`MAX_LINES`]).
+fn row_height(lines: usize) -> f64 {
+    ROW_HEIGHT * lines.min(MAX_LINES) as f64
 }
 
 #[cfg(test)]

@@ -45,13 +45,13 @@ fn writes_every_sheet_and_chart() {
         let bytes =
             workbook_bytes(&Shown::new(&fixture(), Privacy::Mask), &findings(), lang).unwrap();
         let entries = zip_names(&bytes);
-        // Overview + 14 sections.
+        // Overview + 14 sections, the findings on a sheet of their own.
         assert_eq!(
             entries
                 .iter()
                 .filter(|n| n.starts_with("xl/worksheets/sheet"))
                 .count(),
-            15
+            16
         );
         // Funnel, conversion, cycle, needs, reps, grades, satisfaction,
         // pipeline, two target periods, monthly.
@@ -118,7 +118,10 @@ fn caps_other_lists_but_not_the_findings() {
     assert!(notes
         .iter()
         .any(|n| n.contains("10,000") && n.contains("10,002")));
-    assert_eq!(rows("quality", "quality.findings").0, LIST_CAP + 2);
+    assert_eq!(rows("findings", "quality.findings").0, LIST_CAP + 2);
+    assert!(all
+        .iter()
+        .all(|s| s.id != "quality" || s.tables.iter().all(|t| t.id != "quality.findings")));
 }
 
 /// Long lists are built into tables from their head only; the note under
@@ -156,6 +159,183 @@ fn long_lists_are_built_from_their_head() {
     let notes: Vec<&String> = book.iter().flat_map(|s| &s.notes).collect();
     let full = notes.iter().filter(|n| n.contains("10,007")).count();
     assert_eq!(full, ids.len(), "{notes:?}");
+}
+
+/// A table of every kind of cell: numbers of each kind, nulls, empty and
+/// long (wrapped) text, text rust_xlsxwriter would take for its own markup
+/// or escapes, control characters, blanks at the ends, repeated texts, a
+/// marked row and an alert column.
+fn every_kind_of_cell() -> Table {
+    let column = |label: &str| crate::report::view::Column {
+        label: label.to_string(),
+        definition: Some("定义 & <b>"),
+        emphasis: Emphasis::None,
+    };
+    let texts = [
+        "甲公司",
+        "",
+        "<r>x</r>",
+        "<r></si><si>y</r>",
+        "a & <b> _x0041_ _x00",
+        "tab\tnew\nline\r\u{1}end",
+        " 前后有空格 ",
+        "\u{FFFE}",
+        "=1+1",
+    ];
+    let long = "很长的说明文字".repeat(20);
+    let rows: Vec<Vec<Val>> = (0..40)
+        .map(|i| {
+            vec![
+                Val::text(texts[i % texts.len()]),
+                if i % 7 == 0 {
+                    Val::Null
+                } else {
+                    Val::Int(i as i64 * 1000)
+                },
+                Val::Money(1234.5 * i as f64),
+                Val::Rate(i as f64 / 40.0),
+                Val::Decimal(i as f64 / 3.0),
+                Val::Score(0.125 * i as f64),
+                if i % 5 == 0 {
+                    Val::text(long.clone())
+                } else {
+                    Val::text("甲公司")
+                },
+                Val::Int(i as i64 - 20),
+            ]
+        })
+        .collect();
+    let mut columns: Vec<_> = ["名称", "数", "金额", "比率", "天数", "分", "说明", "逾期"]
+        .into_iter()
+        .map(column)
+        .collect();
+    columns[7].emphasis = Emphasis::Alert;
+    Table {
+        id: "test.cells",
+        title: "清单",
+        columns,
+        total: rows.len(),
+        rows,
+        marked: 3,
+    }
+}
+
+/// A part of a workbook, as text.
+fn part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// Every `<row>` start tag and every cell's reference and style, in order.
+fn layout_of(sheet: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for piece in sheet.split('<').skip(1) {
+        if piece.starts_with("row ") {
+            out.push(piece.split('>').next().unwrap().to_string());
+        } else if let Some(cell) = piece.strip_prefix("c ") {
+            let attr = |name: &str| {
+                cell.split(&format!("{name}=\""))
+                    .nth(1)
+                    .and_then(|v| v.split('"').next())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            out.push(format!("{} {}", attr("r"), attr("s")));
+        }
+    }
+    out
+}
+
+/// The findings sheet's rows are written straight into the package
+/// (`long_table`): read back, its cells, their formats, the row heights,
+/// the Excel table and the column widths are those the ordinary path
+/// writes for the same table.
+#[test]
+fn a_long_table_reads_back_as_the_ordinary_path_writes_it() {
+    use calamine::Reader;
+    let summary = fixture();
+    let book = Book {
+        title: "t".into(),
+        meta: "m".into(),
+        summary: &summary,
+    };
+    let table = every_kind_of_cell();
+    let section = |id| Section {
+        id,
+        title: "清单",
+        notes: vec!["共 40 条".into()],
+        tables: vec![table.clone()],
+    };
+    let long = book_bytes(&book, &[section(long_table::LONG_SECTION)], Lang::Zh).unwrap();
+    let plain = book_bytes(&book, &[section("plain")], Lang::Zh).unwrap();
+    assert_ne!(long, plain);
+    let read = |bytes: &[u8]| {
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        book.worksheet_range("清单").unwrap()
+    };
+    let (a, b) = (read(&long), read(&plain));
+    assert_eq!(a.start(), b.start());
+    assert_eq!(a.end(), b.end());
+    assert!(a.cells().eq(b.cells()), "the cells differ");
+    let texts: Vec<String> = a.cells().map(|(_, _, v)| v.to_string()).collect();
+    for text in [
+        "<r>x</r>",
+        "<r></si><si>y</r>",
+        "a & <b> _x0041_ _x00",
+        " 前后有空格 ",
+    ] {
+        assert!(texts.iter().any(|t| t == text), "{text:?} not read back");
+    }
+    let sheet = "xl/worksheets/sheet1.xml";
+    let (sa, sb) = (part(&long, sheet), part(&plain, sheet));
+    assert_eq!(layout_of(&sa), layout_of(&sb));
+    assert!(layout_of(&sa).iter().any(|r| r.contains("ht=")));
+    let cols = |s: &str| {
+        s.split("<cols>")
+            .nth(1)
+            .unwrap()
+            .split("</cols>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(cols(&sa), cols(&sb));
+    let dimension = |s: &str| {
+        s.split("<dimension")
+            .nth(1)
+            .unwrap()
+            .split("/>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(dimension(&sa), dimension(&sb));
+    for name in ["xl/styles.xml", "xl/tables/table1.xml"] {
+        assert_eq!(part(&long, name), part(&plain, name), "{name}");
+    }
+    let count = |bytes: &[u8]| {
+        let sst = part(bytes, "xl/sharedStrings.xml");
+        let attr = |name: &str| -> usize {
+            sst.split(&format!(" {name}=\""))
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        (attr("count"), attr("uniqueCount"))
+    };
+    assert_eq!(count(&long), count(&plain));
+    // The same bytes each time.
+    assert!(long == book_bytes(&book, &[section(long_table::LONG_SECTION)], Lang::Zh).unwrap());
 }
 
 #[test]

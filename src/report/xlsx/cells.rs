@@ -4,12 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Note, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
+};
 
 use super::{MAX_CELL_CHARS, MAX_WIDTH, MIN_WIDTH};
 use crate::report::i18n::{t, Lang};
 use crate::report::svg::text_units;
 use crate::report::view::{Val, DASH};
+use crate::xlsx_text::write_text;
 
 /// Header notes: width in pixels, half-width units per line, line height.
 const NOTE_WIDTH: u32 = 300;
@@ -74,6 +77,51 @@ impl Formats {
             }),
         }
     }
+
+    /// Registers every format with `workbook` before anything else is
+    /// written to it, and gives the number each format has in the saved
+    /// file's styles: rust_xlsxwriter numbers formats in the order it first
+    /// sees them, after its default format (0), and keeps those numbers.
+    pub fn register(&self, workbook: &mut Workbook) -> XfIndex<'_> {
+        let all = [
+            &self.title,
+            &self.subtitle,
+            &self.note,
+            &self.header,
+            &self.wrap,
+        ]
+        .into_iter()
+        .chain(self.values.iter().flatten());
+        let mut seen: Vec<&Format> = Vec::new();
+        let mut index = Vec::new();
+        for format in all {
+            workbook.register_format(format);
+            let number = if *format == Format::default() {
+                0
+            } else if let Some(i) = seen.iter().position(|f| *f == format) {
+                i as u32 + 1
+            } else {
+                seen.push(format);
+                seen.len() as u32
+            };
+            index.push((format, number));
+        }
+        XfIndex(index)
+    }
+}
+
+/// The number of each of the [`Formats`] in the saved workbook's styles
+/// ([`Formats::register`]), for cells written straight into its XML.
+pub(super) struct XfIndex<'f>(Vec<(&'f Format, u32)>);
+
+impl XfIndex<'_> {
+    /// The number of `format`, one of the registered [`Formats`].
+    pub fn of(&self, format: &Format) -> Option<u32> {
+        self.0
+            .iter()
+            .find(|(f, _)| std::ptr::eq(*f, format))
+            .map(|&(_, n)| n)
+    }
 }
 
 const KIND_INT: usize = 0;
@@ -84,40 +132,76 @@ pub(super) const KIND_TEXT: usize = 4;
 const KIND_DASH: usize = 5;
 const KIND_SCORE: usize = 6;
 
-/// Writes one value of a table body, unformatted, and gives the format it
-/// takes: [`FormatRuns`] applies it. `units` is the value's display width
-/// ([`text_units`]), which decides whether plain text wraps.
-pub(super) fn write_value<'f>(
-    sheet: &mut Worksheet,
+/// A step of a table body as the workbook lays it out.
+pub(super) enum BodyEvent<'v> {
+    /// A cell: its place, value, style (0 plain, 1 marked row, 2 alert
+    /// column) and display width ([`text_units`]).
+    Cell {
+        row: u32,
+        col: u16,
+        value: &'v Val,
+        style: usize,
+        units: usize,
+    },
+    /// The end of a row, with its most lines of wrapped text.
+    RowEnd { row: u32, lines: usize },
+}
+
+/// What a body cell holds, as written.
+pub(super) enum Content<'v> {
+    /// Text (nulls as `—`), cut to Excel's cell limit.
+    Text(&'v str),
+    /// A number, formatted by the cell's format.
+    Number(f64),
+}
+
+/// The format and content of one value of a table body: numbers as
+/// numbers with the format of their kind, text always as text (wrapped when
+/// plain and wider than a column, `units` being its [`text_units`]), nulls
+/// as `—`. `style` is 0 (plain), 1 (marked row) or 2 (alert column).
+pub(super) fn body_cell<'v, 'f>(
     fm: &'f Formats,
-    (row, col): (u32, u16),
-    value: &Val,
+    value: &'v Val,
     style: usize,
     units: usize,
-) -> Result<&'f Format, XlsxError> {
+) -> (&'f Format, Content<'v>) {
     let (kind, number) = match value {
         Val::Text(s) => {
-            let text = clip(s);
             let format = if style == 0 && units > MAX_WIDTH {
                 &fm.wrap
             } else {
                 &fm.values[KIND_TEXT][style]
             };
-            sheet.write_string(row, col, text)?;
-            return Ok(format);
+            return (format, Content::Text(clip(s)));
         }
-        Val::Null => {
-            sheet.write_string(row, col, DASH)?;
-            return Ok(&fm.values[KIND_DASH][style]);
-        }
+        Val::Null => return (&fm.values[KIND_DASH][style], Content::Text(DASH)),
         Val::Int(n) => (KIND_INT, *n as f64),
         Val::Money(x) => (KIND_MONEY, *x),
         Val::Rate(x) => (KIND_RATE, *x),
         Val::Decimal(x) => (KIND_DECIMAL, *x),
         Val::Score(x) => (KIND_SCORE, *x),
     };
-    sheet.write_number(row, col, number)?;
-    Ok(&fm.values[kind][style])
+    (&fm.values[kind][style], Content::Number(number))
+}
+
+/// Writes one value of a table body ([`body_cell`]), unformatted, and gives
+/// the format it takes: [`FormatRuns`] applies it.
+pub(super) fn write_value<'f>(
+    sheet: &mut Worksheet,
+    fm: &'f Formats,
+    at: (u32, u16),
+    value: &Val,
+    style: usize,
+    units: usize,
+) -> Result<&'f Format, XlsxError> {
+    let (format, content) = body_cell(fm, value, style, units);
+    match content {
+        Content::Text(text) => write_text(sheet, at, text, None)?,
+        Content::Number(x) => {
+            sheet.write_number(at.0, at.1, x)?;
+        }
+    }
+    Ok(format)
 }
 
 /// The formats of a table body's cells, given down each column in runs of

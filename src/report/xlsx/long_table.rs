@@ -1,0 +1,446 @@
+//! The body of a long table, written straight into the workbook's XML.
+//!
+//! rust_xlsxwriter keeps every cell in maps (the cell, its format, its place
+//! in an Excel table, its shared string) and turns them into XML when the
+//! workbook is saved: about a microsecond a cell in all, so the 100,000
+//! findings of a big run (900,000 cells) took over a second, on one thread,
+//! at the end of the run. The findings sheet ([`LONG_SECTION`]) holds one
+//! table and nothing under or beside it, so rust_xlsxwriter writes the
+//! sheet without the table's rows (title, notes, header, an Excel table over
+//! the header and one row, column widths, header notes), the rows are
+//! rendered here while the sheet is built, into the XML rust_xlsxwriter
+//! would write for them, and [`splice`] puts them into the saved package:
+//! appended to the sheet's data, with the table's range and the sheet's
+//! dimension grown to hold them and the shared-string count raised. Their
+//! texts are the workbook's first shared strings ([`LongBody::strings`]),
+//! so their numbers are known before the other sheets' strings are
+//! counted. The cells and formats are the ones the ordinary path writes:
+//! the tests compare the two.
+
+use std::borrow::Cow;
+use std::io::{Cursor, Read, Write};
+
+use crm_core::FastMap;
+use rust_xlsxwriter::XlsxError;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+use super::cells::{body_cell, BodyEvent, Content, Formats, XfIndex};
+use super::{row_height, Placed};
+use crate::report::view::Table;
+
+/// The section whose one table is written this way.
+pub(super) const LONG_SECTION: &str = "findings";
+
+/// A table's rows as sheet XML, waiting for the saved package.
+pub(super) struct LongBody<'v> {
+    /// The sheet's number in the package (`xl/worksheets/sheetN.xml`).
+    sheet: usize,
+    /// Where the table is: its header row, first column and rows.
+    placed: Placed,
+    /// Its columns.
+    columns: u16,
+    /// The `<row>` elements of the body.
+    xml: Vec<u8>,
+    /// The body's shared strings, numbered from 0 in this order.
+    strings: Vec<Cow<'v, str>>,
+    /// The body's references to shared strings.
+    references: u64,
+}
+
+impl<'v> LongBody<'v> {
+    /// The rows of `table` (header at `placed.header`, first column
+    /// `placed.col`) as XML, with the formats of `fm` numbered by `xf`.
+    /// `walk` gives each cell and each row's end as the ordinary path
+    /// writes them ([`BodyEvent`]).
+    pub fn render(
+        table: &'v Table,
+        placed: Placed,
+        fm: &Formats,
+        xf: &XfIndex,
+        walk: impl FnOnce(
+            &mut dyn FnMut(BodyEvent<'v>) -> Result<(), XlsxError>,
+        ) -> Result<(), XlsxError>,
+    ) -> Result<LongBody<'v>, XlsxError> {
+        let columns = table.columns.len() as u16;
+        let letters: Vec<String> = (0..columns)
+            .map(|j| column_letters(placed.col + j))
+            .collect();
+        let spans = format!("{}:{}", placed.col + 1, placed.col + columns);
+        let mut numbers: FastMap<&'v str, u32> = FastMap::default();
+        let mut strings = Vec::new();
+        let mut references = 0;
+        let mut xml = Vec::new();
+        let mut cells: Vec<u8> = Vec::new();
+        walk(&mut |event| {
+            match event {
+                BodyEvent::Cell {
+                    row,
+                    col,
+                    value,
+                    style,
+                    units,
+                } => {
+                    let (format, content) = body_cell(fm, value, style, units);
+                    let s = xf.of(format).ok_or_else(|| {
+                        XlsxError::ParameterError("a table cell's format is not registered".into())
+                    })?;
+                    let letters = &letters[usize::from(col - placed.col)];
+                    write!(cells, r#"<c r="{letters}{}""#, row + 1)?;
+                    if s != 0 {
+                        write!(cells, r#" s="{s}""#)?;
+                    }
+                    match content {
+                        Content::Number(x) => write!(cells, "><v>{x}</v></c>")?,
+                        // rust_xlsxwriter writes no empty text: the cell is
+                        // blank, with its format.
+                        Content::Text("") => cells.extend_from_slice(b"/>"),
+                        Content::Text(text) => {
+                            let next = strings.len() as u32;
+                            let n = *numbers.entry(text).or_insert(next);
+                            if n == next {
+                                strings.push(shared_string(text));
+                            }
+                            references += 1;
+                            write!(cells, r#" t="s"><v>{n}</v></c>"#)?;
+                        }
+                    }
+                }
+                BodyEvent::RowEnd { row, lines } => {
+                    // Every row has a cell in every column: its span is
+                    // the table's, as rust_xlsxwriter gives it.
+                    write!(xml, r#"<row r="{}" spans="{spans}""#, row + 1)?;
+                    if lines > 1 {
+                        write!(xml, r#" ht="{}" customHeight="1""#, row_height(lines))?;
+                    }
+                    xml.push(b'>');
+                    xml.append(&mut cells);
+                    xml.extend_from_slice(b"</row>");
+                }
+            }
+            Ok(())
+        })?;
+        Ok(LongBody {
+            sheet: 0,
+            placed,
+            columns,
+            xml,
+            strings,
+            references,
+        })
+    }
+
+    /// The body's texts, to be the workbook's first shared strings, in order.
+    pub fn strings(&self) -> &[Cow<'v, str>] {
+        &self.strings
+    }
+
+    /// Says which sheet of the package (1-based) the body belongs to.
+    pub fn set_sheet(&mut self, sheet: usize) {
+        self.sheet = sheet;
+    }
+}
+
+/// A text as the shared string rust_xlsxwriter keeps for it. Text that
+/// starts with `<r>` and ends with `</r>` is written as a one-run rich
+/// string (`xlsx_text::write_text`): its shared string is that run's
+/// markup, escaped as rust_xlsxwriter escapes a rich string's text.
+fn shared_string(text: &str) -> Cow<'_, str> {
+    if !(text.starts_with("<r>") && text.ends_with("</r>")) {
+        return Cow::Borrowed(text);
+    }
+    let mut run = b"<r>".to_vec();
+    let blank = ['\t', '\n', ' '];
+    if text.starts_with(blank) || text.ends_with(blank) {
+        run.extend_from_slice(br#"<t xml:space="preserve">"#);
+    } else {
+        run.extend_from_slice(b"<t>");
+    }
+    escape_text(&mut run, text, false);
+    run.extend_from_slice(b"</t></r>");
+    Cow::Owned(String::from_utf8_lossy(&run).into_owned())
+}
+
+/// Appends `text` escaped for an XML text node as rust_xlsxwriter escapes
+/// it: `&`, `<` and `>` as entities, control characters and the
+/// non-characters U+FFFE and U+FFFF as `_xHHHH_`, and, with `escapes`,
+/// the underscore of a literal `_xHHHH_` (which Excel would read as a
+/// character) as `_x005F_`.
+fn escape_text(out: &mut Vec<u8>, text: &str, escapes: bool) {
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        match c {
+            '&' => out.extend_from_slice(b"&amp;"),
+            '<' => out.extend_from_slice(b"&lt;"),
+            '>' => out.extend_from_slice(b"&gt;"),
+            '\t' | '\n' => out.push(c as u8),
+            '\0'..='\x1f' | '\u{FFFE}' | '\u{FFFF}' => {
+                // Infallible: writing to a Vec.
+                let _ = write!(out, "_x{:04X}_", c as u32);
+            }
+            '_' if escapes && is_escape(&bytes[i..]) => out.extend_from_slice(b"_x005F_"),
+            _ => {
+                let mut buf = [0; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+}
+
+/// Whether `s` starts with `_xHHHH_`, which Excel would read as a character.
+fn is_escape(s: &[u8]) -> bool {
+    s.len() >= 7
+        && s.starts_with(b"_x")
+        && s[2..6].iter().all(u8::is_ascii_hexdigit)
+        && s[6] == b'_'
+}
+
+/// A column's letters: 0 is `A`, 26 is `AA`.
+fn column_letters(col: u16) -> String {
+    let mut n = u32::from(col) + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        letters.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// A range as Excel writes it: `A6:I7`.
+fn range(first: (u32, u16), last: (u32, u16)) -> String {
+    format!(
+        "{}{}:{}{}",
+        column_letters(first.1),
+        first.0 + 1,
+        column_letters(last.1),
+        last.0 + 1
+    )
+}
+
+/// The range rust_xlsxwriter's Excel table covers (the header and one
+/// row) and the one the whole body does.
+fn table_ranges(body: &LongBody) -> (String, String) {
+    let p = body.placed;
+    let last_col = p.col + body.columns - 1;
+    (
+        range((p.header, p.col), (p.header + 1, last_col)),
+        range((p.header, p.col), (p.header + p.rows.max(1), last_col)),
+    )
+}
+
+/// The saved package `bytes` with `body` spliced in (see the module
+/// notes), each part it changes deflated at `level`, every other part
+/// copied as it is.
+pub(super) fn splice(bytes: &[u8], body: &LongBody, level: i64) -> Result<Vec<u8>, XlsxError> {
+    let mut archive = ZipArchive::new(Cursor::new(bytes))?;
+    let sheet = format!("xl/worksheets/sheet{}.xml", body.sheet);
+    let rels = format!("xl/worksheets/_rels/sheet{}.xml.rels", body.sheet);
+    let table = table_part(&read_part(&mut archive, &rels)?)?;
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(level))
+        .unix_permissions(0o600)
+        .last_modified_time(DateTime::default());
+    let (written, full) = table_ranges(body);
+    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(
+        bytes.len() + body.xml.len() / 8,
+    )));
+    for i in 0..archive.len() {
+        let name = archive.by_index_raw(i)?.name()?.to_string();
+        if name == sheet {
+            let xml = read_part(&mut archive, &name)?;
+            let (head, tail) = sheet_halves(&xml, body)?;
+            out.start_file(name, options)?;
+            out.write_all(head.as_bytes())?;
+            out.write_all(&body.xml)?;
+            out.write_all(tail.as_bytes())?;
+        } else if name == table {
+            let xml = read_part(&mut archive, &name)?;
+            let was = format!(r#"ref="{written}""#);
+            if !xml.contains(&was) {
+                return Err(unexpected("the table part has no range"));
+            }
+            out.start_file(name, options)?;
+            out.write_all(xml.replace(&was, &format!(r#"ref="{full}""#)).as_bytes())?;
+        } else if name == "xl/sharedStrings.xml" {
+            let xml = read_part(&mut archive, &name)?;
+            out.start_file(name, options)?;
+            out.write_all(more_references(&xml, body.references)?.as_bytes())?;
+        } else {
+            out.raw_copy_file(archive.by_index_raw(i)?)?;
+        }
+    }
+    Ok(out.finish()?.into_inner())
+}
+
+/// The text of the part `name`.
+fn read_part(archive: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<String, XlsxError> {
+    let mut text = String::new();
+    archive.by_name(name)?.read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// The table part a sheet's relationships name (the sheet has one).
+fn table_part(rels: &str) -> Result<String, XlsxError> {
+    let mut tables = rels
+        .split(r#"Target="../tables/"#)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next());
+    match (tables.next(), tables.next()) {
+        (Some(file), None) => Ok(format!("xl/tables/{file}")),
+        _ => Err(unexpected("the sheet has not exactly one table")),
+    }
+}
+
+/// The sheet's XML before and after where the body's rows go (the end of
+/// its data), its dimension grown to the body's last cell.
+fn sheet_halves(xml: &str, body: &LongBody) -> Result<(String, String), XlsxError> {
+    let end = xml
+        .find("</sheetData>")
+        .ok_or_else(|| unexpected("the sheet has no data"))?;
+    let first_body_row = body.placed.header + 2;
+    let last_row_written = xml[..end]
+        .rfind(r#"<row r=""#)
+        .and_then(|i| xml[i + 8..].split('"').next())
+        .and_then(|n| n.parse::<u32>().ok())
+        .unwrap_or(0);
+    if last_row_written >= first_body_row {
+        return Err(unexpected("the sheet has rows where the body goes"));
+    }
+    let head = &xml[..end];
+    let dim_start = head
+        .find(r#"<dimension ref=""#)
+        .map(|i| i + 16)
+        .ok_or_else(|| unexpected("the sheet has no dimension"))?;
+    let dim_len = head[dim_start..]
+        .find('"')
+        .ok_or_else(|| unexpected("the sheet's dimension is cut"))?;
+    let p = body.placed;
+    let last = (p.header + p.rows, p.col + body.columns - 1);
+    let grown = grown_dimension(&head[dim_start..dim_start + dim_len], last)
+        .ok_or_else(|| unexpected("the sheet's dimension is not a range"))?;
+    let mut new_head = String::with_capacity(head.len() + 8);
+    new_head.push_str(&head[..dim_start]);
+    new_head.push_str(&grown);
+    new_head.push_str(&head[dim_start + dim_len..]);
+    Ok((new_head, xml[end..].to_string()))
+}
+
+/// A dimension (`A1:D6`, or `A1`) grown to hold the cell `last`.
+fn grown_dimension(dim: &str, last: (u32, u16)) -> Option<String> {
+    let (first, end) = dim.split_once(':').unwrap_or((dim, dim));
+    let (end_row, end_col) = cell_of(end)?;
+    cell_of(first)?;
+    let row = end_row.max(last.0);
+    let col = end_col.max(last.1);
+    Some(format!("{first}:{}{}", column_letters(col), row + 1))
+}
+
+/// A cell reference (`I7`) as its row and column, from 0.
+fn cell_of(reference: &str) -> Option<(u32, u16)> {
+    let digits = reference.find(|c: char| c.is_ascii_digit())?;
+    let (letters, row) = reference.split_at(digits);
+    if letters.is_empty() || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let col = letters.bytes().try_fold(0u32, |n, b| {
+        n.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1)
+    })?;
+    let row: u32 = row.parse().ok()?;
+    Some((
+        row.checked_sub(1)?,
+        u16::try_from(col.checked_sub(1)?).ok()?,
+    ))
+}
+
+/// The shared strings part with its reference count raised by `more`.
+fn more_references(xml: &str, more: u64) -> Result<String, XlsxError> {
+    let start = xml
+        .find(r#" count=""#)
+        .map(|i| i + 8)
+        .ok_or_else(|| unexpected("the shared strings have no count"))?;
+    let len = xml[start..]
+        .find('"')
+        .ok_or_else(|| unexpected("the shared strings' count is cut"))?;
+    let count: u64 = xml[start..start + len]
+        .parse()
+        .map_err(|_| unexpected("the shared strings' count is not a number"))?;
+    Ok(format!(
+        "{}{}{}",
+        &xml[..start],
+        count + more,
+        &xml[start + len..]
+    ))
+}
+
+/// rust_xlsxwriter's package was not as this module expects.
+fn unexpected(what: &str) -> XlsxError {
+    XlsxError::ParameterError(format!("splicing the findings into the workbook: {what}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_ranges_and_dimensions() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(8), "I");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(16_383), "XFD");
+        assert_eq!(range((5, 0), (6, 8)), "A6:I7");
+        assert_eq!(cell_of("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(cell_of("A0"), None);
+        assert_eq!(cell_of("a1"), None);
+        assert_eq!(
+            grown_dimension("A1:D6", (100, 8)).as_deref(),
+            Some("A1:I101")
+        );
+        assert_eq!(
+            grown_dimension("A1:K6", (100, 8)).as_deref(),
+            Some("A1:K101")
+        );
+        assert_eq!(grown_dimension("A1", (9, 2)).as_deref(), Some("A1:C10"));
+        assert_eq!(grown_dimension("A1:", (9, 2)), None);
+    }
+
+    #[test]
+    fn text_is_escaped_as_excel_reads_it() {
+        let escaped = |s: &str| {
+            let mut out = Vec::new();
+            escape_text(&mut out, s, true);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(escaped("a<b>&c"), "a&lt;b&gt;&amp;c");
+        assert_eq!(escaped("x\u{1}y\rz\t\n"), "x_x0001_y_x000D_z\t\n");
+        assert_eq!(escaped("_x0041_"), "_x005F_x0041_");
+        assert_eq!(escaped("_x0041_x0042_"), "_x005F_x0041_x005F_x0042_");
+        assert_eq!(escaped("_x004_ _xZZZZ_ 客户_"), "_x004_ _xZZZZ_ 客户_");
+        assert_eq!(escaped("\u{FFFE}"), "_xFFFE_");
+        assert_eq!(shared_string(" 前后 "), " 前后 ");
+        assert_eq!(
+            shared_string("<r>_x0041_ & </si></r>"),
+            "<r><t>&lt;r&gt;_x0041_ &amp; &lt;/si&gt;&lt;/r&gt;</t></r>"
+        );
+    }
+
+    #[test]
+    fn the_reference_count_grows() {
+        let xml = r#"<sst xmlns="x" count="12" uniqueCount="5"><si><t>a</t></si></sst>"#;
+        assert_eq!(
+            more_references(xml, 30).unwrap(),
+            r#"<sst xmlns="x" count="42" uniqueCount="5"><si><t>a</t></si></sst>"#
+        );
+        assert!(more_references("<sst>", 1).is_err());
+    }
+
+    #[test]
+    fn the_table_part_is_the_one_named() {
+        let rels = r#"<Relationship Id="rId1" Type="…/table" Target="../tables/table3.xml"/><Relationship Id="rId2" Target="../drawings/vmlDrawing1.vml"/>"#;
+        assert_eq!(table_part(rels).unwrap(), "xl/tables/table3.xml");
+        assert!(table_part("<Relationships/>").is_err());
+    }
+}
