@@ -259,6 +259,10 @@ pub(super) fn definition_note(text: &str) -> Note {
 
 /// Cuts text to Excel's cell limit (at a character boundary).
 pub(super) fn clip(s: &str) -> &str {
+    // A character is at least a byte.
+    if s.len() <= MAX_CELL_CHARS {
+        return s;
+    }
     match s.char_indices().nth(MAX_CELL_CHARS) {
         Some((i, _)) => &s[..i],
         None => s,

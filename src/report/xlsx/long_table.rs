@@ -85,11 +85,14 @@ impl<'v> LongBody<'v> {
                     let s = xf.of(format).ok_or_else(|| {
                         XlsxError::ParameterError("a table cell's format is not registered".into())
                     })?;
-                    let letters = &letters[usize::from(col - placed.col)];
-                    write!(cells, r#"<c r="{letters}{}""#, row + 1)?;
+                    cells.extend_from_slice(br#"<c r=""#);
+                    cells.extend_from_slice(letters[usize::from(col - placed.col)].as_bytes());
+                    push_number(&mut cells, row + 1);
                     if s != 0 {
-                        write!(cells, r#" s="{s}""#)?;
+                        cells.extend_from_slice(br#"" s=""#);
+                        push_number(&mut cells, s);
                     }
+                    cells.push(b'"');
                     match content {
                         Content::Number(x) => write!(cells, "><v>{x}</v></c>")?,
                         // rust_xlsxwriter writes no empty text: the cell is
@@ -102,14 +105,20 @@ impl<'v> LongBody<'v> {
                                 strings.push(shared_string(text));
                             }
                             references += 1;
-                            write!(cells, r#" t="s"><v>{n}</v></c>"#)?;
+                            cells.extend_from_slice(br#" t="s"><v>"#);
+                            push_number(&mut cells, n);
+                            cells.extend_from_slice(b"</v></c>");
                         }
                     }
                 }
                 BodyEvent::RowEnd { row, lines } => {
                     // Every row has a cell in every column: its span is
                     // the table's, as rust_xlsxwriter gives it.
-                    write!(xml, r#"<row r="{}" spans="{spans}""#, row + 1)?;
+                    xml.extend_from_slice(br#"<row r=""#);
+                    push_number(&mut xml, row + 1);
+                    xml.extend_from_slice(br#"" spans=""#);
+                    xml.extend_from_slice(spans.as_bytes());
+                    xml.push(b'"');
                     if lines > 1 {
                         write!(xml, r#" ht="{}" customHeight="1""#, row_height(lines))?;
                     }
@@ -193,6 +202,21 @@ fn is_escape(s: &[u8]) -> bool {
         && s.starts_with(b"_x")
         && s[2..6].iter().all(u8::is_ascii_hexdigit)
         && s[6] == b'_'
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 /// A column's letters: 0 is `A`, 26 is `AA`.
@@ -386,6 +410,11 @@ mod tests {
 
     #[test]
     fn columns_ranges_and_dimensions() {
+        for n in [0, 7, 10, 99, 100_006, u32::MAX] {
+            let mut out = Vec::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
         assert_eq!(column_letters(0), "A");
         assert_eq!(column_letters(8), "I");
         assert_eq!(column_letters(25), "Z");
