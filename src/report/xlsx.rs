@@ -14,6 +14,7 @@ mod cells;
 mod charts;
 mod conditional;
 mod long_table;
+mod package;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -179,7 +180,17 @@ pub(super) fn book_bytes(
     for (n, text) in body.strings().iter().enumerate() {
         workbook.populate_string_table(text, n as u32);
     }
-    splice(&workbook.save_to_buffer()?, &body, i64::from(level))
+    // Its rows are deflated while the rest is saved.
+    let level = u32::from(level);
+    let (saved, rows) = std::thread::scope(|scope| {
+        let packing = scope.spawn(|| body.pack(level));
+        let saved = workbook.save_to_buffer();
+        let rows = packing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (saved, rows)
+    });
+    splice(&saved?, &body, &rows?, level)
 }
 
 /// Builds the sheet of every section, in section order, on two threads:

@@ -21,11 +21,12 @@ use std::borrow::Cow;
 use std::io::{Cursor, Read, Write};
 
 use crm_core::FastMap;
+use flate2::{Compress, Compression, FlushCompress, Status};
 use rust_xlsxwriter::XlsxError;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+use zip::{CompressionMethod, ZipArchive};
 
 use super::cells::{body_cell, BodyEvent, Content, Formats, XfIndex};
+use super::package::{Package, PartInfo, DEFLATED, STORED};
 use super::{row_height, Placed};
 use crate::report::view::Table;
 
@@ -144,6 +145,17 @@ impl<'v> LongBody<'v> {
         &self.strings
     }
 
+    /// The rows deflated at `level`, for [`splice`]: done beside the
+    /// saving of the rest of the workbook.
+    pub fn pack(&self, level: u32) -> Result<PackedRows, XlsxError> {
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&self.xml);
+        Ok(PackedRows {
+            deflated: deflate(&self.xml, level, false)?,
+            crc,
+        })
+    }
+
     /// Says which sheet of the package (1-based) the body belongs to.
     pub fn set_sheet(&mut self, sheet: usize) {
         self.sheet = sheet;
@@ -255,48 +267,121 @@ fn table_ranges(body: &LongBody) -> (String, String) {
 }
 
 /// The saved package `bytes` with `body` spliced in (see the module
-/// notes), each part it changes deflated at `level`, every other part
-/// copied as it is.
-pub(super) fn splice(bytes: &[u8], body: &LongBody, level: i64) -> Result<Vec<u8>, XlsxError> {
+/// notes): the parts it changes deflated at `level`, the body's rows as
+/// `rows` ([`LongBody::pack`]), every other part copied as it is.
+pub(super) fn splice(
+    bytes: &[u8],
+    body: &LongBody,
+    rows: &PackedRows,
+    level: u32,
+) -> Result<Vec<u8>, XlsxError> {
     let mut archive = ZipArchive::new(Cursor::new(bytes))?;
     let sheet = format!("xl/worksheets/sheet{}.xml", body.sheet);
     let rels = format!("xl/worksheets/_rels/sheet{}.xml.rels", body.sheet);
     let table = table_part(&read_part(&mut archive, &rels)?)?;
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(level))
-        .unix_permissions(0o600)
-        .last_modified_time(DateTime::default());
     let (written, full) = table_ranges(body);
-    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(
-        bytes.len() + body.xml.len() / 8,
-    )));
+    let mut package = Package::with_capacity(bytes.len() + rows.deflated.len());
     for i in 0..archive.len() {
         let name = archive.by_index_raw(i)?.name()?.to_string();
         if name == sheet {
             let xml = read_part(&mut archive, &name)?;
             let (head, tail) = sheet_halves(&xml, body)?;
-            out.start_file(name, options)?;
-            out.write_all(head.as_bytes())?;
-            out.write_all(&body.xml)?;
-            out.write_all(tail.as_bytes())?;
+            let mut crc = crc32fast::Hasher::new();
+            crc.update(head.as_bytes());
+            crc.combine(&rows.crc);
+            crc.update(tail.as_bytes());
+            let part = PartInfo {
+                name: &name,
+                method: DEFLATED,
+                crc: crc.finalize(),
+                size: (head.len() + body.xml.len() + tail.len()) as u64,
+            };
+            let (head, tail) = (
+                deflate(head.as_bytes(), level, false)?,
+                deflate(tail.as_bytes(), level, true)?,
+            );
+            package.add(&part, &[&head, &rows.deflated, &tail])?;
         } else if name == table {
             let xml = read_part(&mut archive, &name)?;
             let was = format!(r#"ref="{written}""#);
             if !xml.contains(&was) {
                 return Err(unexpected("the table part has no range"));
             }
-            out.start_file(name, options)?;
-            out.write_all(xml.replace(&was, &format!(r#"ref="{full}""#)).as_bytes())?;
+            let xml = xml.replace(&was, &format!(r#"ref="{full}""#));
+            add_deflated(&mut package, &name, xml.as_bytes(), level)?;
         } else if name == "xl/sharedStrings.xml" {
             let xml = read_part(&mut archive, &name)?;
-            out.start_file(name, options)?;
-            out.write_all(more_references(&xml, body.references)?.as_bytes())?;
+            let xml = more_references(&xml, body.references)?;
+            add_deflated(&mut package, &name, xml.as_bytes(), level)?;
         } else {
-            out.raw_copy_file(archive.by_index_raw(i)?)?;
+            let mut file = archive.by_index_raw(i)?;
+            let method = match file.compression() {
+                CompressionMethod::Stored => STORED,
+                CompressionMethod::Deflated => DEFLATED,
+                _ => return Err(unexpected("a part is compressed in another way")),
+            };
+            let part = PartInfo {
+                name: &name,
+                method,
+                crc: file.crc32(),
+                size: file.size(),
+            };
+            let mut raw = Vec::with_capacity(file.compressed_size() as usize);
+            file.read_to_end(&mut raw)?;
+            package.add(&part, &[&raw])?;
         }
     }
-    Ok(out.finish()?.into_inner())
+    package.finish()
+}
+
+/// The body's rows deflated ([`LongBody::pack`]): to be followed by more
+/// deflated bytes, and their CRC-32, to be combined with the rest's.
+pub(super) struct PackedRows {
+    deflated: Vec<u8>,
+    crc: crc32fast::Hasher,
+}
+
+/// Adds the part `name` holding `bytes`, deflated at `level`.
+fn add_deflated(
+    package: &mut Package,
+    name: &str,
+    bytes: &[u8],
+    level: u32,
+) -> Result<(), XlsxError> {
+    let part = PartInfo {
+        name,
+        method: DEFLATED,
+        crc: crc32fast::hash(bytes),
+        size: bytes.len() as u64,
+    };
+    package.add(&part, &[&deflate(bytes, level, true)?])
+}
+
+/// `input` deflated at `level` (raw deflate, no zlib wrapper). Unless
+/// `last`, it ends with a sync flush (on a byte boundary, no final block),
+/// so more deflated bytes can follow it in the same part.
+fn deflate(input: &[u8], level: u32, last: bool) -> Result<Vec<u8>, XlsxError> {
+    let mut stream = Compress::new(Compression::new(level), false);
+    let flush = if last {
+        FlushCompress::Finish
+    } else {
+        FlushCompress::Sync
+    };
+    let mut out = Vec::with_capacity(input.len() / 4 + 64);
+    loop {
+        let consumed = stream.total_in() as usize;
+        let status = stream
+            .compress_vec(&input[consumed..], &mut out, flush)
+            .map_err(|e| XlsxError::IoError(std::io::Error::other(e)))?;
+        let all_in = stream.total_in() as usize == input.len();
+        let room_left = out.len() < out.capacity();
+        if all_in && (status == Status::StreamEnd || (!last && room_left)) {
+            return Ok(out);
+        }
+        if !room_left {
+            out.reserve(out.capacity().max(64));
+        }
+    }
 }
 
 /// The text of the part `name`.
@@ -454,6 +539,24 @@ mod tests {
             shared_string("<r>_x0041_ & </si></r>"),
             "<r><t>&lt;r&gt;_x0041_ &amp; &lt;/si&gt;&lt;/r&gt;</t></r>"
         );
+    }
+
+    /// Pieces deflated apart, the first ones sync-flushed, inflate as one.
+    #[test]
+    fn deflated_pieces_join() {
+        let pieces: Vec<Vec<u8>> = (0..3)
+            .map(|i| format!("<row r=\"{i}\">{}</row>", "客户".repeat(5000 * i + 1)).into_bytes())
+            .collect();
+        let mut joined = Vec::new();
+        for (i, piece) in pieces.iter().enumerate() {
+            joined.extend(deflate(piece, 2, i == 2).unwrap());
+        }
+        let mut inflated = Vec::new();
+        flate2::read::DeflateDecoder::new(&joined[..])
+            .read_to_end(&mut inflated)
+            .unwrap();
+        assert_eq!(inflated, pieces.concat());
+        assert!(deflate(b"", 2, true).is_ok());
     }
 
     #[test]
