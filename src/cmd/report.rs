@@ -66,31 +66,44 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
             "--compare-previous needs a period: --period 2026-10 (or a quarter, a year, --from/--to)".into(),
         ));
     }
-    let mut summary = compute(&MetricsInput {
-        ds: &loaded.ds,
-        opps: &loaded.opps,
-        pipeline: &loaded.pipeline,
-        config: &loaded.config,
-        as_of: loaded.as_of,
-        period: period.as_ref(),
-    })?;
+    let lang = match args.lang {
+        LangArg::Zh => Lang::Zh,
+        LangArg::En => Lang::En,
+    };
+    let privacy = if args.no_mask {
+        Privacy::Show
+    } else {
+        Privacy::Mask
+    };
+    // The findings are final once the data is linked: the workbook's
+    // findings sheet is made beside the metrics, on a core they leave idle.
+    let (summary, list) = std::thread::scope(|scope| {
+        let list = scope.spawn(|| {
+            let ds = &loaded.ds;
+            xlsx::findings_sheet(&ds.findings, &ds.inputs, privacy, lang)
+        });
+        let summary = compute(&MetricsInput {
+            ds: &loaded.ds,
+            opps: &loaded.opps,
+            pipeline: &loaded.pipeline,
+            config: &loaded.config,
+            as_of: loaded.as_of,
+            period: period.as_ref(),
+        });
+        let list = list
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (summary, list)
+    });
+    let mut summary = summary?;
     if let Some(p) = period.as_ref().filter(|_| args.compare_previous) {
         summary.compare = compare_previous(&loaded, p, &summary)?;
     }
     timings.metrics = started.elapsed();
     timings.peak_mb[3] = crate::pipeline::peak_rss_mb();
     let started = Instant::now();
-    let lang = match args.lang {
-        LangArg::Zh => Lang::Zh,
-        LangArg::En => Lang::En,
-    };
     let dir = &args.output;
     std::fs::create_dir_all(dir).map_err(|e| AppError::output(dir, e))?;
-    let privacy = if args.no_mask {
-        Privacy::Show
-    } else {
-        Privacy::Mask
-    };
     // Only the summary and the findings are written: the records are freed
     // first, so the writers reuse their memory instead of growing the
     // process (on big inputs, fresh pages cost more than freeing).
@@ -110,7 +123,7 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
         let reports = std::thread::scope(|scope| {
             let book = scope.spawn(|| {
                 let path = dir.join(XLSX_FILE);
-                xlsx::write_xlsx(&shown, findings, lang, &path)
+                xlsx::write_xlsx(&shown, findings, list, lang, &path)
                     .map_err(|e| AppError::output(&path, e))
             });
             let path = dir.join(HTML_FILE);

@@ -142,13 +142,13 @@ pub fn render_html(shown: &Shown, findings: &[Finding], lang: Lang) -> Result<St
     let listed = shown.findings(&findings[..findings.len().min(HTML_FINDINGS_CAP)]);
     let s = shown.summary();
     let total_findings = findings.len();
-    let all = sections(s, findings, &listed, lang)
+    let all = sections(s, findings, Some(&listed), lang)
         .into_iter()
         .map(|mut section| {
             if section.id == "quality" && total_findings > HTML_FINDINGS_CAP {
                 section.notes.push(t(lang, "note.see_workbook").to_string());
             }
-            section.cap_rows(HTML_ROWS_CAP, &[], t(lang, "note.rows_capped"));
+            section.cap_rows(HTML_ROWS_CAP, t(lang, "note.rows_capped"));
             let charts = charts::charts(s, lang, &section);
             (section, charts)
         })

@@ -169,7 +169,7 @@ fn long_tables_are_capped_with_a_note() {
             marked: 0,
         }],
     };
-    section.cap_rows(HTML_ROWS_CAP, &[], t(Lang::Zh, "note.rows_capped"));
+    section.cap_rows(HTML_ROWS_CAP, t(Lang::Zh, "note.rows_capped"));
     assert_eq!(section.tables[0].rows.len(), HTML_ROWS_CAP);
     assert_eq!(section.notes.len(), 1);
     assert!(

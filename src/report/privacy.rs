@@ -75,12 +75,24 @@ impl<'a> Shown<'a> {
     /// counted, by code, so they need no masked copy), masked as the
     /// summary is.
     pub fn findings<'f>(&self, listed: &'f [Finding]) -> Cow<'f, [Finding]> {
-        if self.privacy == Privacy::Show {
-            return Cow::Borrowed(listed);
-        }
-        let fields = ColumnFields::of(&self.summary.inputs);
-        Cow::Owned(listed.iter().map(|f| mask_finding(f, &fields)).collect())
+        shown_findings(listed, &self.summary.inputs, self.privacy)
     }
+}
+
+/// The `listed` findings as `privacy` lets the reports show them, `inputs`
+/// telling the field each column of each input sheet was mapped to (what
+/// [`Shown::findings`] does, for a writer that starts before the summary
+/// is made).
+pub fn shown_findings<'f>(
+    listed: &'f [Finding],
+    inputs: &[InputInfo],
+    privacy: Privacy,
+) -> Cow<'f, [Finding]> {
+    if privacy == Privacy::Show {
+        return Cow::Borrowed(listed);
+    }
+    let fields = ColumnFields::of(inputs);
+    Cow::Owned(listed.iter().map(|f| mask_finding(f, &fields)).collect())
 }
 
 /// The field each column of each input sheet was mapped to, by file, sheet

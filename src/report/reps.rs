@@ -77,7 +77,7 @@ fn title(rep: &RepRow, lang: Lang) -> String {
 fn all_sections(s: &Summary, rep: &RepRow, lang: Lang) -> Vec<Section> {
     let mut all = vec![rep_overview(s, rep, lang)];
     all.extend(rep_sections(s, rep, lang));
-    let defs = super::sections::sections(s, &[], &[], lang)
+    let defs = super::sections::sections(s, &[], None, lang)
         .into_iter()
         .find(|x| x.id == "definitions")
         .unwrap_or_else(|| section(lang, "definitions", Vec::new(), Vec::new()));

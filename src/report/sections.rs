@@ -21,6 +21,7 @@ use activity::{cadence, cycle, monthly, needs, reps};
 use customers::{grades, satisfaction};
 use forward::forecast;
 pub use overview::{kpis, overview};
+pub use quality::{findings_section, FINDINGS_SECTION};
 use quality::{glossary, quality};
 use weekly::{todos, weekly};
 
@@ -36,8 +37,15 @@ const MARKED_NEEDS: usize = 3;
 
 /// Every section after the overview, in sheet order, ending with the
 /// definitions. `findings` are all of them (counted), `listed` the first
-/// ones as the report lists them (masked by `privacy::Shown`).
-pub fn sections(s: &Summary, findings: &[Finding], listed: &[Finding], lang: Lang) -> Vec<Section> {
+/// ones as the report lists them (masked by `privacy`) in the quality
+/// section; `None` leaves the list out of it (the workbook lists them on a
+/// sheet of their own, [`findings_section`]).
+pub fn sections(
+    s: &Summary,
+    findings: &[Finding],
+    listed: Option<&[Finding]>,
+    lang: Lang,
+) -> Vec<Section> {
     vec![
         funnel(s, lang),
         conversion(s, lang),

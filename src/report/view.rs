@@ -197,13 +197,13 @@ pub struct Section {
 }
 
 impl Section {
-    /// Cuts every table longer than `cap` rows, except those named in
-    /// `exempt`, to its first `cap` rows, adding the note `template`
-    /// (filled with `table`, `shown` and `total`) for each one cut.
-    pub fn cap_rows(&mut self, cap: usize, exempt: &[&str], template: &str) {
+    /// Cuts every table longer than `cap` rows to its first `cap` rows,
+    /// adding the note `template` (filled with `table`, `shown` and
+    /// `total`) for each one cut.
+    pub fn cap_rows(&mut self, cap: usize, template: &str) {
         for table in &mut self.tables {
             let total = table.total;
-            if total <= cap || exempt.contains(&table.id) {
+            if total <= cap {
                 continue;
             }
             table.rows.truncate(cap);

@@ -8,6 +8,11 @@ use crate::report::fixture::{findings, fixture};
 use crate::report::privacy::{Privacy, Shown};
 use crate::report::view::MOST_LISTED;
 
+/// The findings sheet of `findings`, masked, over the fixture's inputs.
+fn list(findings: &[Finding], lang: Lang) -> Section {
+    findings_sheet(findings, &fixture().inputs, Privacy::Mask, lang)
+}
+
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("crm-report-xlsx-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -21,6 +26,7 @@ fn writes_identical_bytes_twice() {
     write_xlsx(
         &Shown::new(&fixture(), Privacy::Mask),
         &findings(),
+        list(&findings(), Lang::Zh),
         Lang::Zh,
         &a,
     )
@@ -28,6 +34,7 @@ fn writes_identical_bytes_twice() {
     write_xlsx(
         &Shown::new(&fixture(), Privacy::Mask),
         &findings(),
+        list(&findings(), Lang::Zh),
         Lang::Zh,
         &b,
     )
@@ -42,8 +49,9 @@ fn writes_identical_bytes_twice() {
 #[test]
 fn writes_every_sheet_and_chart() {
     for lang in [Lang::Zh, Lang::En] {
-        let bytes =
-            workbook_bytes(&Shown::new(&fixture(), Privacy::Mask), &findings(), lang).unwrap();
+        let summary = fixture();
+        let shown = Shown::new(&summary, Privacy::Mask);
+        let bytes = workbook_bytes(&shown, &findings(), list(&findings(), lang), lang).unwrap();
         let entries = zip_names(&bytes);
         // Overview + 14 sections, the findings on a sheet of their own.
         assert_eq!(
@@ -73,7 +81,8 @@ fn empty_tables_still_write() {
     s.top_needs.clear();
     s.monthly.clear();
     s.cadence.overdue_list.clear();
-    let bytes = workbook_bytes(&Shown::new(&s, Privacy::Mask), &[], Lang::En).unwrap();
+    let shown = Shown::new(&s, Privacy::Mask);
+    let bytes = workbook_bytes(&shown, &[], list(&[], Lang::En), Lang::En).unwrap();
     assert_eq!(&bytes[..2], b"PK");
 }
 
@@ -81,23 +90,16 @@ fn empty_tables_still_write() {
 fn caps_the_findings_list() {
     let one = findings().remove(0);
     let many = vec![one; FINDINGS_CAP + 3];
-    let listed = &many[..FINDINGS_CAP];
-    let sections = crate::report::sections::sections(&fixture(), &many, listed, Lang::Zh);
-    let quality = sections.iter().find(|s| s.id == "quality").unwrap();
-    assert_eq!(
-        quality
-            .tables
-            .iter()
-            .find(|t| t.id == "quality.findings")
-            .unwrap()
-            .rows
-            .len(),
-        FINDINGS_CAP
-    );
-    assert!(quality
+    let sheet = list(&many, Lang::Zh);
+    assert_eq!(sheet.id, long_table::LONG_SECTION);
+    assert_eq!(sheet.tables.len(), 1);
+    assert_eq!(sheet.tables[0].rows.len(), FINDINGS_CAP);
+    assert!(sheet
         .notes
         .iter()
         .any(|n| n.contains("100,000") && n.contains("100,003")));
+    // Under the cap, no note.
+    assert!(list(&many[..3], Lang::Zh).notes.is_empty());
 }
 
 #[test]
@@ -107,7 +109,7 @@ fn caps_other_lists_but_not_the_findings() {
     s.cadence.overdue_list = vec![row; LIST_CAP + 2].into();
     let one = findings().remove(0);
     let many = vec![one; LIST_CAP + 2];
-    let all = book_sections(&s, &many, &many, Lang::Zh);
+    let all = book_sections(&s, &many, list(&many, Lang::Zh), Lang::Zh);
     let rows = |section: &str, table: &str| {
         let section = all.iter().find(|s| s.id == section).unwrap();
         let table = section.tables.iter().find(|t| t.id == table).unwrap();
@@ -119,9 +121,11 @@ fn caps_other_lists_but_not_the_findings() {
         .iter()
         .any(|n| n.contains("10,000") && n.contains("10,002")));
     assert_eq!(rows("findings", "quality.findings").0, LIST_CAP + 2);
-    assert!(all
-        .iter()
-        .all(|s| s.id != "quality" || s.tables.iter().all(|t| t.id != "quality.findings")));
+    // The findings sheet follows the quality sheet, which lists none.
+    let ids: Vec<&str> = all.iter().map(|s| s.id).collect();
+    let at = ids.iter().position(|&id| id == "quality").unwrap();
+    assert_eq!(ids[at + 1], "findings");
+    assert!(all[at].tables.iter().all(|t| t.id != "quality.findings"));
 }
 
 /// Long lists are built into tables from their head only; the note under
@@ -145,7 +149,7 @@ fn long_lists_are_built_from_their_head() {
         "cycle.stalled",
         "forecast.slipped",
     ];
-    let built = crate::report::sections::sections(&s, &[], &[], Lang::Zh);
+    let built = crate::report::sections::sections(&s, &[], None, Lang::Zh);
     let tables: Vec<_> = built.iter().flat_map(|s| &s.tables).collect();
     for id in ids {
         let table = tables.iter().find(|t| t.id == id).expect(id);
@@ -155,7 +159,7 @@ fn long_lists_are_built_from_their_head() {
             "{id}"
         );
     }
-    let book = book_sections(&s, &[], &[], Lang::Zh);
+    let book = book_sections(&s, &[], list(&[], Lang::Zh), Lang::Zh);
     let notes: Vec<&String> = book.iter().flat_map(|s| &s.notes).collect();
     let full = notes.iter().filter(|n| n.contains("10,007")).count();
     assert_eq!(full, ids.len(), "{notes:?}");

@@ -7,17 +7,19 @@ use super::{plain, section, table};
 use crate::metrics::definitions::definitions;
 use crate::report::i18n::{code_text, fill, t, Lang};
 use crate::report::summary::Summary;
-use crate::report::view::{Section, Val};
+use crate::report::view::{Section, Table, Val};
 
-/// Issue counts by code, the sheets read, and the `listed` findings (the
-/// first of all `findings`, as shown).
+/// The id of the workbook's findings sheet ([`findings_section`]).
+pub const FINDINGS_SECTION: &str = "findings";
+
+/// Issue counts by code, the sheets read, and, when given, the `listed`
+/// findings (the first of all `findings`, as shown).
 pub(super) fn quality(
     s: &Summary,
     findings: &[Finding],
-    listed: &[Finding],
+    listed: Option<&[Finding]>,
     lang: Lang,
 ) -> Section {
-    let cap = listed.len();
     let mut by_code: Vec<(&String, &usize)> = s.quality.by_code.iter().collect();
     by_code.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
     let counts = table(
@@ -80,6 +82,31 @@ pub(super) fn quality(
             })
             .collect(),
     );
+    let mut tables = vec![counts, inputs];
+    let mut notes = Vec::new();
+    if let Some(listed) = listed {
+        let (list, note) = findings_list(findings, listed, lang);
+        tables.push(list);
+        notes.extend(note);
+    }
+    section(lang, "quality", notes, tables)
+}
+
+/// The workbook's sheet of findings: the `listed` ones (the first of all
+/// `findings`, as shown), with a note when that is not all of them.
+pub fn findings_section(findings: &[Finding], listed: &[Finding], lang: Lang) -> Section {
+    let (list, note) = findings_list(findings, listed, lang);
+    Section {
+        id: FINDINGS_SECTION,
+        title: list.title,
+        notes: note.into_iter().collect(),
+        tables: vec![list],
+    }
+}
+
+/// The table of the `listed` findings, and the note that says how many of
+/// all `findings` it leaves out, if any.
+fn findings_list(findings: &[Finding], listed: &[Finding], lang: Lang) -> (Table, Option<String>) {
     let list = table(
         "quality.findings",
         t(lang, "table.findings"),
@@ -99,15 +126,14 @@ pub(super) fn quality(
         .collect(),
         listed.iter().map(|f| finding_row(lang, f)).collect(),
     );
-    let mut notes = Vec::new();
-    if findings.len() > cap {
+    let note = (findings.len() > listed.len()).then(|| {
         let args = [
-            ("shown", Val::int(cap).display()),
+            ("shown", Val::int(listed.len()).display()),
             ("total", Val::int(findings.len()).display()),
         ];
-        notes.push(fill(t(lang, "note.findings_capped"), &args));
-    }
-    section(lang, "quality", notes, vec![counts, inputs, list])
+        fill(t(lang, "note.findings_capped"), &args)
+    });
+    (list, note)
 }
 
 fn severity_label(lang: Lang, code: &str) -> String {

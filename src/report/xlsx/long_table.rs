@@ -31,7 +31,7 @@ use super::{row_height, Placed};
 use crate::report::view::Table;
 
 /// The section whose one table is written this way.
-pub(super) const LONG_SECTION: &str = "findings";
+pub(super) const LONG_SECTION: &str = crate::report::sections::FINDINGS_SECTION;
 
 /// A table's rows as sheet XML, waiting for the saved package.
 pub(super) struct LongBody<'v> {
