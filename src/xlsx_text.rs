@@ -2,8 +2,31 @@
 
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
-/// Writes `text` to the cell (`row`, `col`) as text, with `format` (none:
-/// the row's or column's). rust_xlsxwriter 0.102 copies a shared string
+/// Excel's limit on the text of one cell, in UTF-16 code units (a
+/// character outside the Basic Multilingual Plane, an emoji, takes two).
+pub const MAX_CELL_UNITS: usize = 32_767;
+
+/// `text` cut to what one cell holds ([`MAX_CELL_UNITS`]), at a character
+/// boundary. rust_xlsxwriter refuses a longer text, and with it the whole
+/// workbook.
+pub fn clip(text: &str) -> &str {
+    // A UTF-16 unit takes at least one byte of UTF-8.
+    if text.len() <= MAX_CELL_UNITS {
+        return text;
+    }
+    let mut units = 0;
+    for (i, c) in text.char_indices() {
+        units += c.len_utf16();
+        if units > MAX_CELL_UNITS {
+            return &text[..i];
+        }
+    }
+    text
+}
+
+/// Writes `text` to the cell (`row`, `col`) as text, cut to what a cell
+/// holds ([`clip`]), with `format` (none: the row's or column's).
+/// rust_xlsxwriter 0.102 copies a shared string
 /// that starts with `<r>` and ends with `</r>` into sharedStrings.xml
 /// unescaped, taking it for rich text of its own making, so such a value
 /// from a hostile file (`<r></si><si>x</r>`) would corrupt the workbook or
@@ -15,6 +38,7 @@ pub fn write_text(
     text: &str,
     format: Option<&Format>,
 ) -> Result<(), XlsxError> {
+    let text = clip(text);
     if text.starts_with("<r>") && text.ends_with("</r>") {
         let plain = Format::default();
         let run = [(&plain, text)];
@@ -29,4 +53,23 @@ pub fn write_text(
         None => sheet.write_string(row, col, text)?,
     };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clips_to_the_cell_limit_in_utf16_units() {
+        let wide = "长".repeat(MAX_CELL_UNITS + 5);
+        assert_eq!(clip(&wide).chars().count(), MAX_CELL_UNITS);
+        // An emoji is two units: 20,000 of them are 40,000.
+        let emoji = "😀".repeat(20_000);
+        let cut = clip(&emoji);
+        assert_eq!(cut.encode_utf16().count(), MAX_CELL_UNITS - 1);
+        assert!(emoji.starts_with(cut));
+        assert_eq!(clip("=1+1"), "=1+1");
+        let mixed = format!("{}😀", "a".repeat(MAX_CELL_UNITS - 1));
+        assert_eq!(clip(&mixed).len(), MAX_CELL_UNITS - 1);
+    }
 }

@@ -439,28 +439,38 @@ fn hostile_owner_names_make_safe_files() {
 
 /// Texts that rust_xlsxwriter would copy into sharedStrings.xml as its own
 /// markup (`<r>…</r>`), in a mapped field, a finding's original value and
-/// an unmapped header: both workbooks open and show them as written.
+/// an unmapped header, and a name over Excel's cell limit in UTF-16 units
+/// (20,000 emoji, 40,000 units, which rust_xlsxwriter refuses): both
+/// workbooks are written, open, and show the texts as written (the long
+/// one cut to the limit).
 #[test]
-fn markup_in_cells_stays_text() {
+fn markup_and_overlong_text_stay_text() {
     let wd = Workdir::new();
     std::fs::create_dir_all(wd.join("in")).unwrap();
     let owner = "<r></si><si>y</r>";
     let email = "<r><t>x</t></r>";
     let header = "<r>备注</si></r>";
+    let long = "😀".repeat(20_000);
     std::fs::write(
         wd.join("in/客户.csv"),
-        format!("客户名称,负责销售,邮箱,{header}\n甲公司,{owner},{email},z\n"),
+        format!("客户名称,负责销售,邮箱,{header}\n甲公司,{owner},{email},z\n乙公司,{long},,\n"),
     )
     .unwrap();
     wd.run_ok(&["report", "in", "-o", "out", "--as-of", "2024-06-30", "-q"]);
+    let cut = "😀".repeat(16_383);
     let text = workbook_text(&wd.join("out/report.xlsx"));
     assert!(text.contains(owner), "owner missing: {text}");
     assert!(text.contains(email), "e-mail missing");
+    assert!(
+        text.contains(&format!("\n{cut}\n")),
+        "the long name is not cut to the limit"
+    );
     wd.run_ok(&["clean", "in", "-o", "out/c.xlsx"]);
     let text = workbook_text(&wd.join("out/c.xlsx"));
     for t in [owner, email, header] {
         assert!(text.contains(t), "{t} missing: {text}");
     }
+    assert!(text.contains(&cut));
 }
 
 /// Every text of the workbook, joined.

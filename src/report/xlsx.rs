@@ -36,7 +36,7 @@ use super::view::{Emphasis, Section, Table, Val};
 use crate::output::write_atomic;
 use crate::xlsx_text::write_text;
 use cells::{
-    clip, definition_note, write_value, BodyEvent, FormatRuns, Formats, Widths, XfIndex, KIND_TEXT,
+    definition_note, write_value, BodyEvent, FormatRuns, Formats, Widths, XfIndex, KIND_TEXT,
 };
 use long_table::{splice, LongBody, LONG_SECTION};
 
@@ -46,8 +46,6 @@ pub const FINDINGS_CAP: usize = 100_000;
 /// stalled deals, grade mismatches): the most urgent first, as each list
 /// is sorted; a note gives the total. summary.json keeps every row.
 pub const LIST_CAP: usize = 10_000;
-/// Excel's limit on the characters of one cell.
-pub(super) const MAX_CELL_CHARS: usize = 32_767;
 /// Column widths, in character units.
 pub(super) const MIN_WIDTH: usize = 6;
 pub(super) const MAX_WIDTH: usize = 60;
@@ -338,7 +336,7 @@ fn write_section<'s>(
     write_text(sheet, (1, 0), meta, Some(&fm.note))?;
     let mut row = 2;
     for note in &section.notes {
-        write_text(sheet, (row, 0), clip(note), Some(&fm.note))?;
+        write_text(sheet, (row, 0), note, Some(&fm.note))?;
         row += 1;
     }
     let top = row + 1;

@@ -8,11 +8,11 @@ use rust_xlsxwriter::{
     Color, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
 };
 
-use super::{MAX_CELL_CHARS, MAX_WIDTH, MIN_WIDTH};
+use super::{MAX_WIDTH, MIN_WIDTH};
 use crate::report::i18n::{t, Lang};
 use crate::report::svg::text_units;
 use crate::report::view::{Val, DASH};
-use crate::xlsx_text::write_text;
+use crate::xlsx_text::{clip, write_text};
 
 /// Header notes: width in pixels, half-width units per line, line height.
 const NOTE_WIDTH: u32 = 300;
@@ -255,18 +255,6 @@ pub(super) fn definition_note(text: &str) -> Note {
         .add_author_prefix(false)
         .set_width(NOTE_WIDTH)
         .set_height(NOTE_LINE_PX * lines + 12)
-}
-
-/// Cuts text to Excel's cell limit (at a character boundary).
-pub(super) fn clip(s: &str) -> &str {
-    // A character is at least a byte.
-    if s.len() <= MAX_CELL_CHARS {
-        return s;
-    }
-    match s.char_indices().nth(MAX_CELL_CHARS) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
 }
 
 /// The widest display text seen per column, in half-width units.
