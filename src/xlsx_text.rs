@@ -6,18 +6,28 @@ use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 /// character outside the Basic Multilingual Plane, an emoji, takes two).
 pub const MAX_CELL_UNITS: usize = 32_767;
 
+/// The most UTF-16 units of a note's text: the cell limit less the 54
+/// rust_xlsxwriter keeps for the author's name.
+pub const MAX_NOTE_UNITS: usize = MAX_CELL_UNITS - 54;
+
 /// `text` cut to what one cell holds ([`MAX_CELL_UNITS`]), at a character
 /// boundary. rust_xlsxwriter refuses a longer text, and with it the whole
 /// workbook.
 pub fn clip(text: &str) -> &str {
+    clip_to(text, MAX_CELL_UNITS)
+}
+
+/// `text` cut to at most `max` UTF-16 units, at a character boundary (a
+/// note's text: [`MAX_NOTE_UNITS`]).
+pub fn clip_to(text: &str, max: usize) -> &str {
     // A UTF-16 unit takes at least one byte of UTF-8.
-    if text.len() <= MAX_CELL_UNITS {
+    if text.len() <= max {
         return text;
     }
     let mut units = 0;
     for (i, c) in text.char_indices() {
         units += c.len_utf16();
-        if units > MAX_CELL_UNITS {
+        if units > max {
             return &text[..i];
         }
     }
@@ -71,5 +81,9 @@ mod tests {
         assert_eq!(clip("=1+1"), "=1+1");
         let mixed = format!("{}😀", "a".repeat(MAX_CELL_UNITS - 1));
         assert_eq!(clip(&mixed).len(), MAX_CELL_UNITS - 1);
+        assert_eq!(
+            clip_to(&emoji, MAX_NOTE_UNITS).encode_utf16().count(),
+            MAX_NOTE_UNITS - 1
+        );
     }
 }

@@ -482,6 +482,25 @@ fn cleaned_csv_round_trips_to_the_same_figures() {
 /// Two unmapped columns under one header (`备注` twice): `clean` keeps
 /// both, the second as `x_备注` in CSV (column names are unique) and under
 /// its own header in the workbook.
+/// A changed cell keeps its original in a note; an original over a note's
+/// limit (20,000 emoji are 40,000 UTF-16 units) is cut, not a failed
+/// workbook.
+#[test]
+fn clean_cuts_an_overlong_original_in_its_note() {
+    let wd = Workdir::new();
+    let long = "😀".repeat(20_000);
+    std::fs::write(
+        wd.join("客户.csv"),
+        format!("客户名称,负责销售,成交金额\n甲公司,王磊,{long}100万\n乙公司,王磊,5万\n"),
+    )
+    .unwrap();
+    wd.run_ok(&["clean", "客户.csv", "-o", "out/c.xlsx"]);
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(wd.join("out/c.xlsx")).unwrap();
+    let sheet = book.worksheet_range("客户信息").unwrap();
+    assert!(sheet.rows().any(|row| row.iter().any(|c| *c == "乙公司")));
+}
+
 #[test]
 fn clean_keeps_both_columns_of_a_repeated_header() {
     let wd = Workdir::new();

@@ -9,7 +9,7 @@ use std::path::Path;
 use super::tables::OutTable;
 use crate::output::write_atomic;
 use crate::report::svg::text_units;
-use crate::xlsx_text::write_text;
+use crate::xlsx_text::{clip_to, write_text, MAX_NOTE_UNITS};
 
 /// Notes beyond this many per sheet are left out (Excel slows down badly).
 pub const MAX_NOTES_PER_SHEET: usize = 20_000;
@@ -48,8 +48,11 @@ pub fn workbook_bytes(tables: &[OutTable]) -> Result<Vec<u8>, XlsxError> {
                             ws.insert_note(
                                 r,
                                 col,
-                                &Note::new(format!("原值 / original: {original}"))
-                                    .set_author("crm-report"),
+                                &Note::new(clip_to(
+                                    &format!("原值 / original: {original}"),
+                                    MAX_NOTE_UNITS,
+                                ))
+                                .set_author("crm-report"),
                             )?;
                             notes += 1;
                         }
