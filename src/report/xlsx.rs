@@ -36,7 +36,8 @@ use super::view::{Emphasis, Section, Table, Val};
 use crate::output::write_atomic;
 use crate::xlsx_text::write_text;
 use cells::{
-    definition_note, write_value, BodyEvent, FormatRuns, Formats, Widths, XfIndex, KIND_TEXT,
+    definition_note, write_value, BodyCell, BodyEvent, FormatRuns, Formats, Widths, XfIndex,
+    KIND_TEXT,
 };
 use long_table::{splice, LongBody, LONG_SECTION};
 
@@ -413,15 +414,9 @@ fn put_table(
     let header = row + 1;
     let mut formats = FormatRuns::default();
     walk_body(table, header, col, widths, &mut |event| match event {
-        BodyEvent::Cell {
-            row,
-            col,
-            value,
-            style,
-            units,
-        } => {
-            let format = write_value(sheet, fm, (row, col), value, style, units)?;
-            formats.add(sheet, row, col, format)
+        BodyEvent::Cell(cell) => {
+            let format = write_value(sheet, fm, &cell)?;
+            formats.add(sheet, cell.row, cell.col, format)
         }
         // Row heights are not computed on opening: give wrapped text room.
         BodyEvent::RowEnd { row, lines } if lines > 1 => {
@@ -535,13 +530,13 @@ fn walk_body<'t>(
             if matches!(value, Val::Text(_)) && units > MAX_WIDTH {
                 lines = lines.max(units.div_ceil(WRAP_UNITS));
             }
-            each(BodyEvent::Cell {
+            each(BodyEvent::Cell(BodyCell {
                 row: r,
                 col: c,
                 value,
                 style,
                 units,
-            })?;
+            }))?;
         }
         each(BodyEvent::RowEnd { row: r, lines })?;
     }

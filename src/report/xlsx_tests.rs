@@ -478,7 +478,14 @@ fn cells_keep_their_formats_when_given_by_runs() {
                 };
                 let (row, col) = (2 + i as u32, 1 + j as u16);
                 let units = text_units(&value.display());
-                let format = write_value(&mut sheet, &fm, (row, col), value, style, units).unwrap();
+                let cell = BodyCell {
+                    row,
+                    col,
+                    value,
+                    style,
+                    units,
+                };
+                let format = write_value(&mut sheet, &fm, &cell).unwrap();
                 match value {
                     Val::Text(s) => {
                         sheet.write_string_with_format(row, col, crate::xlsx_text::clip(s), format)
@@ -520,17 +527,8 @@ fn cells_keep_their_formats_when_given_by_runs() {
 /// format, font, fill and border of the `<xf>` of styles.xml it points at,
 /// resolved (their ids depend on the order formats were first used).
 fn cell_formats(bytes: &[u8]) -> BTreeMap<String, String> {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut read = |name: &str| {
-        let mut text = String::new();
-        zip.by_name(name)
-            .unwrap()
-            .read_to_string(&mut text)
-            .unwrap();
-        text
-    };
-    let (styles, sheet) = (read("xl/styles.xml"), read("xl/worksheets/sheet1.xml"));
+    let styles = part(bytes, "xl/styles.xml");
+    let sheet = part(bytes, "xl/worksheets/sheet1.xml");
     // The elements `<tag` inside `<list>…</list>`, each up to the next.
     let elements = |list: &str, tag: &str| -> Vec<String> {
         let Some(at) = styles.find(&format!("<{list}")) else {

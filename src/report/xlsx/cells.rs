@@ -134,17 +134,20 @@ const KIND_SCORE: usize = 6;
 
 /// A step of a table body as the workbook lays it out.
 pub(super) enum BodyEvent<'v> {
-    /// A cell: its place, value, style (0 plain, 1 marked row, 2 alert
-    /// column) and display width ([`text_units`]).
-    Cell {
-        row: u32,
-        col: u16,
-        value: &'v Val,
-        style: usize,
-        units: usize,
-    },
+    /// A cell.
+    Cell(BodyCell<'v>),
     /// The end of a row, with its most lines of wrapped text.
     RowEnd { row: u32, lines: usize },
+}
+
+/// A cell of a table body: its place, value, style (0 plain, 1 marked
+/// row, 2 alert column) and display width ([`text_units`]).
+pub(super) struct BodyCell<'v> {
+    pub row: u32,
+    pub col: u16,
+    pub value: &'v Val,
+    pub style: usize,
+    pub units: usize,
 }
 
 /// What a body cell holds, as written.
@@ -155,17 +158,12 @@ pub(super) enum Content<'v> {
     Number(f64),
 }
 
-/// The format and content of one value of a table body: numbers as
-/// numbers with the format of their kind, text always as text (wrapped when
-/// plain and wider than a column, `units` being its [`text_units`]), nulls
-/// as `—`. `style` is 0 (plain), 1 (marked row) or 2 (alert column).
-pub(super) fn body_cell<'v, 'f>(
-    fm: &'f Formats,
-    value: &'v Val,
-    style: usize,
-    units: usize,
-) -> (&'f Format, Content<'v>) {
-    let (kind, number) = match value {
+/// The format and content of a cell of a table body: numbers as numbers
+/// with the format of their kind, text always as text (wrapped when plain
+/// and wider than a column), nulls as `—`.
+pub(super) fn body_cell<'v, 'f>(fm: &'f Formats, cell: &BodyCell<'v>) -> (&'f Format, Content<'v>) {
+    let (style, units) = (cell.style, cell.units);
+    let (kind, number) = match cell.value {
         Val::Text(s) => {
             let format = if style == 0 && units > MAX_WIDTH {
                 &fm.wrap
@@ -184,21 +182,18 @@ pub(super) fn body_cell<'v, 'f>(
     (&fm.values[kind][style], Content::Number(number))
 }
 
-/// Writes one value of a table body ([`body_cell`]), unformatted, and gives
+/// Writes a cell of a table body ([`body_cell`]), unformatted, and gives
 /// the format it takes: [`FormatRuns`] applies it.
 pub(super) fn write_value<'f>(
     sheet: &mut Worksheet,
     fm: &'f Formats,
-    at: (u32, u16),
-    value: &Val,
-    style: usize,
-    units: usize,
+    cell: &BodyCell,
 ) -> Result<&'f Format, XlsxError> {
-    let (format, content) = body_cell(fm, value, style, units);
+    let (format, content) = body_cell(fm, cell);
     match content {
-        Content::Text(text) => write_text(sheet, at, text, None)?,
+        Content::Text(text) => write_text(sheet, (cell.row, cell.col), text, None)?,
         Content::Number(x) => {
-            sheet.write_number(at.0, at.1, x)?;
+            sheet.write_number(cell.row, cell.col, x)?;
         }
     }
     Ok(format)

@@ -79,14 +79,9 @@ impl<'v> LongBody<'v> {
         let mut cells: Vec<u8> = Vec::new();
         walk(&mut |event| {
             match event {
-                BodyEvent::Cell {
-                    row,
-                    col,
-                    value,
-                    style,
-                    units,
-                } => {
-                    let (format, content) = body_cell(fm, value, style, units);
+                BodyEvent::Cell(cell) => {
+                    let (format, content) = body_cell(fm, &cell);
+                    let (row, col) = (cell.row, cell.col);
                     let s = xf.of(format).ok_or_else(|| {
                         XlsxError::ParameterError("a table cell's format is not registered".into())
                     })?;
