@@ -5,7 +5,7 @@
 use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::model::{Origin, Record, Text};
 use crate::normalize::company::company_key;
-use crate::parallel::map_parts;
+use crate::parallel::{map_parts, worker_count};
 use crate::schema::Field;
 use crate::tables::is_filled;
 use crate::FastMap;
@@ -214,70 +214,7 @@ pub fn near_candidates(customers: &[Customer]) -> Vec<NearCandidate> {
 /// The list returned has room for `room` more findings (the caller's own).
 pub fn near_duplicates(customers: &[NearCandidate], room: usize) -> Vec<Finding> {
     let keys = DistinctKeys::new(customers);
-    // Each key and its single-deletion variants, with the key's first two
-    // characters, as (hash, key, where the character left out was: a byte
-    // offset, or `WHOLE`), each gathered in one reused buffer. Keys sharing
-    // a hash are candidates; a hash collision only adds a candidate that
-    // the edit-distance check below drops (every pair at distance 1 with
-    // the same first two characters shares a variant and that prefix).
-    // Sized once: a big customer table makes millions of variants.
-    const WHOLE: u32 = u32::MAX;
-    let count: usize = (0..keys.len())
-        .map(|k| keys.key(k).chars().count() + 1)
-        .sum();
-    let mut variants: Vec<(u64, u32, u32)> = Vec::with_capacity(count);
-    let mut buf = Vec::new();
-    for k in 0..keys.len() {
-        let key = keys.key(k);
-        let prefix = first_two(key);
-        // A table held in memory has far fewer than 2^32 keys, and a
-        // searched key is at most `NEAR_KEY_MOST` characters.
-        let k = k as u32;
-        variants.push((variant_hash(&mut buf, prefix, key, None), k, WHOLE));
-        for (at, ch) in key.char_indices() {
-            let skip = Some((at, at + ch.len_utf8()));
-            variants.push((variant_hash(&mut buf, prefix, key, skip), k, at as u32));
-        }
-    }
-    variants.sort_unstable();
-    // Pairs of key and customer indices as `u32` (half the memory to fill
-    // and sort of `usize`), each vector sized once: at a million customers
-    // there are millions of pairs, and growing them by doubling copied and
-    // faulted in twice their size.
-    let runs = || variants.chunk_by(|a, b| a.0 == b.0);
-    let most: usize = runs().map(|run| block_pairs(run.len())).sum();
-    let mut key_pairs: Vec<(u32, u32)> = Vec::with_capacity(most);
-    for run in runs() {
-        // A run is sorted by key index, so its first key is the block's
-        // first in order of appearance.
-        let firsts = if run.len() > BLOCK_MOST { 1 } else { run.len() };
-        for (a, &(_, k, from_k)) in run[..firsts].iter().enumerate() {
-            for &(_, l, from_l) in &run[a + 1..] {
-                // Two keys one edit apart share the variant that leaves
-                // out the same place of both (a character replaced) or the
-                // shorter one whole (a character inserted), so only such
-                // pairs are candidates: keys sharing a variant only from
-                // two different places are two edits apart, or also share
-                // one of those. That spares the check half the candidates
-                // of a big table, each of whose keys it reads at random.
-                if k != l && (from_k == from_l || from_k == WHOLE || from_l == WHOLE) {
-                    key_pairs.push((k.min(l), k.max(l)));
-                }
-            }
-        }
-    }
-    drop(variants);
-    key_pairs.sort_unstable();
-    key_pairs.dedup();
-    // The check reads both keys of millions of pairs: split over the
-    // cores (the pairs stay in order).
-    let key_pairs: Vec<(u32, u32)> = map_parts(&key_pairs, |part| {
-        let close = |&&(k, l): &&(u32, u32)| {
-            let (a, b) = (keys.key(k as usize), keys.key(l as usize));
-            first_two(a) == first_two(b) && one_edit_apart(a, b)
-        };
-        part.iter().filter(close).copied().collect()
-    });
+    let key_pairs = close_key_pairs(&keys, SHARD_VARIANTS);
     let members = |k: u32| keys.customers(k as usize);
     let member_pairs = |a: usize, b: usize| {
         if a * b > MEMBERS_MOST {
@@ -333,6 +270,155 @@ pub fn near_duplicates(customers: &[NearCandidate], room: usize) -> Vec<Finding>
     // covers a slot not written.
     unsafe { findings.set_len(pairs.len()) };
     findings
+}
+
+/// The places `0..group_of.len()` grouped by their group (`group_of[i]`,
+/// below `groups`), each group in place order: the places one group after
+/// another, and where each group starts among them, and where the last ends.
+fn grouped(group_of: &[usize], groups: usize) -> (Vec<usize>, Vec<u32>) {
+    let mut starts = vec![0; groups + 1];
+    group_of.iter().for_each(|&g| starts[g + 1] += 1);
+    for g in 1..starts.len() {
+        starts[g] += starts[g - 1];
+    }
+    let mut next = starts.clone();
+    let mut places = vec![0; group_of.len()];
+    for (i, &g) in group_of.iter().enumerate() {
+        // A table held in memory has far fewer than 2^32 rows.
+        places[next[g]] = i as u32;
+        next[g] += 1;
+    }
+    (starts, places)
+}
+
+/// About how many variants a shard of the near-duplicate search holds at
+/// once (16 bytes each): a million customers make ten million variants,
+/// which held all at once took 150 MB more at the run's peak.
+const SHARD_VARIANTS: usize = 1 << 20;
+
+/// The pairs of distinct keys (earlier, later) that share their first two
+/// characters and are one edit apart, sorted. Keys are sharded by their
+/// first two characters, so every pair lies within one shard: the shards
+/// are searched one at a time on each core, each with variants of its own
+/// keys only; a shard holds about `shard_variants` variants.
+fn close_key_pairs(keys: &DistinctKeys, shard_variants: usize) -> Vec<(u32, u32)> {
+    let variants: usize = (0..keys.len())
+        .map(|k| keys.key(k).chars().count() + 1)
+        .sum();
+    let shards = variants.div_ceil(shard_variants.max(1)).max(1);
+    // The keys of each shard, in key order, one shard after another.
+    let shard_of = |k: usize| -> usize {
+        use std::hash::BuildHasher;
+        let prefix = first_two(keys.key(k));
+        let hash = foldhash::fast::FixedState::with_seed(0).hash_one(prefix.as_bytes());
+        // The remainder of a division by `shards` fits in a usize.
+        (hash % shards as u64) as usize
+    };
+    let of_key: Vec<usize> = (0..keys.len()).map(shard_of).collect();
+    let (starts, sharded) = grouped(&of_key, shards);
+    drop(of_key);
+    let shard = |s: usize| &sharded[starts[s]..starts[s + 1]];
+    let next_shard = std::sync::atomic::AtomicUsize::new(0);
+    let search = || {
+        let mut found = Vec::new();
+        let mut scratch = ShardScratch::default();
+        loop {
+            let s = next_shard.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if s >= shards {
+                return found;
+            }
+            scratch.close_pairs_into(keys, shard(s), &mut found);
+        }
+    };
+    let threads = worker_count().min(shards);
+    let parts: Vec<Vec<(u32, u32)>> = if threads < 2 {
+        vec![search()]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(search)).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let mut key_pairs = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    parts.into_iter().for_each(|part| key_pairs.extend(part));
+    // No pair is in two shards: sorting alone gives the pairs in order.
+    key_pairs.sort_unstable();
+    key_pairs
+}
+
+/// The buffers one thread of [`close_key_pairs`] reuses from shard to shard.
+#[derive(Default)]
+struct ShardScratch {
+    /// Each key of the shard and its single-deletion variants.
+    variants: Vec<(u64, u32, u32)>,
+    /// The candidate pairs of the shard.
+    candidates: Vec<(u32, u32)>,
+    /// The bytes of the variant being hashed.
+    buf: Vec<u8>,
+}
+
+impl ShardScratch {
+    /// Appends to `found` the close pairs among `shard`'s keys (see
+    /// [`near_duplicates`] for how candidates are found), sorted.
+    fn close_pairs_into(
+        &mut self,
+        keys: &DistinctKeys,
+        shard: &[u32],
+        found: &mut Vec<(u32, u32)>,
+    ) {
+        // Each key and its single-deletion variants, with the key's first
+        // two characters, as (hash, key, where the character left out
+        // was: a byte offset, or `WHOLE`). Keys sharing a hash are
+        // candidates; a hash collision only adds a candidate that the
+        // edit-distance check below drops (every pair at distance 1 with
+        // the same first two characters shares a variant and that prefix).
+        const WHOLE: u32 = u32::MAX;
+        let (variants, candidates, buf) = (&mut self.variants, &mut self.candidates, &mut self.buf);
+        variants.clear();
+        candidates.clear();
+        for &k in shard {
+            let key = keys.key(k as usize);
+            let prefix = first_two(key);
+            variants.push((variant_hash(buf, prefix, key, None), k, WHOLE));
+            for (at, ch) in key.char_indices() {
+                let skip = Some((at, at + ch.len_utf8()));
+                // A searched key is at most `NEAR_KEY_MOST` characters.
+                variants.push((variant_hash(buf, prefix, key, skip), k, at as u32));
+            }
+        }
+        variants.sort_unstable();
+        let runs = || variants.chunk_by(|a, b| a.0 == b.0);
+        candidates.reserve(runs().map(|run| block_pairs(run.len())).sum());
+        for run in runs() {
+            // A run is sorted by key index, so its first key is the block's
+            // first in order of appearance.
+            let firsts = if run.len() > BLOCK_MOST { 1 } else { run.len() };
+            for (a, &(_, k, from_k)) in run[..firsts].iter().enumerate() {
+                for &(_, l, from_l) in &run[a + 1..] {
+                    // Two keys one edit apart share the variant that leaves
+                    // out the same place of both (a character replaced) or
+                    // the shorter one whole (a character inserted), so only
+                    // such pairs are candidates: keys sharing a variant only
+                    // from two different places are two edits apart, or also
+                    // share one of those. That spares the check half the
+                    // candidates, each of whose keys it reads at random.
+                    if k != l && (from_k == from_l || from_k == WHOLE || from_l == WHOLE) {
+                        candidates.push((k.min(l), k.max(l)));
+                    }
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let close = |&&(k, l): &&(u32, u32)| {
+            let (a, b) = (keys.key(k as usize), keys.key(l as usize));
+            first_two(a) == first_two(b) && one_edit_apart(a, b)
+        };
+        found.extend(candidates.iter().filter(close));
+    }
 }
 
 /// Writes the `possible_duplicate` finding of each pair of `customers`
@@ -397,22 +483,7 @@ impl DistinctKeys {
             })
             .collect();
         drop(index);
-        let mut group_starts = vec![0; key_starts.len()];
-        for &k in &key_of {
-            group_starts[k + 1] += 1;
-        }
-        for k in 1..group_starts.len() {
-            group_starts[k] += group_starts[k - 1];
-        }
-        // Each candidate goes to the next free place of its key's group,
-        // in candidate order.
-        let mut next = group_starts.clone();
-        let mut customers = vec![0; key_of.len()];
-        for (i, &k) in key_of.iter().enumerate() {
-            // A table held in memory has far fewer than 2^32 customers.
-            customers[next[k]] = i as u32;
-            next[k] += 1;
-        }
+        let (group_starts, customers) = grouped(&key_of, key_starts.len() - 1);
         DistinctKeys {
             text,
             key_starts,
@@ -927,6 +998,41 @@ mod tests {
         assert_eq!(all.len(), 324);
         assert!(expected.len() > 500, "{}", expected.len());
         assert_eq!(found, expected);
+    }
+
+    /// However the keys are sharded (one shard, one per prefix, more
+    /// shards than keys), the close pairs are every pair one edit apart
+    /// sharing its first two characters, in order.
+    #[test]
+    fn close_key_pairs_are_the_same_in_any_number_of_shards() {
+        let letters = ['a', 'b', 'c', '星'];
+        let mut keys: Vec<String> = vec![String::new()];
+        let mut all = Vec::new();
+        for len in 1..=5 {
+            keys = keys
+                .iter()
+                .flat_map(|k| letters.iter().map(move |c| format!("{k}{c}")))
+                .collect();
+            if len >= 4 {
+                all.extend(keys.iter().cloned());
+            }
+        }
+        let distinct = DistinctKeys::new(&candidates_of(&all));
+        let mut expected = Vec::new();
+        for l in 0..all.len() {
+            for k in 0..l {
+                let (a, b) = (&all[k], &all[l]);
+                if first_two(a) == first_two(b) && strsim::levenshtein(a, b) == 1 {
+                    expected.push((k as u32, l as u32));
+                }
+            }
+        }
+        expected.sort_unstable();
+        assert!(expected.len() > 2000, "{}", expected.len());
+        for shard_variants in [1, 50, 1000, usize::MAX] {
+            let found = close_key_pairs(&distinct, shard_variants);
+            assert!(found == expected, "{shard_variants}: {} pairs", found.len());
+        }
     }
 
     /// 3,000 names that differ only in their last character all share one
