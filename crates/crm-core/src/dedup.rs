@@ -590,8 +590,10 @@ pub struct LinkMemo {
     /// of looking their id up among a million.
     last_id: Option<(Text, usize)>,
     /// Customer name → what its dedup key finds (`None` when the name
-    /// gives no key): follow-ups repeat their customer's name.
-    names: FastMap<String, Option<Option<usize>>>,
+    /// gives no key): follow-ups repeat their customer's name. The name is
+    /// the row's own shared text, not a copy: a million names would cost
+    /// a million strings on each thread.
+    names: FastMap<Text, Option<Option<usize>>>,
 }
 
 /// Finds the customer of a follow-up, opportunity or complaint row: by
@@ -644,13 +646,13 @@ impl<'a> CustomerIndex<'a> {
                 return Some(i);
             }
         }
-        if let Some(name) = r.text(Field::CustomerName) {
-            let found = match memo.names.get(name) {
+        if let Some(name) = r.shared_text(Field::CustomerName) {
+            let found = match memo.names.get(name.as_str()) {
                 Some(found) => *found,
                 None => {
                     let k = company_key(name);
                     let found = (!k.is_empty()).then(|| self.by_key.get(k.as_str()).copied());
-                    memo.names.insert(name.to_string(), found);
+                    memo.names.insert(name.clone(), found);
                     found
                 }
             };
