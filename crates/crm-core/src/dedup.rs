@@ -967,13 +967,8 @@ mod tests {
         assert_eq!(DistinctKeys::new(&[]).len(), 0);
     }
 
-    /// Every key of 4 or 5 characters over three letters (repeats of one
-    /// character in every place): the search finds exactly the pairs one
-    /// edit apart that share their first two characters, as comparing
-    /// every pair does.
-    #[test]
-    fn near_duplicates_of_every_short_key_are_every_close_pair() {
-        let letters = ['a', 'b', '星'];
+    /// Every key of 4 or 5 characters over `letters`, shorter first.
+    fn short_keys(letters: &[char]) -> Vec<String> {
         let mut keys: Vec<String> = vec![String::new()];
         let mut all = Vec::new();
         for len in 1..=5 {
@@ -985,6 +980,16 @@ mod tests {
                 all.extend(keys.iter().cloned());
             }
         }
+        all
+    }
+
+    /// Every key of 4 or 5 characters over three letters (repeats of one
+    /// character in every place): the search finds exactly the pairs one
+    /// edit apart that share their first two characters, as comparing
+    /// every pair does.
+    #[test]
+    fn near_duplicates_of_every_short_key_are_every_close_pair() {
+        let all = short_keys(&['a', 'b', '星']);
         let mut expected = Vec::new();
         for (j, b) in all.iter().enumerate() {
             for a in &all[..j] {
@@ -1007,18 +1012,7 @@ mod tests {
     /// sharing its first two characters, in order.
     #[test]
     fn close_key_pairs_are_the_same_in_any_number_of_shards() {
-        let letters = ['a', 'b', 'c', '星'];
-        let mut keys: Vec<String> = vec![String::new()];
-        let mut all = Vec::new();
-        for len in 1..=5 {
-            keys = keys
-                .iter()
-                .flat_map(|k| letters.iter().map(move |c| format!("{k}{c}")))
-                .collect();
-            if len >= 4 {
-                all.extend(keys.iter().cloned());
-            }
-        }
+        let all = short_keys(&['a', 'b', 'c', '星']);
         let distinct = DistinctKeys::new(&candidates_of(&all));
         let mut expected = Vec::new();
         for l in 0..all.len() {
