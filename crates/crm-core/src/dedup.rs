@@ -293,7 +293,7 @@ fn grouped(group_of: &[usize], groups: usize) -> (Vec<usize>, Vec<u32>) {
 
 /// About how many variants a shard of the near-duplicate search holds at
 /// once (16 bytes each): a million customers make ten million variants,
-/// which held all at once took 150 MB more at the run's peak.
+/// 150 MB when held all at once.
 const SHARD_VARIANTS: usize = 1 << 20;
 
 /// The pairs of distinct keys (earlier, later) that share their first two
@@ -342,8 +342,7 @@ fn close_key_pairs(keys: &DistinctKeys, shard_variants: usize) -> Vec<(u32, u32)
                 .collect()
         })
     };
-    let mut key_pairs = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    parts.into_iter().for_each(|part| key_pairs.extend(part));
+    let mut key_pairs = parts.concat();
     // No pair is in two shards: sorting alone gives the pairs in order.
     key_pairs.sort_unstable();
     key_pairs
