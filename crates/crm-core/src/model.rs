@@ -246,7 +246,7 @@ impl Value {
         match self {
             Value::Text(s) => s.to_string(),
             Value::Date(d) => crate::normalize::date::iso_date(*d),
-            Value::DateTime(dt) => dt.format(DATE_TIME_FORMAT).to_string(),
+            Value::DateTime(dt) => date_time_text(*dt),
             Value::Money(c) => format_cents(*c),
             Value::MoneyRange(range) => match **range {
                 (a, b) if a == b => format_cents(a),
@@ -416,15 +416,7 @@ impl<V> FieldMap<V> {
 
     /// The fields with a value, in field order, read without their values.
     pub fn fields(&self) -> impl Iterator<Item = Field> {
-        let mut bits = self.present;
-        std::iter::from_fn(move || {
-            if bits == 0 {
-                return None;
-            }
-            let i = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            Some(Field::ALL[i])
-        })
+        FieldsOf(self.present)
     }
 
     /// The fields and values, in field order.
@@ -464,6 +456,32 @@ impl<'a, V> IntoIterator for &'a FieldMap<V> {
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
+    }
+}
+
+impl<V> IntoIterator for FieldMap<V> {
+    type Item = (Field, V);
+    type IntoIter = std::iter::Zip<FieldsOf, std::vec::IntoIter<V>>;
+
+    /// The fields and values, in field order, moved out.
+    fn into_iter(self) -> Self::IntoIter {
+        FieldsOf(self.present).zip(self.values.into_vec())
+    }
+}
+
+/// The fields of a set of field bits, lowest bit first.
+pub struct FieldsOf(u128);
+
+impl Iterator for FieldsOf {
+    type Item = Field;
+
+    fn next(&mut self) -> Option<Field> {
+        if self.0 == 0 {
+            return None;
+        }
+        let i = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        Some(Field::ALL[i])
     }
 }
 
@@ -693,6 +711,11 @@ impl Record {
 
 /// How a date-time value is written.
 const DATE_TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
+
+/// A date-time as the tool writes it (`2024-03-15 14:30`).
+pub fn date_time_text(dt: NaiveDateTime) -> String {
+    dt.format(DATE_TIME_FORMAT).to_string()
+}
 
 /// True when `value` written out is exactly `original`, so the record need
 /// not keep the original apart: text kept as written, a date written ISO,
