@@ -3,6 +3,7 @@
 //! every cell the original text when normalization changed it.
 
 use crm_core::dataset::Dataset;
+use crm_core::followup::followup_records;
 use crm_core::model::{Origin, Record};
 use crm_core::normalize::contact::mask_name;
 use crm_core::normalize::phone::mask_phone;
@@ -133,10 +134,11 @@ pub fn cleaned_tables(ds: &Dataset, pipeline: &Pipeline, lang: Lang, mask: bool)
     let customers: Vec<&Record> = ds.customers.iter().map(|c| &c.record).collect();
     out.push(layout("customers", "客户信息", &customers, pipeline, mask));
     if !ds.followups.is_empty() {
+        let mut made = Vec::new();
         out.push(layout(
             "followups",
             "跟进记录",
-            &borrowed(&ds.followups),
+            &followup_records(&ds.followups, &mut made),
             pipeline,
             mask,
         ));

@@ -11,6 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crm_core::config::Config;
 use crm_core::dataset::Dataset;
 use crm_core::dedup::Customer;
+use crm_core::followup::followup_records;
 use crm_core::model::{format_cents, format_number, Record, Value};
 use crm_core::normalize::date::iso_date;
 use crm_core::normalize::stage::Pipeline;
@@ -609,6 +610,7 @@ pub fn each_typed_table(
 ) -> std::io::Result<()> {
     let ds = src.ds;
     for (k, layout) in LAYOUTS.iter().enumerate() {
+        let mut made = Vec::new();
         let rows: Vec<(&Record, Option<usize>)> = match k {
             0 => ds
                 .customers
@@ -616,7 +618,10 @@ pub fn each_typed_table(
                 .enumerate()
                 .map(|(i, c)| (&c.record, Some(i)))
                 .collect(),
-            1 => linked(&ds.followups),
+            1 => followup_records(&ds.followups, &mut made)
+                .into_iter()
+                .map(|r| (r, r.customer()))
+                .collect(),
             2 => linked(&ds.opportunities),
             3 => linked(&ds.complaints),
             _ => ds.rejected.iter().map(|r| (r, None)).collect(),

@@ -152,11 +152,12 @@ fn by_owner(owners: Vec<&str>, overdue: Vec<i64>) -> PolarsResult<Vec<TodoOwner>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crm_core::followup::Followup;
     use crm_core::model::{FieldMap, Origin, Record, Source, Text, Value};
     use std::sync::Arc;
 
     /// A follow-up row of `customer` that sets `action` due `due`.
-    fn todo(customer: &str, due: NaiveDate, row: usize) -> Record {
+    fn todo(customer: &str, due: NaiveDate, row: usize) -> Followup {
         let source = Arc::new(Source {
             file: Text::from("f.csv"),
             sheet: Text::from("f"),
@@ -168,7 +169,7 @@ mod tests {
         ];
         let mut r = Record::new(Origin::new(&source, row));
         r.values = FieldMap::from_pairs(&mut values);
-        r
+        Followup::from_record(r, false)
     }
 
     /// Overdue to-dos are listed by due date, then customer name (names

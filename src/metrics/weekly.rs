@@ -8,8 +8,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
 use crm_core::dataset::Dataset;
-use crm_core::dedup::record_key;
-use crm_core::model::{Record, Text};
+use crm_core::dedup::{record_key, NamesCustomer};
+use crm_core::followup::Followup;
+use crm_core::model::Text;
 use crm_core::schema::Field;
 use crm_core::FastMap;
 
@@ -37,7 +38,7 @@ pub fn window_start(as_of: NaiveDate) -> NaiveDate {
 
 /// The rep of a follow-up: its own owner, else its customer's, else
 /// `未分配` (the record's text, shared).
-pub fn followup_owner<'a>(ds: &'a Dataset, f: &'a Record) -> &'a Text {
+pub fn followup_owner<'a>(ds: &'a Dataset, f: &'a Followup) -> &'a Text {
     let own = f.shared_text(Field::Owner).filter(|s| !s.is_empty());
     let customer = || {
         f.customer()
@@ -49,11 +50,10 @@ pub fn followup_owner<'a>(ds: &'a Dataset, f: &'a Record) -> &'a Text {
 
 /// The customer name shown for a follow-up: its customer's, else its own
 /// name or id ("" when there is none).
-pub fn followup_customer<'a>(ds: &'a Dataset, f: &'a Record) -> &'a Text {
-    let name = |r: &'a Record| {
-        r.shared_text(Field::CustomerName)
-            .or_else(|| r.shared_text(Field::CustomerId))
-    };
+pub fn followup_customer<'a>(ds: &'a Dataset, f: &'a Followup) -> &'a Text {
+    fn name(r: &impl NamesCustomer) -> Option<&Text> {
+        r.customer_name().or_else(|| r.customer_id())
+    }
     f.customer()
         .and_then(|c| name(&ds.customers[c].record))
         .or_else(|| name(f))
@@ -83,7 +83,7 @@ pub struct FollowupCustomers<'a> {
 
 impl<'a> FollowupCustomers<'a> {
     /// The customer a follow-up groups under.
-    pub fn of(&mut self, f: &'a Record) -> FollowupCustomer {
+    pub fn of(&mut self, f: &'a Followup) -> FollowupCustomer {
         if let Some(c) = f.customer() {
             return FollowupCustomer::Linked(c);
         }

@@ -9,9 +9,11 @@ use chrono::NaiveDate;
 
 use crate::dedup::{
     merge_duplicates, near_candidates, near_duplicates, Customer, CustomerIndex, LinkMemo,
+    NamesCustomer,
 };
 use crate::findings::{empty_text, label_text, Code, Finding};
-use crate::model::{Record, Value};
+use crate::followup::Followup;
+use crate::model::{Origin, Record, Text, Value};
 use crate::normalize::stage::Pipeline;
 use crate::parallel::{map_parts, map_ranges};
 use crate::schema::{Field, FieldKind};
@@ -22,8 +24,8 @@ use crate::tables::{InputInfo, RowCounts, Tables};
 pub struct Dataset {
     /// Deduplicated customers, in input order of their first row.
     pub customers: Vec<Customer>,
-    /// Accepted follow-ups, linked to their customers ([`Record::customer`]).
-    pub followups: Vec<Record>,
+    /// Accepted follow-ups, linked to their customers ([`Followup::customer`]).
+    pub followups: Vec<Followup>,
     /// Accepted opportunity rows, linked to their customers.
     pub opportunities: Vec<Record>,
     /// Accepted complaints, linked to their customers.
@@ -59,7 +61,7 @@ pub struct DateColumn(Vec<Option<NaiveDate>>);
 
 impl DateColumn {
     /// The follow-up date of each of `followups`, read on a thread per core.
-    fn of(followups: &[Record]) -> DateColumn {
+    fn of(followups: &[Followup]) -> DateColumn {
         DateColumn(map_parts(followups, |part| {
             part.iter().map(|f| f.date(Field::FollowupDate)).collect()
         }))
@@ -118,14 +120,62 @@ fn insert_at<T>(list: &mut Vec<T>, at: usize, mut part: Vec<T>) {
 /// Follow-ups, opportunities and complaints linked to the merged customers
 /// (rejected rows left out), with the `orphan_followup` findings of rows
 /// whose customer is in no customer table (raised only when one was read).
-type LinkedTables = (Vec<Record>, Vec<Record>, Vec<Record>, Vec<Finding>);
+type LinkedTables = (Vec<Followup>, Vec<Record>, Vec<Record>, Vec<Finding>);
+
+/// A row linked to a customer: a record or a follow-up.
+trait LinkedRow: NamesCustomer + Sync {
+    /// Where the row was read.
+    fn origin(&self) -> &Origin;
+    /// True when the row is rejected from the metrics.
+    fn is_rejected(&self) -> bool;
+    /// The place of its customer, once linked.
+    fn customer(&self) -> Option<usize>;
+    /// Links it to the customer at `customer`.
+    fn set_customer(&mut self, customer: Option<usize>);
+}
+
+impl LinkedRow for Record {
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    fn is_rejected(&self) -> bool {
+        self.rejected
+    }
+
+    fn customer(&self) -> Option<usize> {
+        Record::customer(self)
+    }
+
+    fn set_customer(&mut self, customer: Option<usize>) {
+        Record::set_customer(self, customer);
+    }
+}
+
+impl LinkedRow for Followup {
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    fn is_rejected(&self) -> bool {
+        self.rejected
+    }
+
+    fn customer(&self) -> Option<usize> {
+        Followup::customer(self)
+    }
+
+    fn set_customer(&mut self, customer: Option<usize>) {
+        Followup::set_customer(self, customer);
+    }
+}
 
 /// The customer of each row (`None` for a rejected one), found on a
 /// thread per core, each remembering its last id and the names it has keyed.
-fn customers_of(index: &CustomerIndex, rows: &[Record]) -> Vec<Option<u32>> {
+fn customers_of<R: LinkedRow>(index: &CustomerIndex, rows: &[R]) -> Vec<Option<u32>> {
     map_parts(rows, |part| {
         let mut memo = LinkMemo::default();
-        let mut find = |r: &Record| (!r.rejected).then(|| index.find_memo(r, &mut memo));
+        let mut find = |r: &R| (!r.is_rejected()).then(|| index.find_memo(r, &mut memo));
         // A run holds far fewer than 2^32 customers: memory runs out first.
         let place = |i: usize| u32::try_from(i).ok();
         part.iter()
@@ -140,40 +190,49 @@ fn customers_of(index: &CustomerIndex, rows: &[Record]) -> Vec<Option<u32>> {
 fn link_tables(
     customers: &[Customer],
     has_customer_table: bool,
-    followups: Vec<Record>,
+    followups: Vec<Followup>,
     opportunities: Vec<Record>,
     complaints: Vec<Record>,
 ) -> LinkedTables {
     let index = CustomerIndex::new(customers);
     let mut findings = Vec::new();
-    let link = |mut rows: Vec<Record>, findings: &mut Vec<Finding>| -> Vec<Record> {
-        let found = customers_of(&index, &rows);
-        for (record, customer) in rows.iter_mut().zip(found) {
-            record.set_customer(customer.map(|c| c as usize));
-        }
-        rows.retain(|record| !record.rejected);
-        let orphans = rows
-            .iter()
-            .filter(|r| has_customer_table && r.customer().is_none());
-        for record in orphans {
-            let name = record
-                .shared_text(Field::CustomerName)
-                .or_else(|| record.shared_text(Field::CustomerId))
-                .cloned()
-                .unwrap_or_else(empty_text);
-            findings.push(Finding::shared(
-                Code::OrphanFollowup,
-                &record.origin,
-                label_text(Field::CustomerName),
-                name,
-            ));
-        }
-        rows
-    };
-    let followups = link(followups, &mut findings);
-    let opportunities = link(opportunities, &mut findings);
-    let complaints = link(complaints, &mut findings);
+    let followups = link_rows(&index, has_customer_table, followups, &mut findings);
+    let opportunities = link_rows(&index, has_customer_table, opportunities, &mut findings);
+    let complaints = link_rows(&index, has_customer_table, complaints, &mut findings);
     (followups, opportunities, complaints, findings)
+}
+
+/// Links the rows to their customers in place, leaves the rejected ones
+/// out, and raises `orphan_followup` for a row whose customer is in no
+/// customer table (when one was read).
+fn link_rows<R: LinkedRow>(
+    index: &CustomerIndex,
+    has_customer_table: bool,
+    mut rows: Vec<R>,
+    findings: &mut Vec<Finding>,
+) -> Vec<R> {
+    let found = customers_of(index, &rows);
+    for (row, customer) in rows.iter_mut().zip(found) {
+        row.set_customer(customer.map(|c| c as usize));
+    }
+    rows.retain(|row| !row.is_rejected());
+    let orphans = rows
+        .iter()
+        .filter(|r| has_customer_table && r.customer().is_none());
+    for row in orphans {
+        let name = row
+            .customer_name()
+            .or_else(|| row.customer_id())
+            .cloned()
+            .unwrap_or_else(empty_text);
+        findings.push(Finding::shared(
+            Code::OrphanFollowup,
+            row.origin(),
+            label_text(Field::CustomerName),
+            name,
+        ));
+    }
+    rows
 }
 
 /// The latest of the dates `date_of` gives `items`, found on a thread per core.
@@ -226,15 +285,12 @@ impl Dataset {
             column_names,
             projection: _,
         } = tables;
-        let mut rejected: Vec<Record> = Vec::new();
-        for t in [
-            &customers,
-            &followups,
-            &opportunities,
-            &complaints,
-            &targets,
-        ] {
-            rejected.extend(t.iter().filter(|r| r.rejected).cloned());
+        let rejected_of = |t: &[Record]| t.iter().filter(|r| r.rejected).cloned().collect();
+        let mut rejected: Vec<Record> = rejected_of(&customers);
+        let rejected_followups = followups.iter().filter(|f| f.rejected);
+        rejected.extend(rejected_followups.map(|f| f.to_record().into_owned()));
+        for t in [&opportunities, &complaints, &targets] {
+            rejected.extend(rejected_of(t));
         }
         let has_customer_table = !customers.is_empty();
         let merged = merge_duplicates(customers, &mut findings);
@@ -308,9 +364,8 @@ impl Dataset {
             latest_over(&self.opportunities, |o| latest_of(o, &customer_fields)),
             latest_over(&followup_dates, |d| d.filter(|d| *d <= today)),
             latest_over(&self.followups, |f| {
-                f.has(Field::SignedDate)
-                    .then(|| latest_of(f, &[]))
-                    .flatten()
+                let record = f.record().filter(|r| r.has(Field::SignedDate))?;
+                latest_of(record, &[])
             }),
         ]
         .into_iter()
@@ -326,14 +381,18 @@ impl Dataset {
     pub fn flag_future_dates(&mut self, as_of: NaiveDate, stages: &Pipeline) {
         let won_stage = stages.won();
         let exempt = [Field::ExpectedCloseDate, Field::DueDate];
-        let finding = |r: &Record, f: Field| {
+        let finding = |origin: &Origin, f: Field, original: Option<Text>| {
             let column = self
                 .column_names
-                .get(&(r.origin.file().to_string(), r.origin.sheet().to_string(), f))
+                .get(&(origin.file().to_string(), origin.sheet().to_string(), f))
                 .cloned()
                 .unwrap_or_else(|| f.label().to_string());
-            let original = r.original(f, stages).unwrap_or_default();
-            Finding::new(Code::FutureDate, &r.origin, &column, &original)
+            Finding::new(
+                Code::FutureDate,
+                origin,
+                &column,
+                &original.unwrap_or_default(),
+            )
         };
         let future_of = |r: &Record, found: &mut Vec<Finding>| {
             // A signed date on a deal that is not won is its expected (or lost) date.
@@ -349,14 +408,14 @@ impl Dataset {
                     _ => None,
                 };
                 if date.is_some_and(|d| d > as_of) {
-                    found.push(finding(r, *f));
+                    found.push(finding(&r.origin, *f, r.original(*f, stages)));
                 }
             }
         };
         let mut found = findings_over(&self.customers, |c, found| future_of(&c.record, found));
         // Only fields of the date kinds hold dates. A follow-up whose only
         // such field, but for those exempt, is its follow-up date is
-        // checked in the date column, without reading its values.
+        // checked in the date column, without reading its record.
         let dates = self.followup_dates();
         let own_date_only = |r: &Record| {
             r.values.fields().all(|f| {
@@ -367,11 +426,13 @@ impl Dataset {
         };
         found.extend(map_ranges(self.followups.len(), |range| {
             let mut found = Vec::new();
-            for (r, date) in self.followups[range.clone()].iter().zip(&dates[range]) {
-                if !own_date_only(r) {
-                    future_of(r, &mut found);
-                } else if date.is_some_and(|d| d > as_of) {
-                    found.push(finding(r, Field::FollowupDate));
+            for (f, date) in self.followups[range.clone()].iter().zip(&dates[range]) {
+                match f.record() {
+                    Some(r) if !own_date_only(r) => future_of(r, &mut found),
+                    _ if date.is_some_and(|d| d > as_of) => {
+                        found.push(finding(&f.origin, Field::FollowupDate, f.date_as_written()))
+                    }
+                    _ => {}
                 }
             }
             found

@@ -3,6 +3,7 @@
 //! links follow-ups, opportunities and complaints to their customer.
 
 use crate::findings::{empty_text, label_text, Code, Finding};
+use crate::followup::Followup;
 use crate::model::{Origin, Record, Text};
 use crate::normalize::company::company_key;
 use crate::parallel::{map_parts, worker_count};
@@ -21,15 +22,43 @@ pub struct Customer {
     pub merged: Vec<Origin>,
 }
 
-/// The key of a record: its company-name key, else its customer id.
-pub fn record_key(r: &Record) -> Option<String> {
-    if let Some(name) = r.text(Field::CustomerName) {
+/// A row that names its customer: a record, a follow-up.
+pub trait NamesCustomer {
+    /// The customer name, as the row's shared text.
+    fn customer_name(&self) -> Option<&Text>;
+    /// The customer id, as the row's shared text.
+    fn customer_id(&self) -> Option<&Text>;
+}
+
+impl NamesCustomer for Record {
+    fn customer_name(&self) -> Option<&Text> {
+        self.shared_text(Field::CustomerName)
+    }
+
+    fn customer_id(&self) -> Option<&Text> {
+        self.shared_text(Field::CustomerId)
+    }
+}
+
+impl NamesCustomer for Followup {
+    fn customer_name(&self) -> Option<&Text> {
+        self.shared_text(Field::CustomerName)
+    }
+
+    fn customer_id(&self) -> Option<&Text> {
+        self.shared_text(Field::CustomerId)
+    }
+}
+
+/// The key of a row: its company-name key, else its customer id.
+pub fn record_key(r: &impl NamesCustomer) -> Option<String> {
+    if let Some(name) = r.customer_name() {
         let k = company_key(name);
         if !k.is_empty() {
             return Some(k);
         }
     }
-    r.text(Field::CustomerId).map(|id| format!("id:{id}"))
+    r.customer_id().map(|id| format!("id:{id}"))
 }
 
 /// The key of each accepted record (`None` for a rejected one), computed
@@ -624,8 +653,8 @@ impl<'a> CustomerIndex<'a> {
     }
 
     /// The index of the row's customer, if any.
-    pub fn find(&self, r: &Record) -> Option<usize> {
-        if let Some(i) = r.text(Field::CustomerId).and_then(|id| self.by_id.get(id)) {
+    pub fn find(&self, r: &impl NamesCustomer) -> Option<usize> {
+        if let Some(i) = r.customer_id().and_then(|id| self.by_id.get(id.as_str())) {
             return Some(*i);
         }
         record_key(r).and_then(|k| self.by_key.get(k.as_str()).copied())
@@ -633,8 +662,8 @@ impl<'a> CustomerIndex<'a> {
 
     /// [`CustomerIndex::find`], with what `memo` remembers of the rows
     /// before: the last id found, and what each distinct name's key finds.
-    pub fn find_memo(&self, r: &Record, memo: &mut LinkMemo) -> Option<usize> {
-        if let Some(id) = r.shared_text(Field::CustomerId) {
+    pub fn find_memo(&self, r: &impl NamesCustomer, memo: &mut LinkMemo) -> Option<usize> {
+        if let Some(id) = r.customer_id() {
             if let Some((last, i)) = &memo.last_id {
                 if Text::ptr_eq(last, id) || last == id {
                     return Some(*i);
@@ -645,7 +674,7 @@ impl<'a> CustomerIndex<'a> {
                 return Some(i);
             }
         }
-        if let Some(name) = r.shared_text(Field::CustomerName) {
+        if let Some(name) = r.customer_name() {
             let found = match memo.names.get(name.as_str()) {
                 Some(found) => *found,
                 None => {
@@ -659,7 +688,7 @@ impl<'a> CustomerIndex<'a> {
                 return found;
             }
         }
-        r.text(Field::CustomerId)
+        r.customer_id()
             .and_then(|id| self.by_key.get(format!("id:{id}").as_str()).copied())
     }
 }

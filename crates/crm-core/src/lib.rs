@@ -9,6 +9,7 @@ pub mod config;
 pub mod dataset;
 pub mod dedup;
 pub mod findings;
+pub mod followup;
 pub mod ingest;
 pub mod model;
 pub mod normalize;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::cells::raises_nothing;
 use crate::config::Config;
 use crate::findings::{Code, Finding};
+use crate::followup::Followup;
 use crate::ingest::classify::classify;
 use crate::ingest::delimited::PendingRows;
 use crate::ingest::header::{detect_header, Header};
@@ -67,8 +68,9 @@ pub struct RowCounts {
 pub struct Tables {
     /// Customer rows.
     pub customers: Vec<Record>,
-    /// Follow-up rows.
-    pub followups: Vec<Record>,
+    /// Follow-up rows (whole records kept beside them only as
+    /// [`Followup::from_record`] says).
+    pub followups: Vec<Followup>,
     /// Opportunity rows.
     pub opportunities: Vec<Record>,
     /// Sales roster rows.
@@ -498,7 +500,10 @@ impl Tables {
         // Room for every row at once: growing a table of millions of
         // records by doubling copies it and touches twice the memory.
         if kind != TableKind::Combined {
-            self.table_mut(kind).reserve(expected_rows);
+            match self.table_mut(kind) {
+                Some(table) => table.reserve(expected_rows),
+                None => self.followups.reserve(expected_rows),
+            }
         }
         let source = std::sync::Arc::new(Source {
             file: Text::from(sheet.file.as_str()),
@@ -637,20 +642,32 @@ impl Tables {
             _ => {}
         }
         let accepted = !record.rejected;
-        self.table_mut(kind).push(record);
+        match self.table_mut(kind) {
+            Some(table) => table.push(record),
+            None => self.push_followup(record),
+        }
         accepted
     }
 
-    /// The table the rows of a sheet of this kind go to.
-    fn table_mut(&mut self, kind: TableKind) -> &mut Vec<Record> {
-        match kind {
+    /// Adds a follow-up row, its whole record kept when the run keeps
+    /// every value (the cleaned tables write them).
+    fn push_followup(&mut self, record: Record) {
+        let keep_record = self.projection == Projection::Everything;
+        self.followups
+            .push(Followup::from_record(record, keep_record));
+    }
+
+    /// The table of records the rows of a sheet of this kind go to;
+    /// `None` for follow-ups, which are no records ([`Tables::push_followup`]).
+    fn table_mut(&mut self, kind: TableKind) -> Option<&mut Vec<Record>> {
+        Some(match kind {
             TableKind::Customers | TableKind::Combined => &mut self.customers,
-            TableKind::Followups => &mut self.followups,
+            TableKind::Followups => return None,
             TableKind::Opportunities => &mut self.opportunities,
             TableKind::Roster => &mut self.roster,
             TableKind::Targets => &mut self.targets,
             TableKind::Complaints => &mut self.complaints,
-        }
+        })
     }
 
     /// Raises `missing_customer_name`; an error severity rejects the row.
@@ -699,7 +716,7 @@ impl Tables {
                         followup.values.insert(f, v.clone());
                     }
                 }
-                self.followups.push(followup);
+                self.push_followup(followup);
             } else {
                 accepted = false;
             }

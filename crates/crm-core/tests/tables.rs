@@ -403,7 +403,7 @@ fn a_projected_run_keeps_only_the_originals_read_later() {
         let fields = |r: &crm_core::model::Record| -> Vec<Field> {
             r.originals().iter().map(|(f, _)| *f).collect()
         };
-        (fields(&t.customers[0]), fields(&t.followups[0]))
+        (fields(&t.customers[0]), fields(&t.followups[0].to_record()))
     };
     assert_eq!(
         kept(&full),
@@ -426,7 +426,19 @@ fn a_projected_run_keeps_only_the_originals_read_later() {
     );
     // The values are the same, and so are the findings.
     assert_eq!(full.customers[0].values, projected.customers[0].values);
-    assert_eq!(full.followups[0].values, projected.followups[0].values);
+    assert_eq!(
+        full.followups[0].to_record().values,
+        projected.followups[0].to_record().values
+    );
+    // A projected follow-up keeps no record of its own, the full one does,
+    // and both quote the date as written.
+    assert!(full.followups[0].record().is_some() && projected.followups[0].record().is_none());
+    for t in [&full, &projected] {
+        assert_eq!(
+            t.followups[0].date_as_written().as_deref(),
+            Some("2024/3/6")
+        );
+    }
     assert_eq!(full.findings, projected.findings);
 }
 

@@ -1,0 +1,439 @@
+//! One accepted follow-up as the linking and the metrics read it. A big
+//! log has millions of follow-ups: as [`Record`]s each would cost a
+//! record and an allocation of its values (about 180 bytes), while what
+//! is read of them after loading fits in a fixed struct of 88 bytes with
+//! no allocation of its own. The whole record is kept beside it only when
+//! a run writes the cleaned tables, when the row is rejected, or when it
+//! holds something the struct has no place for.
+
+use chrono::NaiveDate;
+use std::borrow::Cow;
+
+use crate::model::{date_time_text, FieldMap, Origin, Record, Text, Value};
+use crate::schema::Field;
+
+/// A follow-up row: its customer's name and id, date, owner, method,
+/// stage, next action and due date, its link to a customer, and the whole
+/// [`Record`] when one is kept ([`Followup::record`]). It answers the
+/// reads of [`Record`] by the same names.
+#[derive(Debug, Clone)]
+pub struct Followup {
+    /// Where the row was read.
+    pub origin: Origin,
+    customer_name: Option<Text>,
+    customer_id: Option<Text>,
+    owner: Option<Text>,
+    method: Option<Text>,
+    next_action: Option<Text>,
+    /// The follow-up date as written, when its ISO form does not show it
+    /// (a kept original, or a date with a time of day).
+    date_text: Option<Text>,
+    record: Option<Box<Record>>,
+    date: Option<NaiveDate>,
+    due_date: Option<NaiveDate>,
+    /// The place of the row's customer in `Dataset::customers`, or [`NO_LINK`].
+    link: u32,
+    /// The stage index, or [`NO_STAGE`].
+    stage: u16,
+    /// True when an error finding rejected this row from the metrics.
+    pub rejected: bool,
+}
+
+/// [`Followup::link`] of a row linked to no customer.
+const NO_LINK: u32 = u32::MAX;
+
+/// [`Followup::stage`] of a row with no stage.
+const NO_STAGE: u16 = u16::MAX;
+
+// The size the module's documentation promises (64-bit targets).
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Followup>() == 88);
+
+/// The fields a follow-up holds in its own places.
+const HELD: [Field; 8] = [
+    Field::CustomerName,
+    Field::CustomerId,
+    Field::Owner,
+    Field::Method,
+    Field::NextAction,
+    Field::FollowupDate,
+    Field::DueDate,
+    Field::Stage,
+];
+
+impl Followup {
+    /// The follow-up of a normalized row. The whole record is kept beside
+    /// it when `keep_record` says so, when the row is rejected (rejected
+    /// rows are written whole), or when it holds a value, an original or
+    /// an unmapped column the follow-up has no place for.
+    pub fn from_record(record: Record, keep_record: bool) -> Followup {
+        let mut f = Followup {
+            origin: record.origin.clone(),
+            customer_name: None,
+            customer_id: None,
+            owner: None,
+            method: None,
+            next_action: None,
+            date_text: record.originals().get(&Field::FollowupDate).cloned(),
+            record: None,
+            date: None,
+            due_date: None,
+            link: NO_LINK,
+            stage: NO_STAGE,
+            rejected: record.rejected,
+        };
+        f.set_customer(record.customer());
+        let fits = !record.rejected
+            && record.extras().is_empty()
+            && record
+                .originals()
+                .fields()
+                .all(|o| matches!(o, Field::FollowupDate | Field::DueDate))
+            && record.values.iter().all(|(field, v)| has_place(*field, v));
+        if keep_record || !fits {
+            for (field, value) in record.values.iter() {
+                f.hold(*field, value.clone());
+            }
+            f.record = Some(Box::new(record));
+        } else {
+            for (field, value) in record.values {
+                f.hold(field, value);
+            }
+        }
+        f
+    }
+
+    /// Puts a value in its place (a value [`has_place`] denies is left out).
+    fn hold(&mut self, field: Field, value: Value) {
+        match (field, value) {
+            (Field::CustomerName, Value::Text(t)) => self.customer_name = Some(t),
+            (Field::CustomerId, Value::Text(t)) => self.customer_id = Some(t),
+            (Field::Owner, Value::Text(t)) => self.owner = Some(t),
+            (Field::Method, Value::Text(t)) => self.method = Some(t),
+            (Field::NextAction, Value::Text(t)) => self.next_action = Some(t),
+            (Field::FollowupDate, Value::Date(d)) => self.date = Some(d),
+            (Field::FollowupDate, Value::DateTime(dt)) => {
+                self.date = Some(dt.date());
+                if self.date_text.is_none() {
+                    self.date_text = Some(Text::from(date_time_text(dt)));
+                }
+            }
+            (Field::DueDate, Value::Date(d)) => self.due_date = Some(d),
+            (Field::DueDate, Value::DateTime(dt)) => self.due_date = Some(dt.date()),
+            (Field::Stage, Value::Stage(i)) => {
+                if let Some(i) = u16::try_from(i).ok().filter(|i| *i != NO_STAGE) {
+                    self.stage = i;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The place of the row's customer in `Dataset::customers`, once linked.
+    pub fn customer(&self) -> Option<usize> {
+        (self.link != NO_LINK).then_some(self.link as usize)
+    }
+
+    /// Links the row to the customer at place `customer` (`None`: to none),
+    /// the kept record too; a place past 2^32 − 2 links to none.
+    pub fn set_customer(&mut self, customer: Option<usize>) {
+        self.link = customer
+            .and_then(|c| u32::try_from(c).ok())
+            .unwrap_or(NO_LINK);
+        if let Some(record) = self.record.as_mut() {
+            record.set_customer(customer);
+        }
+    }
+
+    /// The text of a field, if it holds text.
+    pub fn text(&self, f: Field) -> Option<&str> {
+        self.shared_text(f).map(|t| t.as_str())
+    }
+
+    /// The text of a field, if it holds text, as the shared allocation.
+    pub fn shared_text(&self, f: Field) -> Option<&Text> {
+        match f {
+            Field::CustomerName => self.customer_name.as_ref(),
+            Field::CustomerId => self.customer_id.as_ref(),
+            Field::Owner => self.owner.as_ref(),
+            Field::Method => self.method.as_ref(),
+            Field::NextAction => self.next_action.as_ref(),
+            _ => self.record.as_ref()?.shared_text(f),
+        }
+    }
+
+    /// The date of a field (the date part of a date-time).
+    pub fn date(&self, f: Field) -> Option<NaiveDate> {
+        match f {
+            Field::FollowupDate => self.date,
+            Field::DueDate => self.due_date,
+            _ => self.record.as_ref()?.date(f),
+        }
+    }
+
+    /// The stage index of a field.
+    pub fn stage(&self, f: Field) -> Option<usize> {
+        match f {
+            Field::Stage => (self.stage != NO_STAGE).then_some(usize::from(self.stage)),
+            _ => self.record.as_ref()?.stage(f),
+        }
+    }
+
+    /// True when the field is filled after normalization.
+    pub fn has(&self, f: Field) -> bool {
+        match f {
+            Field::FollowupDate => self.date.is_some(),
+            Field::DueDate => self.due_date.is_some(),
+            Field::Stage => self.stage != NO_STAGE,
+            _ if HELD.contains(&f) => self.shared_text(f).is_some(),
+            _ => self.record.as_ref().is_some_and(|r| r.has(f)),
+        }
+    }
+
+    /// The follow-up date as a finding quotes it: as written when its ISO
+    /// form does not show it.
+    pub fn date_as_written(&self) -> Option<Text> {
+        self.date_text.clone().or_else(|| {
+            self.date
+                .map(|d| Text::from(crate::normalize::date::iso_date(d)))
+        })
+    }
+
+    /// The whole record, when it is kept (see [`Followup::from_record`]).
+    pub fn record(&self) -> Option<&Record> {
+        self.record.as_deref()
+    }
+
+    /// The whole record: the kept one, else one made of what the
+    /// follow-up holds (the date as written kept as its original).
+    pub fn to_record(&self) -> Cow<'_, Record> {
+        if let Some(record) = self.record.as_deref() {
+            return Cow::Borrowed(record);
+        }
+        let mut record = Record::new(self.origin.clone());
+        let texts = [
+            (Field::CustomerName, &self.customer_name),
+            (Field::CustomerId, &self.customer_id),
+            (Field::Owner, &self.owner),
+            (Field::Method, &self.method),
+            (Field::NextAction, &self.next_action),
+        ];
+        let mut pairs: Vec<(Field, Value)> = texts
+            .into_iter()
+            .filter_map(|(f, t)| Some((f, Value::Text(t.clone()?))))
+            .collect();
+        pairs.extend(self.date.map(|d| (Field::FollowupDate, Value::Date(d))));
+        pairs.extend(self.due_date.map(|d| (Field::DueDate, Value::Date(d))));
+        pairs.extend(
+            self.stage(Field::Stage)
+                .map(|i| (Field::Stage, Value::Stage(i))),
+        );
+        record.values = FieldMap::from_pairs(&mut pairs);
+        let mut originals: Vec<(Field, Text)> = self
+            .date_text
+            .iter()
+            .map(|t| (Field::FollowupDate, t.clone()))
+            .collect();
+        record.set_rest(FieldMap::from_pairs(&mut originals), Box::default());
+        record.set_customer(self.customer());
+        record.rejected = self.rejected;
+        Cow::Owned(record)
+    }
+}
+
+/// True when a follow-up holds `value` of `field` in a place of its own.
+fn has_place(field: Field, value: &Value) -> bool {
+    match (field, value) {
+        (
+            Field::CustomerName
+            | Field::CustomerId
+            | Field::Owner
+            | Field::Method
+            | Field::NextAction,
+            Value::Text(_),
+        ) => true,
+        // A follow-up date-time is kept as written (`date_text`); a due
+        // date keeps only its day, so a due date-time keeps the record.
+        (Field::FollowupDate, Value::Date(_) | Value::DateTime(_)) => true,
+        (Field::DueDate, Value::Date(_)) => true,
+        (Field::Stage, Value::Stage(i)) => *i < usize::from(NO_STAGE),
+        _ => false,
+    }
+}
+
+/// The whole record of each follow-up, in order: the kept ones borrowed,
+/// the others made of what they hold ([`Followup::to_record`]) and held
+/// in `made`. A run that keeps every value keeps every record, and then
+/// nothing is made.
+pub fn followup_records<'a>(
+    followups: &'a [Followup],
+    made: &'a mut Vec<Record>,
+) -> Vec<&'a Record> {
+    *made = followups
+        .iter()
+        .filter(|f| f.record().is_none())
+        .map(|f| f.to_record().into_owned())
+        .collect();
+    let mut made = made.iter();
+    followups
+        .iter()
+        .filter_map(|f| f.record().or_else(|| made.next()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Source;
+    use chrono::NaiveDateTime;
+    use std::sync::Arc;
+
+    fn origin(row: usize) -> Origin {
+        let source = Arc::new(Source {
+            file: Text::from("log.csv"),
+            sheet: Text::from("log"),
+        });
+        Origin::new(&source, row)
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// A follow-up record of the fields most logs have.
+    fn record(row: usize) -> Record {
+        let mut r = Record::new(origin(row));
+        let mut pairs = vec![
+            (Field::CustomerName, Value::Text(Text::from("华为技术"))),
+            (Field::Owner, Value::Text(Text::from("张三"))),
+            (Field::Method, Value::Text(Text::from("电话"))),
+            (Field::FollowupDate, Value::Date(day("2024-03-06"))),
+            (Field::DueDate, Value::Date(day("2024-03-13"))),
+            (Field::Stage, Value::Stage(2)),
+        ];
+        r.values = FieldMap::from_pairs(&mut pairs);
+        r
+    }
+
+    #[test]
+    fn a_plain_row_keeps_no_record_and_answers_every_read() {
+        let f = Followup::from_record(record(2), false);
+        assert!(f.record().is_none());
+        assert_eq!(f.text(Field::CustomerName), Some("华为技术"));
+        assert_eq!(f.text(Field::Owner), Some("张三"));
+        assert_eq!(f.text(Field::Method), Some("电话"));
+        assert_eq!(f.text(Field::NextAction), None);
+        assert_eq!(f.date(Field::FollowupDate), Some(day("2024-03-06")));
+        assert_eq!(f.date(Field::DueDate), Some(day("2024-03-13")));
+        assert_eq!(f.stage(Field::Stage), Some(2));
+        assert!(f.has(Field::Owner) && !f.has(Field::NextAction) && !f.has(Field::Summary));
+        assert_eq!(f.date_as_written().as_deref(), Some("2024-03-06"));
+    }
+
+    #[test]
+    fn the_record_is_kept_when_asked_rejected_or_holding_more() {
+        assert!(Followup::from_record(record(2), true).record().is_some());
+        let mut rejected = record(3);
+        rejected.rejected = true;
+        let f = Followup::from_record(rejected, false);
+        assert!(f.rejected && f.record().is_some());
+        let mut content = record(4);
+        content
+            .values
+            .insert(Field::Summary, Value::Text(Text::from("报价")));
+        let f = Followup::from_record(content, false);
+        assert_eq!(f.text(Field::Summary), Some("报价"));
+        assert!(f.has(Field::Summary));
+        let mut extra = record(5);
+        extra.set_extras(Box::new([(Text::from("备注2"), Text::from("x"))]));
+        assert!(Followup::from_record(extra, false).record().is_some());
+        let mut written = record(6);
+        written
+            .originals_mut()
+            .insert(Field::Owner, Text::from(" 张三 "));
+        assert!(Followup::from_record(written, false).record().is_some());
+        let mut due_time = record(7);
+        let dt = NaiveDateTime::parse_from_str("2024-03-13 09:30", "%Y-%m-%d %H:%M").unwrap();
+        due_time.values.insert(Field::DueDate, Value::DateTime(dt));
+        let f = Followup::from_record(due_time, false);
+        assert!(f.record().is_some());
+        assert_eq!(f.date(Field::DueDate), Some(day("2024-03-13")));
+    }
+
+    #[test]
+    fn the_date_is_quoted_as_written() {
+        let mut slash = record(2);
+        slash
+            .originals_mut()
+            .insert(Field::FollowupDate, Text::from("2024/3/6"));
+        let f = Followup::from_record(slash, false);
+        assert!(f.record().is_none());
+        assert_eq!(f.date_as_written().as_deref(), Some("2024/3/6"));
+        let mut timed = record(3);
+        let dt = NaiveDateTime::parse_from_str("2024-03-06 14:30", "%Y-%m-%d %H:%M").unwrap();
+        timed
+            .values
+            .insert(Field::FollowupDate, Value::DateTime(dt));
+        let f = Followup::from_record(timed, false);
+        assert!(f.record().is_none());
+        assert_eq!(f.date(Field::FollowupDate), Some(day("2024-03-06")));
+        assert_eq!(f.date_as_written().as_deref(), Some("2024-03-06 14:30"));
+    }
+
+    #[test]
+    fn a_made_record_holds_what_the_row_held() {
+        let mut r = record(9);
+        r.originals_mut()
+            .insert(Field::FollowupDate, Text::from("2024/3/6"));
+        let mut f = Followup::from_record(r.clone(), false);
+        f.set_customer(Some(41));
+        let made = f.to_record();
+        assert!(matches!(made, Cow::Owned(_)));
+        assert_eq!(made.origin, r.origin);
+        assert_eq!(made.customer(), Some(41));
+        let fields = |r: &Record| r.values.fields().collect::<Vec<_>>();
+        assert_eq!(fields(&made), fields(&r));
+        for field in fields(&r) {
+            assert_eq!(
+                format!("{:?}", made.values.get(&field)),
+                format!("{:?}", r.values.get(&field)),
+                "{field:?}"
+            );
+        }
+        assert_eq!(
+            made.originals()
+                .get(&Field::FollowupDate)
+                .map(|t| t.as_str()),
+            Some("2024/3/6")
+        );
+    }
+
+    #[test]
+    fn linking_links_the_kept_record_too() {
+        let mut f = Followup::from_record(record(2), true);
+        assert_eq!(f.customer(), None);
+        f.set_customer(Some(7));
+        assert_eq!(f.customer(), Some(7));
+        assert_eq!(f.record().and_then(Record::customer), Some(7));
+        f.set_customer(None);
+        assert_eq!(f.record().and_then(Record::customer), None);
+    }
+
+    #[test]
+    fn records_come_out_in_row_order_kept_or_made() {
+        let mut rejected = record(3);
+        rejected.rejected = true;
+        let followups = vec![
+            Followup::from_record(record(2), false),
+            Followup::from_record(rejected, false),
+            Followup::from_record(record(4), false),
+        ];
+        let mut made = Vec::new();
+        let rows: Vec<usize> = followup_records(&followups, &mut made)
+            .iter()
+            .map(|r| r.origin.row)
+            .collect();
+        assert_eq!(rows, [2, 3, 4]);
+        assert_eq!(made.len(), 2);
+    }
+}
