@@ -97,7 +97,7 @@ pub fn customer_cadence<'a>(
             }
         }
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(n);
     for (i, c) in ds.customers.iter().enumerate() {
         let (all_lost, any_won, any_open) = state[i].unwrap_or((false, false, true));
         if all_lost {

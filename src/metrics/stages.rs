@@ -17,7 +17,7 @@ use crm_core::model::Text;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::Opportunity;
 
-use super::frames::{float_at, int_at};
+use super::frames::{float_at, int_at, owned_column};
 use super::order::name_key;
 use crate::report::summary::{StageStay, StalledRow, TimeInStage};
 
@@ -98,9 +98,9 @@ pub fn time_in_stage(
     let df = DataFrame::new(
         n,
         vec![
-            Column::new("stage".into(), stage_of),
-            Column::new("latest".into(), latest),
-            Column::new("cumulative".into(), cumulative),
+            owned_column("stage", stage_of),
+            owned_column("latest", latest),
+            owned_column("cumulative", cumulative),
         ],
     )?;
     let f = |name: &str| col(name).cast(DataType::Float64);
