@@ -372,12 +372,12 @@ fn deals(ds: &Dataset, opps: &[Opportunity], pipeline: &Pipeline) -> TypedTable 
         name: name.into(),
         data: ColumnData::Bool(
             opps.iter()
-                .map(|o| Some(o.current.is_some() && o.current == stage))
+                .map(|o| Some(o.current().is_some() && o.current() == stage))
                 .collect(),
         ),
     };
     let known = |s: &str| (s != "未知" && s != "未分配").then(|| s.to_string());
-    let links: Vec<Option<usize>> = opps.iter().map(|o| o.customer).collect();
+    let links: Vec<Option<usize>> = opps.iter().map(|o| o.customer()).collect();
     let mut columns = customer_columns(&ds.customers, &links).to_vec();
     columns.extend([
         text("customer_name", &|o| Some(o.customer_name.to_string())),
@@ -389,12 +389,14 @@ fn deals(ds: &Dataset, opps: &[Opportunity], pipeline: &Pipeline) -> TypedTable 
         date("signed_date", |o| o.signed),
         date("expected_close_date", |o| o.expected_close),
         text("stage", &|o| {
-            o.current.map(|i| pipeline.code(i).to_string())
+            o.current().map(|i| pipeline.code(i).to_string())
         }),
         int("stage_order", &|o| {
-            o.current.and_then(|i| pipeline.order(i)).map(|n| n as i64)
+            o.current()
+                .and_then(|i| pipeline.order(i))
+                .map(|n| n as i64)
         }),
-        int("furthest_order", &|o| o.furthest.map(|n| n as i64)),
+        int("furthest_order", &|o| o.furthest().map(|n| n as i64)),
         flag("won", Some(pipeline.won())),
         flag("lost", pipeline.lost()),
         TypedColumn {
@@ -410,7 +412,7 @@ fn deals(ds: &Dataset, opps: &[Opportunity], pipeline: &Pipeline) -> TypedTable 
             data: ColumnData::Money(opps.iter().map(|o| o.collected).collect()),
         },
         text("lost_at_stage", &|o| {
-            o.lost_at.map(|i| pipeline.code(i).to_string())
+            o.lost_at().map(|i| pipeline.code(i).to_string())
         }),
         text("lost_reason", &|o| {
             o.lost_reason.as_deref().map(str::to_string)

@@ -70,8 +70,8 @@ pub fn customer_cadence<'a>(
     };
     if ds.has_opportunity_table {
         for o in opps {
-            if let Some(c) = o.customer {
-                add(c, o.current);
+            if let Some(c) = o.customer() {
+                add(c, o.current());
             }
         }
     } else {
@@ -91,7 +91,7 @@ pub fn customer_cadence<'a>(
     // A customer with no date of its own starts when its first opportunity does.
     let mut opp_start: Vec<Option<NaiveDate>> = vec![None; n];
     for o in opps {
-        if let (Some(c), Some(s)) = (o.customer, o.start) {
+        if let (Some(c), Some(s)) = (o.customer(), o.start) {
             if let Some(e) = opp_start.get_mut(c) {
                 *e = Some(e.map_or(s, |e| e.min(s)));
             }

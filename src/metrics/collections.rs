@@ -26,7 +26,7 @@ pub fn collections(
 ) -> PolarsResult<Collections> {
     let won: Vec<&Opportunity> = opps
         .iter()
-        .filter(|o| o.current == Some(pipeline.won()) && o.signed.is_some_and(|d| d <= as_of))
+        .filter(|o| o.current() == Some(pipeline.won()) && o.signed.is_some_and(|d| d <= as_of))
         .collect();
     let df = DataFrame::new(
         won.len(),

@@ -38,7 +38,7 @@ const EXPECTED_MONTHS: usize = 3;
 
 /// True for an opportunity whose current stage is neither won nor lost.
 pub fn is_open(o: &Opportunity, pipeline: &Pipeline) -> bool {
-    o.current
+    o.current()
         .is_some_and(|c| c != pipeline.won() && Some(c) != pipeline.lost())
 }
 
@@ -46,7 +46,7 @@ pub fn is_open(o: &Opportunity, pipeline: &Pipeline) -> bool {
 /// default, else 0 (a custom stage the config gives no default for).
 fn probability(o: &Opportunity, defaults: &[Option<f64>]) -> f64 {
     o.probability
-        .or_else(|| o.current.and_then(|c| defaults.get(c).copied().flatten()))
+        .or_else(|| o.current().and_then(|c| defaults.get(c).copied().flatten()))
         .unwrap_or(0.0)
 }
 
@@ -56,7 +56,7 @@ fn open_frame(open: &[&Opportunity], defaults: &[Option<f64>]) -> PolarsResult<D
         Column::new(
             col_name::STAGE.into(),
             open.iter()
-                .map(|o| o.current.unwrap_or(0) as i64)
+                .map(|o| o.current().unwrap_or(0) as i64)
                 .collect::<Vec<i64>>(),
         ),
         Column::new(
@@ -226,7 +226,7 @@ fn slipped(open: &[&Opportunity], pipeline: &Pipeline, as_of: NaiveDate) -> Slip
             customer: o.customer_name.to_string(),
             owner: o.owner.to_string(),
             stage: o
-                .current
+                .current()
                 .map(|c| pipeline.code(c))
                 .unwrap_or_default()
                 .to_string(),

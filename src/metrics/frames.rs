@@ -199,7 +199,7 @@ pub fn opportunity_frame(
     columns.push(owned_column(opp::START_MONTH, month_codes));
     keys.push((opp::START_MONTH, months.into_texts()));
     let order = |i: Option<usize>| i.and_then(|i| pipeline.order(i)).map(|o| o as i64);
-    let cycle = |o: &Opportunity| match (o.current == Some(won), o.start, o.signed) {
+    let cycle = |o: &Opportunity| match (o.current() == Some(won), o.start, o.signed) {
         (true, Some(start), Some(signed)) => Some((signed - start).num_days()).filter(|d| *d >= 0),
         _ => None,
     };
@@ -207,29 +207,29 @@ pub fn opportunity_frame(
         Column::new(
             opp::FURTHEST.into(),
             rows.iter()
-                .map(|o| o.furthest.map(|f| f as i64))
+                .map(|o| o.furthest().map(|f| f as i64))
                 .collect::<Vec<_>>(),
         ),
         Column::new(
             opp::CURRENT.into(),
-            rows.iter().map(|o| order(o.current)).collect::<Vec<_>>(),
+            rows.iter().map(|o| order(o.current())).collect::<Vec<_>>(),
         ),
         Column::new(
             opp::WON.into(),
             rows.iter()
-                .map(|o| o.current == Some(won))
+                .map(|o| o.current() == Some(won))
                 .collect::<Vec<_>>(),
         ),
         Column::new(
             opp::LOST.into(),
             rows.iter()
-                .map(|o| o.current.is_some() && o.current == lost)
+                .map(|o| o.current().is_some() && o.current() == lost)
                 .collect::<Vec<_>>(),
         ),
         Column::new(
             opp::KNOWN.into(),
             rows.iter()
-                .map(|o| o.furthest.is_some())
+                .map(|o| o.furthest().is_some())
                 .collect::<Vec<_>>(),
         ),
         owned_column(

@@ -30,10 +30,10 @@ pub fn grades(
     let (mut places, mut cents) = (Vec::new(), Vec::new());
     for o in opps
         .iter()
-        .filter(|o| o.current == Some(won) && o.signed.is_some_and(|d| from <= d && d <= as_of))
+        .filter(|o| o.current() == Some(won) && o.signed.is_some_and(|d| from <= d && d <= as_of))
     {
         // A table held in memory has far fewer than 2^63 customers.
-        if let Some(c) = o.customer.and_then(|c| i64::try_from(c).ok()) {
+        if let Some(c) = o.customer().and_then(|c| i64::try_from(c).ok()) {
             places.push(c);
             cents.push(o.amount.unwrap_or(0));
         }

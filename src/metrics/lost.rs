@@ -33,7 +33,7 @@ pub fn lost_analysis(
 ) -> PolarsResult<LostAnalysis> {
     let lost: Vec<&Opportunity> = opps
         .iter()
-        .filter(|o| o.current.is_some() && o.current == pipeline.lost())
+        .filter(|o| o.current().is_some() && o.current() == pipeline.lost())
         .filter(|o| period.is_none_or(|p| o.start.is_some_and(|s| p.contains(s))))
         .collect();
     let amounts: Vec<i64> = lost.iter().map(|o| o.amount.unwrap_or(0)).collect();
@@ -50,7 +50,7 @@ pub fn lost_analysis(
         )?,
         by_stage: rows(
             lost.iter()
-                .map(|o| key(o.lost_at.map(|s| pipeline.code(s).to_string())))
+                .map(|o| key(o.lost_at().map(|s| pipeline.code(s).to_string())))
                 .collect(),
             amounts.clone(),
         )?,

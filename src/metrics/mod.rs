@@ -241,7 +241,7 @@ fn record_sections(x: &MetricsInput) -> PolarsResult<RecordSections> {
                 .opps
                 .iter()
                 .filter(|o| o.start.is_some_and(|s| p.contains(s)))
-                .filter_map(|o| o.customer)
+                .filter_map(|o| o.customer())
                 .collect();
             let collected = ds
                 .customers

@@ -27,7 +27,7 @@ pub fn followup_dates(ds: &Dataset, as_of: NaiveDate) -> Vec<NaiveDate> {
 /// Won deals signed on or before the as-of date.
 fn signed(opps: &[Opportunity], pipeline: &Pipeline, as_of: NaiveDate) -> Vec<(NaiveDate, i64)> {
     opps.iter()
-        .filter(|o| o.current == Some(pipeline.won()))
+        .filter(|o| o.current() == Some(pipeline.won()))
         .filter_map(|o| Some((o.signed?, o.amount.unwrap_or(0))))
         .filter(|(d, _)| *d <= as_of)
         .collect()

@@ -90,7 +90,7 @@ pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
     let activity_won = count_sum_by(
         x.opps
             .iter()
-            .filter(|o| o.current == Some(won) && o.signed.is_some_and(inside))
+            .filter(|o| o.current() == Some(won) && o.signed.is_some_and(inside))
             .map(|o| (&*o.owner, o.amount.unwrap_or(0))),
     )?;
     let mut owners: BTreeSet<String> = BTreeSet::new();

@@ -69,10 +69,10 @@ pub fn time_in_stage(
             latest.push(last);
             cumulative.push(total);
         }
-        let open = o.current.is_some_and(counted);
+        let open = o.current().is_some_and(counted);
         if let (true, Some(&(s, _, days))) = (open, runs.last()) {
             let threshold = stall.threshold(pipeline.code(s));
-            if Some(s) == o.current && days > threshold {
+            if Some(s) == o.current() && days > threshold {
                 stalled.push((o, s, days, threshold));
             }
         }

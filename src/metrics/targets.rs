@@ -187,7 +187,7 @@ fn achieved(
     )?;
     let won: Vec<&Opportunity> = opps
         .iter()
-        .filter(|o| o.current == Some(pipeline.won()) && o.signed.is_some_and(|d| d <= as_of))
+        .filter(|o| o.current() == Some(pipeline.won()) && o.signed.is_some_and(|d| d <= as_of))
         .collect();
     let deals = DataFrame::new(
         won.len(),
