@@ -197,20 +197,20 @@ pub fn cadence(rows: &[CustomerCadence]) -> PolarsResult<Cadence> {
     let mut overdue: Vec<&CustomerCadence> =
         rows.iter().filter(|r| r.days_overdue.is_some()).collect();
     overdue.sort_by_cached_key(|r| (Reverse(r.days_overdue), name_key(r.customer)));
-    let overdue_list: Vec<OverdueRow> = overdue
-        .into_iter()
-        .filter_map(|r| {
-            Some(OverdueRow {
-                customer: r.customer.clone(),
-                owner: r.owner.clone(),
-                grade: r.grade,
-                state: r.state,
-                last_touch: r.last_touch?,
-                allowed_gap: r.gap,
-                days_overdue: r.days_overdue?,
-            })
+    // Sized once: the list can hold most of a million customers, and a
+    // list grown by doubling holds up to twice the room it needs.
+    let mut overdue_list: Vec<OverdueRow> = Vec::with_capacity(overdue.len());
+    overdue_list.extend(overdue.into_iter().filter_map(|r| {
+        Some(OverdueRow {
+            customer: r.customer.clone(),
+            owner: r.owner.clone(),
+            grade: r.grade,
+            state: r.state,
+            last_touch: r.last_touch?,
+            allowed_gap: r.gap,
+            days_overdue: r.days_overdue?,
         })
-        .collect();
+    }));
     Ok(Cadence {
         tracked: total.tracked,
         overdue: total.overdue,
