@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use std::borrow::Cow;
 
-use crate::model::{date_time_text, FieldMap, Origin, Record, Text, Value};
+use crate::model::{date_time_text, CustomerLink, FieldMap, Origin, Record, Text, Value};
 use crate::schema::Field;
 
 /// A follow-up row: its customer's name and id, date, owner, method,
@@ -31,16 +31,13 @@ pub struct Followup {
     record: Option<Box<Record>>,
     date: Option<NaiveDate>,
     due_date: Option<NaiveDate>,
-    /// The place of the row's customer in `Dataset::customers`, or [`NO_LINK`].
-    link: u32,
+    /// The row's customer, once linked.
+    link: CustomerLink,
     /// The stage index, or [`NO_STAGE`].
     stage: u16,
     /// True when an error finding rejected this row from the metrics.
     pub rejected: bool,
 }
-
-/// [`Followup::link`] of a row linked to no customer.
-const NO_LINK: u32 = u32::MAX;
 
 /// [`Followup::stage`] of a row with no stage.
 const NO_STAGE: u16 = u16::MAX;
@@ -78,7 +75,7 @@ impl Followup {
             record: None,
             date: None,
             due_date: None,
-            link: NO_LINK,
+            link: CustomerLink::NONE,
             stage: NO_STAGE,
             rejected: record.rejected,
         };
@@ -131,15 +128,13 @@ impl Followup {
 
     /// The place of the row's customer in `Dataset::customers`, once linked.
     pub fn customer(&self) -> Option<usize> {
-        (self.link != NO_LINK).then_some(self.link as usize)
+        self.link.get()
     }
 
     /// Links the row to the customer at place `customer` (`None`: to none),
-    /// the kept record too; a place past 2^32 − 2 links to none.
+    /// the kept record too (see [`CustomerLink`]).
     pub fn set_customer(&mut self, customer: Option<usize>) {
-        self.link = customer
-            .and_then(|c| u32::try_from(c).ok())
-            .unwrap_or(NO_LINK);
+        self.link = CustomerLink::new(customer);
         if let Some(record) = self.record.as_mut() {
             record.set_customer(customer);
         }

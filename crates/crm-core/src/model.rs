@@ -504,8 +504,8 @@ pub struct Record {
     /// The originals and the unmapped columns, when the row has any.
     rest: Option<Box<RecordRest>>,
     /// The place of the row's customer in `Dataset::customers`, or
-    /// [`NO_LINK`]; read it with [`Record::customer`].
-    link: u32,
+    /// none; read it with [`Record::customer`].
+    link: CustomerLink,
     /// True when an error finding rejected this row from the metrics.
     pub rejected: bool,
 }
@@ -518,8 +518,28 @@ struct RecordRest {
     extras: Box<[(Text, Text)]>,
 }
 
-/// [`Record::link`] of a record linked to no customer.
-const NO_LINK: u32 = u32::MAX;
+/// A row's link to its customer: the customer's place in
+/// `Dataset::customers`, in 4 bytes. A table held in memory has far fewer
+/// than 2^32 − 1 customers; a place past that links to none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CustomerLink(u32);
+
+impl CustomerLink {
+    /// The link of a row linked to no customer.
+    pub const NONE: CustomerLink = CustomerLink(u32::MAX);
+
+    /// The link to the customer at place `customer` (`None`: to none).
+    pub fn new(customer: Option<usize>) -> CustomerLink {
+        customer
+            .and_then(|c| u32::try_from(c).ok())
+            .map_or(CustomerLink::NONE, CustomerLink)
+    }
+
+    /// The customer's place, when linked.
+    pub fn get(self) -> Option<usize> {
+        (self != CustomerLink::NONE).then_some(self.0 as usize)
+    }
+}
 
 // The size the record's documentation promises (64-bit targets).
 #[cfg(target_pointer_width = "64")]
@@ -532,23 +552,20 @@ impl Record {
             values: FieldMap::default(),
             origin,
             rest: None,
-            link: NO_LINK,
+            link: CustomerLink::NONE,
             rejected: false,
         }
     }
 
     /// The place of the row's customer in `Dataset::customers`, once linked.
     pub fn customer(&self) -> Option<usize> {
-        (self.link != NO_LINK).then_some(self.link as usize)
+        self.link.get()
     }
 
     /// Links the row to the customer at place `customer` of
-    /// `Dataset::customers` (`None`: to none). A table held in memory has
-    /// far fewer than 2^32 − 1 customers; a place past that links to none.
+    /// `Dataset::customers` (`None`: to none; see [`CustomerLink`]).
     pub fn set_customer(&mut self, customer: Option<usize>) {
-        self.link = customer
-            .and_then(|c| u32::try_from(c).ok())
-            .unwrap_or(NO_LINK);
+        self.link = CustomerLink::new(customer);
     }
 
     /// The original text of each mapped cell whose value does not show it
