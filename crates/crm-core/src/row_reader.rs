@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::cells::{cell_text, normalize_cell, CellContext, CellResult};
 use crate::findings::{Code, Finding};
+use crate::followup::Followup;
 use crate::ingest::header::{is_summary_row, Header};
 use crate::model::{shows_original, Cell, FieldMap, Origin, Record, Source, Text, Value};
 use crate::normalize::contact::{find_id_number, mask_id_numbers};
@@ -32,9 +33,20 @@ pub(crate) enum RowItem {
     /// A subtotal or notes row, left out: its `summary_row` finding (boxed:
     /// such rows are rare, and every item is as big as the biggest kind).
     Summary(Box<Finding>),
-    /// A record, and how many findings its cells raised (the next ones in
+    /// A row, and how many findings its cells raised (the next ones in
     /// [`Chunk::findings`]).
-    Row(Record, usize),
+    Row(Row, usize),
+}
+
+/// A normalized row: its record, or, in a follow-up table whose rows are
+/// not kept whole ([`RowContext::compact_followups`]), the follow-up made
+/// straight from its cells when it fits in one ([`Followup::fits`]).
+#[derive(Debug)]
+pub(crate) enum Row {
+    /// The row's record.
+    Record(Record),
+    /// The row's follow-up, no record made.
+    Followup(Followup),
 }
 
 /// Consecutive rows of a sheet, normalized.
@@ -131,7 +143,7 @@ impl<'a> Normalizer<'a> {
             return;
         }
         let before = chunk.findings.len();
-        let record = read_row(
+        let row = read_row(
             row,
             origin,
             self.ctx,
@@ -143,7 +155,7 @@ impl<'a> Normalizer<'a> {
             &mut chunk.findings,
         );
         let raised = chunk.findings.len() - before;
-        chunk.items.push(RowItem::Row(record, raised));
+        chunk.items.push(RowItem::Row(row, raised));
     }
 }
 
@@ -306,6 +318,10 @@ pub(crate) struct RowContext<'a> {
     pub(crate) unread: &'a [bool],
     /// True when records keep their unmapped columns ([`Projection::Everything`]).
     pub(crate) keep_extras: bool,
+    /// True when the rows are follow-ups made without their records
+    /// where they fit: a follow-up table, its rows not kept whole (the
+    /// projection is not [`Projection::Everything`]).
+    pub(crate) compact_followups: bool,
     /// The day/month order of each date column.
     pub(crate) orders: &'a HashMap<usize, DateOrder>,
     /// Per column: true when the order evidence of its texts is gathered
@@ -326,12 +342,11 @@ fn read_row(
     caches: Caches,
     buffers: &mut RowBuffers,
     findings: &mut Vec<Finding>,
-) -> Record {
+) -> Row {
     let Caches {
         columns: caches,
         orders,
     } = caches;
-    let mut record = Record::new(origin);
 
     let width = ctx.header.columns.len().max(row.len());
     for c in 0..width {
@@ -346,7 +361,7 @@ fn read_row(
                 let column = ctx.column_texts.get(c).cloned();
                 findings.push(Finding::shared(
                     Code::IdNumber,
-                    &record.origin,
+                    &origin,
                     column.unwrap_or_else(crate::findings::empty_text),
                     Text::from(mask_id_numbers(raw)),
                 ));
@@ -399,7 +414,7 @@ fn read_row(
         if done.masked {
             findings.push(Finding::shared(
                 Code::IdNumber,
-                &record.origin,
+                &origin,
                 column_text(),
                 done.text.clone(),
             ));
@@ -414,7 +429,7 @@ fn read_row(
             (Outcome::Mapped(result), Some(field)) => {
                 for (code, detail) in &result.findings {
                     findings.push(
-                        Finding::shared(*code, &record.origin, column_text(), done.text.clone())
+                        Finding::shared(*code, &origin, column_text(), done.text.clone())
                             .with_detail(detail),
                     );
                 }
@@ -429,12 +444,23 @@ fn read_row(
             }
         }
     }
+    if ctx.compact_followups
+        && buffers.extras.is_empty()
+        && Followup::fits(&buffers.values, &buffers.originals)
+    {
+        return Row::Followup(Followup::from_parts(
+            origin,
+            &mut buffers.values,
+            &mut buffers.originals,
+        ));
+    }
+    let mut record = Record::new(origin);
     record.values = FieldMap::from_pairs(&mut buffers.values);
     record.set_rest(
         FieldMap::from_pairs(&mut buffers.originals),
         buffers.extras.drain(..).collect(),
     );
-    record
+    Row::Record(record)
 }
 
 /// Masks and normalizes one cell of column `c`, raising nothing: the
@@ -710,6 +736,7 @@ mod tests {
             kept_originals: &kept,
             unread: &unread,
             keep_extras: true,
+            compact_followups: false,
             orders: &orders,
             gather_orders: &[],
             opts: &opts,

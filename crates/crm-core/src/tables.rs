@@ -20,7 +20,7 @@ use crate::normalize::date::{DateOrder, OrderFlags};
 use crate::normalize::stage::Pipeline;
 use crate::normalize::text::{clean_text, fold_header};
 use crate::parallel::worker_count;
-use crate::row_reader::{normalize_rows, normalize_runs, Chunk, RowContext, RowItem};
+use crate::row_reader::{normalize_rows, normalize_runs, Chunk, Row, RowContext, RowItem};
 use crate::schema::{Field, FieldKind};
 use crate::FastSet;
 
@@ -537,6 +537,8 @@ impl Tables {
             kept_originals: &kept_originals,
             unread: &unread,
             keep_extras: self.projection == Projection::Everything,
+            compact_followups: kind == TableKind::Followups
+                && self.projection != Projection::Everything,
             orders: &orders,
             gather_orders: &gather,
             opts,
@@ -548,7 +550,7 @@ impl Tables {
             }
             let mut findings = chunk.findings.into_iter();
             for item in chunk.items {
-                let (record, raised) = match item {
+                let (row, raised) = match item {
                     RowItem::Blank => {
                         self.rows.blank += 1;
                         continue;
@@ -565,9 +567,12 @@ impl Tables {
                 self.rows.read += 1;
                 info.rows += 1;
                 self.findings.extend(findings.by_ref().take(raised));
-                let accepted = match kind {
-                    TableKind::Combined => self.add_combined_row(record, &mut block),
-                    _ => self.add_row(kind, record),
+                let accepted = match (kind, row) {
+                    (_, Row::Followup(followup)) => self.add_followup(followup),
+                    (TableKind::Combined, Row::Record(record)) => {
+                        self.add_combined_row(record, &mut block)
+                    }
+                    (_, Row::Record(record)) => self.add_row(kind, record),
                 };
                 if accepted {
                     self.rows.accepted += 1;
@@ -649,6 +654,18 @@ impl Tables {
         accepted
     }
 
+    /// Adds a follow-up made without its record ([`Row::Followup`]), as
+    /// [`Tables::add_row`] adds one made of it; false when it is rejected.
+    fn add_followup(&mut self, mut followup: Followup) -> bool {
+        if !followup.has(Field::CustomerName) && !followup.has(Field::CustomerId) {
+            let severity = Code::MissingCustomerName.severity();
+            followup.rejected = self.raise_unnamed(&followup.origin, severity);
+        }
+        let accepted = !followup.rejected;
+        self.followups.push(followup);
+        accepted
+    }
+
     /// Adds a follow-up row, its whole record kept when the run keeps
     /// every value (the cleaned tables write them).
     fn push_followup(&mut self, record: Record) {
@@ -670,14 +687,20 @@ impl Tables {
         })
     }
 
-    /// Raises `missing_customer_name`; an error severity rejects the row.
-    fn reject_unnamed(&mut self, record: &mut Record, severity: crate::findings::Severity) {
-        let mut f = Finding::new(Code::MissingCustomerName, &record.origin, "", "");
+    /// Raises `missing_customer_name` on the row at `origin`; true when
+    /// its severity is an error, which rejects the row.
+    fn raise_unnamed(&mut self, origin: &Origin, severity: crate::findings::Severity) -> bool {
+        let mut f = Finding::new(Code::MissingCustomerName, origin, "", "");
         f.severity = severity;
-        if severity == crate::findings::Severity::Error {
+        self.findings.push(f);
+        severity == crate::findings::Severity::Error
+    }
+
+    /// Raises `missing_customer_name` on a record; an error severity rejects it.
+    fn reject_unnamed(&mut self, record: &mut Record, severity: crate::findings::Severity) {
+        if self.raise_unnamed(&record.origin, severity) {
             record.rejected = true;
         }
-        self.findings.push(f);
     }
 
     /// A row of a combined sheet: the first row of a block is a customer;
