@@ -632,6 +632,10 @@ pub struct LinkMemo {
 pub struct CustomerIndex<'a> {
     by_id: FastMap<&'a str, usize>,
     by_key: FastMap<&'a str, usize>,
+    /// Each customer's name as written → what its key finds: follow-ups
+    /// mostly name their customer as the customer table does, and those
+    /// names are found without making their key.
+    by_name: FastMap<&'a str, usize>,
 }
 
 impl<'a> CustomerIndex<'a> {
@@ -642,12 +646,22 @@ impl<'a> CustomerIndex<'a> {
         let mut idx = CustomerIndex {
             by_id: sized(),
             by_key: sized(),
+            by_name: sized(),
         };
         for (i, c) in customers.iter().enumerate() {
             if let Some(id) = c.record.text(Field::CustomerId) {
                 idx.by_id.entry(id).or_insert(i);
             }
             idx.by_key.entry(&c.key).or_insert(i);
+        }
+        // A customer keyed by a name (not `id:…`, which a name key never
+        // is: it holds no punctuation) has its first row's name, whose key
+        // that is: the name finds what the key finds.
+        for c in customers.iter().filter(|c| !c.key.starts_with("id:")) {
+            let found = idx.by_key.get(c.key.as_str()).copied();
+            if let (Some(name), Some(found)) = (c.record.text(Field::CustomerName), found) {
+                idx.by_name.entry(name).or_insert(found);
+            }
         }
         idx
     }
@@ -675,6 +689,9 @@ impl<'a> CustomerIndex<'a> {
             }
         }
         if let Some(name) = r.customer_name() {
+            if let Some(&i) = self.by_name.get(name.as_str()) {
+                return Some(i);
+            }
             let found = match memo.names.get(name.as_str()) {
                 Some(found) => *found,
                 None => {
@@ -834,6 +851,10 @@ mod tests {
             customer_row(15, "苏州云帆科技", None, "x"),
             shared,
             customer_row(16, "不存在的公司", Some("C9"), "x"),
+            // Named as the customer table names them.
+            customer_row(17, "苏州云帆科技有限公司", None, "x"),
+            customer_row(18, "宁波海天贸易有限公司", Some("C9"), "x"),
+            customer_row(19, "杭州星河网络有限公司", Some("C2"), "x"),
         ];
         let mut memo = LinkMemo::default();
         let with_memo: Vec<Option<usize>> =
@@ -843,6 +864,7 @@ mod tests {
         let expected = [0, 0, 0, 1, 1, 2, 2, 0].map(Some).to_vec();
         assert_eq!(with_memo[..8], expected);
         assert_eq!(with_memo[8], None);
+        assert_eq!(with_memo[9..], [Some(2), Some(1), Some(1)]);
     }
 
     /// Rows of one name go to the first customer with no id or their id:
