@@ -567,8 +567,14 @@ struct ColumnCache {
 }
 
 impl ColumnCache {
-    /// Most distinct values kept per column.
-    const CAP: usize = 1 << 16;
+    /// Most distinct values kept per column. Each look is a few misses of
+    /// the processor's cache (the map's control bytes, its slot, the key,
+    /// the result): a map that fits in its second-level cache is looked
+    /// in faster than a bigger one misses. On 1M customers / 5M follow-ups
+    /// (L csv) normalizing took 12.4–12.5 s with 2^14 against 13.4–14.1 s
+    /// with 2^16, at the same peak memory; 100k customers from xlsx
+    /// 3.98–4.12 s against 4.11–4.60 s.
+    const CAP: usize = 1 << 14;
     /// Looks in the map after which a column whose values come back too
     /// rarely stops keeping them.
     const TRIAL: usize = 20_000;
