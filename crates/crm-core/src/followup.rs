@@ -66,21 +66,9 @@ impl Followup {
     /// rows are written whole), or when it holds a value, an original or
     /// an unmapped column the follow-up has no place for.
     pub fn from_record(record: Record, keep_record: bool) -> Followup {
-        let mut f = Followup {
-            origin: record.origin.clone(),
-            customer_name: None,
-            customer_id: None,
-            owner: None,
-            method: None,
-            next_action: None,
-            date_text: record.originals().get(&Field::FollowupDate).cloned(),
-            record: None,
-            date: None,
-            due_date: None,
-            link: CustomerLink::NONE,
-            stage: NO_STAGE,
-            rejected: record.rejected,
-        };
+        let date_text = record.originals().get(&Field::FollowupDate).cloned();
+        let mut f = Followup::bare(record.origin.clone(), date_text);
+        f.rejected = record.rejected;
         f.set_customer(record.customer());
         let fits = !record.rejected
             && record.extras().is_empty()
@@ -130,7 +118,18 @@ impl Followup {
         let date_text = originals
             .drain(..)
             .find_map(|(f, t)| (f == Field::FollowupDate).then_some(t));
-        let mut f = Followup {
+        let mut f = Followup::bare(origin, date_text);
+        for (field, value) in values.drain(..) {
+            f.hold(field, value);
+        }
+        f
+    }
+
+    /// A follow-up read at `origin` holding nothing yet but its date as
+    /// written: what [`Followup::from_record`] and [`Followup::from_parts`]
+    /// fill in.
+    fn bare(origin: Origin, date_text: Option<Text>) -> Followup {
+        Followup {
             origin,
             customer_name: None,
             customer_id: None,
@@ -144,11 +143,7 @@ impl Followup {
             link: CustomerLink::NONE,
             stage: NO_STAGE,
             rejected: false,
-        };
-        for (field, value) in values.drain(..) {
-            f.hold(field, value);
         }
-        f
     }
 
     /// Puts a value in its place (a value [`has_place`] denies is left out).
