@@ -215,11 +215,17 @@ fn frame_sections(x: &MetricsInput) -> PolarsResult<FrameSections> {
         as_of: x.as_of,
         period: x.period,
     })?;
+    let cadence = cadence::cadence(&cadence_rows)?;
+    let teams = teams::teams(ds, &reps, &frame)?;
+    // The frame and the cadence rows (one per opportunity and per customer)
+    // are freed before the rest is computed: the run's memory peaks here.
+    drop(cadence_rows);
+    drop(frame);
     Ok(FrameSections {
-        cadence: cadence::cadence(&cadence_rows)?,
-        teams: teams::teams(ds, &reps, &frame)?,
         forecast: forecast::forecast(x.opps, x.pipeline, &x.config.forecast, x.as_of)?,
         lost_analysis: lost::lost_analysis(x.opps, x.pipeline, x.period)?,
+        cadence,
+        teams,
         reps,
         cycle,
         funnel,

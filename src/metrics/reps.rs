@@ -113,7 +113,7 @@ pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
     for c in x.cadence {
         let e = cadence.entry(c.owner.as_str()).or_default();
         e.0 += 1;
-        e.1 += usize::from(c.days_overdue.is_some());
+        e.1 += usize::from(c.days_overdue().is_some());
     }
     let mut out = Vec::new();
     for owner in owners {
