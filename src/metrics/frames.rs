@@ -338,45 +338,79 @@ pub fn yuan(cents: i64) -> f64 {
 pub fn count_sum_by<K: AsRef<str>>(
     rows: impl IntoIterator<Item = (K, i64)>,
 ) -> PolarsResult<Vec<(String, usize, i64)>> {
-    let mut coder = KeyCoder::new();
     // Room for every row the iterator may give, at once: millions of rows
     // grown by doubling are copied and faulted in twice over.
     let rows = rows.into_iter();
-    let most = rows.size_hint().1.unwrap_or(0);
-    let (mut codes, mut values) = (Vec::with_capacity(most), Vec::with_capacity(most));
+    let mut by = CountSumBy::with_capacity(rows.size_hint().1.unwrap_or(0));
     for (key, value) in rows {
-        codes.push(coder.code_str(key.as_ref()));
-        values.push(value);
+        by.add(key.as_ref(), value);
     }
-    let distinct = coder.into_texts();
-    let n = codes.len();
-    let df = DataFrame::new(n, vec![owned_column("k", codes), owned_column("v", values)])?;
-    let g = df
-        .lazy()
-        .group_by([col("k")])
-        .agg([
-            len().cast(DataType::Int64).alias("n"),
-            col("v").sum().alias("s"),
-        ])
-        .collect()?;
-    // Each column read once: a customer-keyed group-by has many groups.
-    let ints = |name: &str| -> PolarsResult<Vec<i64>> {
-        let c = g.column(name)?.cast(&DataType::Int64)?;
-        Ok(c.i64()?.iter().map(|v| v.unwrap_or(0)).collect())
-    };
-    let (k, counts, sums) = (ints("k")?, ints("n")?, ints("s")?);
-    let mut out: Vec<(String, usize, i64)> = k
-        .into_iter()
-        .zip(counts)
-        .zip(sums)
-        .map(|((code, count), sum)| {
-            let at = usize::try_from(code).unwrap_or(usize::MAX);
-            let key = distinct.get(at).cloned().unwrap_or_default();
-            (key, usize::try_from(count).unwrap_or(0), sum)
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    by.finish()
+}
+
+/// [`count_sum_by`] taking its rows one at a time, for a caller that
+/// computes them in a loop doing other work too: no list of the keys is
+/// made first (16 bytes a row, millions of rows).
+pub struct CountSumBy {
+    coder: KeyCoder<String>,
+    codes: Vec<u32>,
+    values: Vec<i64>,
+}
+
+impl CountSumBy {
+    /// A group-by with room for `rows` rows.
+    pub fn with_capacity(rows: usize) -> CountSumBy {
+        CountSumBy {
+            coder: KeyCoder::new(),
+            codes: Vec::with_capacity(rows),
+            values: Vec::with_capacity(rows),
+        }
+    }
+
+    /// Takes in a row of key `key` and value `value`.
+    pub fn add(&mut self, key: &str, value: i64) {
+        self.codes.push(self.coder.code_str(key));
+        self.values.push(value);
+    }
+
+    /// Per distinct key, in key order: the key, the count of its rows and
+    /// the sum of their values.
+    pub fn finish(self) -> PolarsResult<Vec<(String, usize, i64)>> {
+        let CountSumBy {
+            coder,
+            codes,
+            values,
+        } = self;
+        let distinct = coder.into_texts();
+        let n = codes.len();
+        let df = DataFrame::new(n, vec![owned_column("k", codes), owned_column("v", values)])?;
+        let g = df
+            .lazy()
+            .group_by([col("k")])
+            .agg([
+                len().cast(DataType::Int64).alias("n"),
+                col("v").sum().alias("s"),
+            ])
+            .collect()?;
+        // Each column read once: a customer-keyed group-by has many groups.
+        let ints = |name: &str| -> PolarsResult<Vec<i64>> {
+            let c = g.column(name)?.cast(&DataType::Int64)?;
+            Ok(c.i64()?.iter().map(|v| v.unwrap_or(0)).collect())
+        };
+        let (k, counts, sums) = (ints("k")?, ints("n")?, ints("s")?);
+        let mut out: Vec<(String, usize, i64)> = k
+            .into_iter()
+            .zip(counts)
+            .zip(sums)
+            .map(|((code, count), sum)| {
+                let at = usize::try_from(code).unwrap_or(usize::MAX);
+                let key = distinct.get(at).cloned().unwrap_or_default();
+                (key, usize::try_from(count).unwrap_or(0), sum)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

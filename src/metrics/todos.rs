@@ -13,7 +13,7 @@ use crm_core::model::Text;
 use crm_core::schema::Field;
 use crm_core::FastMap;
 
-use super::frames::count_sum_by;
+use super::frames::CountSumBy;
 use super::order::name_key;
 use super::weekly::{followup_customer, followup_owner, FollowupCustomer, FollowupCustomers};
 use crate::report::summary::{TodoOwner, TodoRow, Todos};
@@ -68,9 +68,9 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
             latest.see(customers.of(f), d);
         }
     }
-    // Each to-do's owner and whether it is overdue, as columns; the overdue
-    // ones apart (millions of to-dos on a big input).
-    let (mut owners, mut overdue): (Vec<&str>, Vec<i64>) = (Vec::new(), Vec::new());
+    // Each to-do's owner and whether it is overdue, grouped as they come;
+    // the overdue ones apart (millions of to-dos on a big input).
+    let mut per_owner = CountSumBy::with_capacity(0);
     let mut late: Vec<Late> = Vec::new();
     for (f, &row_date) in ds.followups.iter().zip(dates.iter()) {
         let (Some(action), Some(due)) = (
@@ -85,8 +85,7 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
         let closed = row_date.is_some_and(|rd| latest.get(customers.of(f)).is_some_and(|l| l > rd));
         let owner = followup_owner(ds, f);
         let is_overdue = due < as_of && !closed;
-        owners.push(owner.as_str());
-        overdue.push(i64::from(is_overdue));
+        per_owner.add(owner, i64::from(is_overdue));
         if is_overdue {
             late.push(Late {
                 due,
@@ -97,7 +96,7 @@ pub fn todos(ds: &Dataset, as_of: NaiveDate) -> PolarsResult<Todos> {
             });
         }
     }
-    let by_owner = by_owner(owners, overdue)?;
+    let by_owner = by_owner(per_owner)?;
     // By due date, then customer. A date orders as its text `YYYY-MM-DD`
     // (every date read has a four-digit year).
     late.sort_by_cached_key(|l| (l.due, name_key(l.customer)));
@@ -131,8 +130,9 @@ struct Late<'a> {
 
 /// To-dos and overdue ones per owner (each to-do's owner, and 1 when it
 /// is overdue): most overdue first, then most to-dos, then owner.
-fn by_owner(owners: Vec<&str>, overdue: Vec<i64>) -> PolarsResult<Vec<TodoOwner>> {
-    let mut out: Vec<TodoOwner> = count_sum_by(owners.into_iter().zip(overdue))?
+fn by_owner(per_owner: CountSumBy) -> PolarsResult<Vec<TodoOwner>> {
+    let mut out: Vec<TodoOwner> = per_owner
+        .finish()?
         .into_iter()
         .map(|(owner, total, overdue)| TodoOwner {
             owner,
