@@ -102,6 +102,18 @@ pub fn build_opportunities(
     as_of: NaiveDate,
     findings: &mut Vec<Finding>,
 ) -> Vec<Opportunity> {
+    build_in_halves(ds, pipeline, as_of, findings, PARALLEL_ROWS)
+}
+
+/// [`build_opportunities`], split in two halves built side by side when
+/// there are at least `parallel_rows` rows and two cores.
+fn build_in_halves(
+    ds: &Dataset,
+    pipeline: &Pipeline,
+    as_of: NaiveDate,
+    findings: &mut Vec<Finding>,
+    parallel_rows: usize,
+) -> Vec<Opportunity> {
     // Both read every follow-up: side by side on a big input.
     let (earliest, mut history) = std::thread::scope(|scope| {
         let history = scope.spawn(|| stage_history(ds, as_of));
@@ -111,7 +123,7 @@ pub fn build_opportunities(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (earliest, history)
     });
-    let rows: Vec<(Option<usize>, &Record, Option<&Record>)> = if ds.has_opportunity_table {
+    let rows: Vec<Row> = if ds.has_opportunity_table {
         ds.opportunities
             .iter()
             .map(|o| {
@@ -136,78 +148,147 @@ pub fn build_opportunities(
             *n += 1;
         }
     }
-    let keys = Keys::new();
+    // Follow-up stages are the opportunity's history only when its
+    // customer has exactly one opportunity (metrics.md §1), so it is
+    // taken by this one opportunity.
+    let mut histories: Vec<Vec<(NaiveDate, usize)>> = rows
+        .iter()
+        .map(|(customer, _, _)| {
+            customer
+                .filter(|c| per_customer.get(*c) == Some(&1))
+                .and_then(|c| history.get_mut(c))
+                .map(std::mem::take)
+                .unwrap_or_default()
+        })
+        .collect();
+    drop(history);
+    let build = Build {
+        pipeline,
+        as_of,
+        earliest: &earliest,
+    };
+    // Two halves side by side on a big input, the second appended to the
+    // first: its opportunities and findings come after the first's, as on
+    // one thread.
+    let half = if rows.len() >= parallel_rows && crate::parallel::worker_count() > 1 {
+        rows.len() / 2
+    } else {
+        rows.len()
+    };
+    let (rows_a, rows_b) = rows.split_at(half);
+    let (histories_a, histories_b) = histories.split_at_mut(half);
     let mut out = Vec::with_capacity(rows.len());
-    for (customer, own, parent) in rows {
-        let pick = |f: Field| {
-            own.values
-                .get(&f)
-                .or_else(|| parent.and_then(|p| p.values.get(&f)))
-        };
-        let date_of = |r: &Record| {
-            r.date(Field::FirstContactDate)
-                .or_else(|| r.date(Field::CreatedDate))
-        };
-        let start = date_of(own)
-            .or_else(|| parent.and_then(date_of))
-            .or_else(|| customer.and_then(|c| earliest.get(c).copied().flatten()));
-        if start.is_some_and(|s| s > as_of) {
-            continue;
-        }
-        let (current, lost_at) = current_stage(own, pipeline);
-        let single = customer.is_some_and(|c| per_customer.get(c) == Some(&1));
-        // Follow-up stages are the opportunity's history only when its
-        // customer has exactly one opportunity (metrics.md §1), so it is
-        // taken by this one opportunity.
-        let hist: Vec<(NaiveDate, usize)> = customer
-            .filter(|_| single)
-            .and_then(|c| history.get_mut(c))
-            .map(std::mem::take)
-            .unwrap_or_default();
-        let hist_max = hist.iter().filter_map(|(_, s)| pipeline.order(*s)).max();
-        let furthest = furthest_order(pipeline, current, lost_at, hist_max);
-        let amount = own.money(Field::DealAmount).filter(|c| *c >= 0);
-        // A signed date on an open deal is its expected close date; on a lost
-        // one it is the date it was lost (schema.md §2). Only won deals sign.
-        let is_won = current == Some(pipeline.won());
-        let is_open = current.is_some() && !is_won && current != pipeline.lost();
-        let signed = own.date(Field::SignedDate).filter(|_| is_won);
-        let expected_close = own
-            .date(Field::ExpectedCloseDate)
-            .or_else(|| own.date(Field::SignedDate).filter(|_| is_open));
-        let o = Opportunity {
-            customer: narrow(customer),
-            customer_name: text_of(pick(Field::CustomerName)).unwrap_or_else(|| keys.empty.clone()),
-            owner: text_of(pick(Field::Owner)).unwrap_or_else(|| keys.unassigned.clone()),
-            source: text_of(pick(Field::Source)).unwrap_or_else(|| keys.unknown.clone()),
-            industry: match pick(Field::Industry) {
-                Some(Value::Industry(m)) => m.section_name.clone(),
-                _ => keys.unknown.clone(),
-            },
-            grade: match pick(Field::Grade) {
-                Some(Value::Grade(g)) => keys.grade(*g),
-                _ => keys.unknown.clone(),
-            },
-            start,
-            signed,
-            expected_close,
-            current: narrow(current),
-            furthest: narrow(furthest),
-            amount,
-            probability: own.number(Field::Probability),
-            lost_reason: text_of(own.values.get(&Field::LostReason))
-                .filter(|_| current.is_some() && current == pipeline.lost()),
-            lost_at: narrow(lost_at.filter(|_| current.is_some() && current == pipeline.lost())),
-            history: hist.into_boxed_slice(),
-            collected: own
-                .money(Field::CollectedAmount)
-                .filter(|c| *c >= 0)
-                .filter(|_| own.date(Field::CollectionDate).is_none_or(|d| d <= as_of)),
-        };
-        deal_findings(&o, own, pipeline, findings);
-        out.push(o);
-    }
+    let (out_b, findings_b) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| {
+            let (mut out, mut findings) = (Vec::with_capacity(rows_b.len()), Vec::new());
+            build.part(rows_b, histories_b, &mut out, &mut findings);
+            (out, findings)
+        });
+        build.part(rows_a, histories_a, &mut out, findings);
+        second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    out.extend(out_b);
+    findings.extend(findings_b);
     out
+}
+
+/// The fewest rows split over two threads.
+const PARALLEL_ROWS: usize = 1 << 14;
+
+/// A row that is an opportunity: its customer's place, its record, and its
+/// customer's record when it is a row of an opportunities table.
+type Row<'a> = (Option<usize>, &'a Record, Option<&'a Record>);
+
+/// What every opportunity of a build reads.
+struct Build<'a> {
+    pipeline: &'a Pipeline,
+    as_of: NaiveDate,
+    /// The earliest follow-up date of each customer, by place.
+    earliest: &'a [Option<NaiveDate>],
+}
+
+impl Build<'_> {
+    /// Appends to `out` the opportunities of `rows` (each with its stage
+    /// history, taken from `histories`) that start by the as-of date, and
+    /// their deal findings to `findings`.
+    fn part(
+        &self,
+        rows: &[Row],
+        histories: &mut [Vec<(NaiveDate, usize)>],
+        out: &mut Vec<Opportunity>,
+        findings: &mut Vec<Finding>,
+    ) {
+        let (pipeline, as_of) = (self.pipeline, self.as_of);
+        // Each thread's own: threads counting references to one text take
+        // its cache line from each other.
+        let keys = Keys::new();
+        for (&(customer, own, parent), hist) in rows.iter().zip(histories) {
+            let pick = |f: Field| {
+                own.values
+                    .get(&f)
+                    .or_else(|| parent.and_then(|p| p.values.get(&f)))
+            };
+            let date_of = |r: &Record| {
+                r.date(Field::FirstContactDate)
+                    .or_else(|| r.date(Field::CreatedDate))
+            };
+            let start = date_of(own)
+                .or_else(|| parent.and_then(date_of))
+                .or_else(|| customer.and_then(|c| self.earliest.get(c).copied().flatten()));
+            if start.is_some_and(|s| s > as_of) {
+                continue;
+            }
+            let (current, lost_at) = current_stage(own, pipeline);
+            let hist = std::mem::take(hist);
+            let hist_max = hist.iter().filter_map(|(_, s)| pipeline.order(*s)).max();
+            let furthest = furthest_order(pipeline, current, lost_at, hist_max);
+            let amount = own.money(Field::DealAmount).filter(|c| *c >= 0);
+            // A signed date on an open deal is its expected close date; on a lost
+            // one it is the date it was lost (schema.md §2). Only won deals sign.
+            let is_won = current == Some(pipeline.won());
+            let is_open = current.is_some() && !is_won && current != pipeline.lost();
+            let signed = own.date(Field::SignedDate).filter(|_| is_won);
+            let expected_close = own
+                .date(Field::ExpectedCloseDate)
+                .or_else(|| own.date(Field::SignedDate).filter(|_| is_open));
+            let o = Opportunity {
+                customer: narrow(customer),
+                customer_name: text_of(pick(Field::CustomerName))
+                    .unwrap_or_else(|| keys.empty.clone()),
+                owner: text_of(pick(Field::Owner)).unwrap_or_else(|| keys.unassigned.clone()),
+                source: text_of(pick(Field::Source)).unwrap_or_else(|| keys.unknown.clone()),
+                industry: match pick(Field::Industry) {
+                    Some(Value::Industry(m)) => m.section_name.clone(),
+                    _ => keys.unknown.clone(),
+                },
+                grade: match pick(Field::Grade) {
+                    Some(Value::Grade(g)) => keys.grade(*g),
+                    _ => keys.unknown.clone(),
+                },
+                start,
+                signed,
+                expected_close,
+                current: narrow(current),
+                furthest: narrow(furthest),
+                amount,
+                probability: own.number(Field::Probability),
+                lost_reason: text_of(own.values.get(&Field::LostReason))
+                    .filter(|_| current.is_some() && current == pipeline.lost()),
+                lost_at: narrow(
+                    lost_at.filter(|_| current.is_some() && current == pipeline.lost()),
+                ),
+                history: hist.into_boxed_slice(),
+                collected: own
+                    .money(Field::CollectedAmount)
+                    .filter(|c| *c >= 0)
+                    .filter(|_| own.date(Field::CollectionDate).is_none_or(|d| d <= as_of)),
+            };
+            deal_findings(&o, own, pipeline, findings);
+            out.push(o);
+        }
+    }
 }
 
 /// The text of a value, for keys (shared, not copied); `None` when empty.
@@ -356,6 +437,132 @@ fn deal_findings(o: &Opportunity, r: &Record, pipeline: &Pipeline, findings: &mu
                 )
                 .with_detail(crate::normalize::date::iso_date(start)),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{Cell, RawSheet};
+    use crate::tables::{LoadOptions, Tables};
+
+    const STAGES: [&str; 7] = [
+        "线索",
+        "需求分析",
+        "方案沟通",
+        "商务谈判",
+        "成交",
+        "丢单",
+        "",
+    ];
+    const DATES: [&str; 5] = ["2024-01-05", "2024-03-01", "2024-05-20", "2024-09-01", ""];
+
+    fn sheet(name: &str, rows: Vec<Vec<String>>) -> RawSheet {
+        let cell = |s: String| {
+            if s.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(s)
+            }
+        };
+        RawSheet {
+            file: format!("{name}.csv"),
+            sheet: name.into(),
+            rows: rows
+                .into_iter()
+                .map(|r| r.into_iter().map(cell).collect())
+                .collect(),
+            ..RawSheet::default()
+        }
+    }
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    /// Customers with every mix of stage, start and signed date (some
+    /// after the as-of date, some signing before they start), follow-ups
+    /// with stages (histories), and, when `with_deals`, an opportunities
+    /// table naming some customers twice.
+    fn dataset(with_deals: bool) -> Dataset {
+        let mut customers = vec![row(&[
+            "企业名称",
+            "跟进状态",
+            "首次接触时间",
+            "签约日期",
+            "成交金额",
+            "负责销售",
+        ])];
+        let mut followups = vec![row(&["企业名称", "跟进日期", "跟进状态"])];
+        let mut deals = vec![row(&[
+            "商机编号",
+            "企业名称",
+            "跟进状态",
+            "签约日期",
+            "成交金额",
+        ])];
+        for i in 0..60 {
+            let name = format!("客户{i}有限公司");
+            let (stage, start, signed) = (STAGES[i % 7], DATES[i % 5], DATES[(i / 5) % 5]);
+            let amount = if i % 4 == 0 {
+                String::new()
+            } else {
+                format!("{}", i * 1000)
+            };
+            let owner = ["王磊", "", "李娜"][i % 3];
+            customers.push(row(&[&name, stage, start, signed, &amount, owner]));
+            for k in 0..(i % 3) {
+                followups.push(row(&[&name, DATES[(i + k) % 4], STAGES[(i + k) % 6]]));
+            }
+            for d in 0..(i % 3) {
+                let id = format!("D{i}-{d}");
+                deals.push(row(&[&id, &name, STAGES[(i + d) % 7], signed, &amount]));
+            }
+        }
+        let (config, pipeline) = (Config::default(), Pipeline::default());
+        let opts = LoadOptions {
+            config: &config,
+            pipeline: &pipeline,
+            default_year: 2024,
+            kind: None,
+            progress: None,
+        };
+        let mut tables = Tables::default();
+        tables.add_sheet(&sheet("客户", customers), &opts);
+        tables.add_sheet(&sheet("跟进", followups), &opts);
+        if with_deals {
+            tables.add_sheet(&sheet("商机", deals), &opts);
+        }
+        Dataset::build(tables)
+    }
+
+    /// Built in two halves side by side, the opportunities and their deal
+    /// findings are what one thread builds, in the same order.
+    #[test]
+    fn halves_build_what_one_thread_builds() {
+        let as_of = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+        let pipeline = Pipeline::default();
+        for with_deals in [false, true] {
+            let ds = dataset(with_deals);
+            let build = |parallel_rows| {
+                let mut findings = Vec::new();
+                let opps = build_in_halves(&ds, &pipeline, as_of, &mut findings, parallel_rows);
+                (
+                    format!("{opps:?}"),
+                    format!("{findings:?}"),
+                    opps.len(),
+                    findings.len(),
+                )
+            };
+            let (one, halves) = (build(usize::MAX), build(0));
+            assert_eq!(one, halves, "with deals: {with_deals}");
+            // Some rows start after the as-of date, some raise findings,
+            // and some opportunities carry a stage history.
+            assert!(one.2 > 20 && one.2 < 60, "{}", one.2);
+            assert!(one.3 > 0);
+            assert!(one.0.contains("history: [("));
         }
     }
 }
