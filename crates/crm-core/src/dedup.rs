@@ -624,6 +624,10 @@ pub struct LinkMemo {
     names: FastMap<Text, Option<Option<usize>>>,
 }
 
+/// The fewest customers whose ids [`CustomerIndex::new`] indexes on a
+/// thread of their own.
+const PARALLEL_INDEX: usize = 1 << 14;
+
 /// Finds the customer of a follow-up, opportunity or complaint row: by
 /// customer id when both sides have one, else by the name's dedup key.
 /// It borrows the customers' ids and keys: a million customers would
@@ -642,28 +646,63 @@ impl<'a> CustomerIndex<'a> {
     /// Indexes deduplicated customers (first customer wins on a clash),
     /// each map sized once.
     pub fn new(customers: &'a [Customer]) -> CustomerIndex<'a> {
+        Self::indexed(customers, PARALLEL_INDEX)
+    }
+
+    /// [`CustomerIndex::new`], indexing the ids on a thread of their own
+    /// when there are at least `parallel` customers.
+    fn indexed(customers: &'a [Customer], parallel: usize) -> CustomerIndex<'a> {
         let sized = || FastMap::with_capacity_and_hasher(customers.len(), Default::default());
-        let mut idx = CustomerIndex {
-            by_id: sized(),
-            by_key: sized(),
-            by_name: sized(),
-        };
-        for (i, c) in customers.iter().enumerate() {
-            if let Some(id) = c.record.text(Field::CustomerId) {
-                idx.by_id.entry(id).or_insert(i);
+        let ids = || {
+            let mut by_id: FastMap<&'a str, usize> = sized();
+            for (i, c) in customers.iter().enumerate() {
+                if let Some(id) = c.record.text(Field::CustomerId) {
+                    by_id.entry(id).or_insert(i);
+                }
             }
-            idx.by_key.entry(&c.key).or_insert(i);
+            by_id
+        };
+        // The ids beside the keys and names, on a big table: each map
+        // reads a text per customer, mostly a cache miss.
+        let (by_id, (by_key, by_name)) = if customers.len() >= parallel {
+            std::thread::scope(|scope| {
+                let by_id = scope.spawn(ids);
+                let keys = Self::keys_and_names(customers, sized);
+                let by_id = by_id
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (by_id, keys)
+            })
+        } else {
+            (ids(), Self::keys_and_names(customers, sized))
+        };
+        CustomerIndex {
+            by_id,
+            by_key,
+            by_name,
+        }
+    }
+
+    /// The first customer of each key, and what each customer's own name
+    /// finds ([`CustomerIndex::by_name`]).
+    fn keys_and_names(
+        customers: &'a [Customer],
+        sized: impl Fn() -> FastMap<&'a str, usize>,
+    ) -> (FastMap<&'a str, usize>, FastMap<&'a str, usize>) {
+        let (mut by_key, mut by_name) = (sized(), sized());
+        for (i, c) in customers.iter().enumerate() {
+            by_key.entry(c.key.as_str()).or_insert(i);
         }
         // A customer keyed by a name (not `id:…`, which a name key never
         // is: it holds no punctuation) has its first row's name, whose key
         // that is: the name finds what the key finds.
         for c in customers.iter().filter(|c| !c.key.starts_with("id:")) {
-            let found = idx.by_key.get(c.key.as_str()).copied();
+            let found = by_key.get(c.key.as_str()).copied();
             if let (Some(name), Some(found)) = (c.record.text(Field::CustomerName), found) {
-                idx.by_name.entry(name).or_insert(found);
+                by_name.entry(name).or_insert(found);
             }
         }
-        idx
+        (by_key, by_name)
     }
 
     /// The index of the row's customer, if any.
@@ -871,6 +910,37 @@ mod tests {
     /// a row without an id to the first, whose id the next row with one
     /// fills; a row with another id starts a customer (`possible_duplicate`
     /// beside the first); later rows find theirs by id.
+    /// Indexed with the ids on a thread of their own, the maps are the
+    /// same as on one thread.
+    #[test]
+    fn an_index_built_on_two_threads_is_the_same() {
+        let rows: Vec<Record> = (0..300)
+            .map(|i| {
+                let name = format!("客户{}有限公司", i % 120);
+                let id = (i % 3 == 0).then(|| format!("C{}", i % 50));
+                customer_row(i + 2, &name, id.as_deref(), "")
+            })
+            .collect();
+        let customers = merge_duplicates(rows, &mut Vec::new());
+        let sorted = |m: &FastMap<&str, usize>| {
+            let mut v: Vec<(String, usize)> = m.iter().map(|(k, i)| (k.to_string(), *i)).collect();
+            v.sort();
+            v
+        };
+        let (one, two) = (
+            CustomerIndex::indexed(&customers, usize::MAX),
+            CustomerIndex::indexed(&customers, 0),
+        );
+        for (a, b) in [
+            (&one.by_id, &two.by_id),
+            (&one.by_key, &two.by_key),
+            (&one.by_name, &two.by_name),
+        ] {
+            assert!(!a.is_empty());
+            assert_eq!(sorted(a), sorted(b));
+        }
+    }
+
     #[test]
     fn rows_of_one_name_merge_by_id() {
         let rows = [
