@@ -8,8 +8,8 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 
 use crate::dedup::{
-    merge_duplicates, near_candidates, near_duplicates, Customer, CustomerIndex, LinkMemo,
-    NamesCustomer,
+    merge_duplicates, near_candidates, near_duplicates, Customer, CustomerIndex, FirstOfKey,
+    LinkMemo, NamesCustomer,
 };
 use crate::findings::{empty_text, label_text, Code, Finding};
 use crate::followup::Followup;
@@ -189,12 +189,13 @@ fn customers_of<R: LinkedRow>(index: &CustomerIndex, rows: &[R]) -> Vec<Option<u
 /// to their customers in place ([`LinkedTables`]).
 fn link_tables(
     customers: &[Customer],
+    first_of_key: FirstOfKey,
     has_customer_table: bool,
     followups: Vec<Followup>,
     opportunities: Vec<Record>,
     complaints: Vec<Record>,
 ) -> LinkedTables {
-    let index = CustomerIndex::new(customers);
+    let index = CustomerIndex::new(customers, first_of_key);
     let mut findings = Vec::new();
     let followups = link_rows(&index, has_customer_table, followups, &mut findings);
     let opportunities = link_rows(&index, has_customer_table, opportunities, &mut findings);
@@ -293,11 +294,12 @@ impl Dataset {
             rejected.extend(rejected_of(t));
         }
         let has_customer_table = !customers.is_empty();
-        let merged = merge_duplicates(customers, &mut findings);
+        let (merged, first_of_key) = merge_duplicates(customers, &mut findings);
         let near = NearSearch::start(&merged, findings.len());
         let has_opportunity_table = !opportunities.is_empty();
         let (followups, opportunities, complaints, link_findings) = link_tables(
             &merged,
+            first_of_key,
             has_customer_table,
             followups,
             opportunities,

@@ -88,7 +88,13 @@ fn record_keys(records: &[Record]) -> Vec<Option<Text>> {
 /// never replaced, so every customer of a key with several holds its own
 /// id: the row is found by id, in time that does not grow with them (a
 /// sheet of 100,000 individuals named 个人客户 with their own ids).
-pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Vec<Customer> {
+///
+/// Also returns the first customer of each key, which linking looks rows
+/// up in ([`CustomerIndex::new`]).
+pub fn merge_duplicates(
+    records: Vec<Record>,
+    findings: &mut Vec<Finding>,
+) -> (Vec<Customer>, FirstOfKey) {
     // Most rows are customers of their own: room for all of them at once
     // spares growing a million-row vector and map step by step.
     let mut out: Vec<Customer> = Vec::with_capacity(records.len());
@@ -164,8 +170,13 @@ pub fn merge_duplicates(records: Vec<Record>, findings: &mut Vec<Finding>) -> Ve
             }
         }
     }
-    out
+    (out, FirstOfKey(first_of_key))
 }
+
+/// The first customer (its place) of each dedup key, as
+/// [`merge_duplicates`] made them: every customer's key has one.
+#[derive(Debug, Default)]
+pub struct FirstOfKey(FastMap<Text, usize>);
 
 /// The customer id of a record, if filled.
 fn id_of(r: &Record) -> Option<&str> {
@@ -635,7 +646,7 @@ const PARALLEL_INDEX: usize = 1 << 14;
 #[derive(Debug, Default)]
 pub struct CustomerIndex<'a> {
     by_id: FastMap<&'a str, usize>,
-    by_key: FastMap<&'a str, usize>,
+    by_key: FirstOfKey,
     /// Each customer's name as written → what its key finds: follow-ups
     /// mostly name their customer as the customer table does, and those
     /// names are found without making their key.
@@ -644,14 +655,19 @@ pub struct CustomerIndex<'a> {
 
 impl<'a> CustomerIndex<'a> {
     /// Indexes deduplicated customers (first customer wins on a clash),
-    /// each map sized once.
-    pub fn new(customers: &'a [Customer]) -> CustomerIndex<'a> {
-        Self::indexed(customers, PARALLEL_INDEX)
+    /// each map sized once, with the first customer of each key their
+    /// merge found.
+    pub fn new(customers: &'a [Customer], by_key: FirstOfKey) -> CustomerIndex<'a> {
+        Self::indexed(customers, by_key, PARALLEL_INDEX)
     }
 
     /// [`CustomerIndex::new`], indexing the ids on a thread of their own
     /// when there are at least `parallel` customers.
-    fn indexed(customers: &'a [Customer], parallel: usize) -> CustomerIndex<'a> {
+    fn indexed(
+        customers: &'a [Customer],
+        by_key: FirstOfKey,
+        parallel: usize,
+    ) -> CustomerIndex<'a> {
         let sized = || FastMap::with_capacity_and_hasher(customers.len(), Default::default());
         let ids = || {
             let mut by_id: FastMap<&'a str, usize> = sized();
@@ -662,19 +678,19 @@ impl<'a> CustomerIndex<'a> {
             }
             by_id
         };
-        // The ids beside the keys and names, on a big table: each map
-        // reads a text per customer, mostly a cache miss.
-        let (by_id, (by_key, by_name)) = if customers.len() >= parallel {
+        // The ids beside the names, on a big table: each map reads a text
+        // per customer, mostly a cache miss.
+        let (by_id, by_name) = if customers.len() >= parallel {
             std::thread::scope(|scope| {
                 let by_id = scope.spawn(ids);
-                let keys = Self::keys_and_names(customers, sized);
+                let by_name = Self::names(customers, &by_key, sized());
                 let by_id = by_id
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (by_id, keys)
+                (by_id, by_name)
             })
         } else {
-            (ids(), Self::keys_and_names(customers, sized))
+            (ids(), Self::names(customers, &by_key, sized()))
         };
         CustomerIndex {
             by_id,
@@ -683,26 +699,23 @@ impl<'a> CustomerIndex<'a> {
         }
     }
 
-    /// The first customer of each key, and what each customer's own name
-    /// finds ([`CustomerIndex::by_name`]).
-    fn keys_and_names(
+    /// What each customer's own name finds ([`CustomerIndex::by_name`]),
+    /// into `by_name`.
+    fn names(
         customers: &'a [Customer],
-        sized: impl Fn() -> FastMap<&'a str, usize>,
-    ) -> (FastMap<&'a str, usize>, FastMap<&'a str, usize>) {
-        let (mut by_key, mut by_name) = (sized(), sized());
-        for (i, c) in customers.iter().enumerate() {
-            by_key.entry(c.key.as_str()).or_insert(i);
-        }
+        by_key: &FirstOfKey,
+        mut by_name: FastMap<&'a str, usize>,
+    ) -> FastMap<&'a str, usize> {
         // A customer keyed by a name (not `id:…`, which a name key never
         // is: it holds no punctuation) has its first row's name, whose key
         // that is: the name finds what the key finds.
         for c in customers.iter().filter(|c| !c.key.starts_with("id:")) {
-            let found = by_key.get(c.key.as_str()).copied();
+            let found = by_key.0.get(c.key.as_str()).copied();
             if let (Some(name), Some(found)) = (c.record.text(Field::CustomerName), found) {
                 by_name.entry(name).or_insert(found);
             }
         }
-        (by_key, by_name)
+        by_name
     }
 
     /// The index of the row's customer, if any.
@@ -710,7 +723,7 @@ impl<'a> CustomerIndex<'a> {
         if let Some(i) = r.customer_id().and_then(|id| self.by_id.get(id.as_str())) {
             return Some(*i);
         }
-        record_key(r).and_then(|k| self.by_key.get(k.as_str()).copied())
+        record_key(r).and_then(|k| self.by_key.0.get(k.as_str()).copied())
     }
 
     /// [`CustomerIndex::find`], with what `memo` remembers of the rows
@@ -735,7 +748,7 @@ impl<'a> CustomerIndex<'a> {
                 Some(found) => *found,
                 None => {
                     let k = company_key(name);
-                    let found = (!k.is_empty()).then(|| self.by_key.get(k.as_str()).copied());
+                    let found = (!k.is_empty()).then(|| self.by_key.0.get(k.as_str()).copied());
                     memo.names.insert(name.clone(), found);
                     found
                 }
@@ -745,7 +758,7 @@ impl<'a> CustomerIndex<'a> {
             }
         }
         r.customer_id()
-            .and_then(|id| self.by_key.get(format!("id:{id}").as_str()).copied())
+            .and_then(|id| self.by_key.0.get(format!("id:{id}").as_str()).copied())
     }
 }
 
@@ -877,8 +890,8 @@ mod tests {
             customer_row(4, "苏州云帆科技有限公司", None, "3"),
         ];
         let mut findings = Vec::new();
-        let customers = merge_duplicates(records, &mut findings);
-        let index = CustomerIndex::new(&customers);
+        let (customers, first_of_key) = merge_duplicates(records, &mut findings);
+        let index = CustomerIndex::new(&customers, first_of_key);
         let shared = customer_row(10, "宁波海天贸易", Some("C1"), "x");
         let rows = vec![
             shared.clone(),
@@ -921,21 +934,29 @@ mod tests {
                 customer_row(i + 2, &name, id.as_deref(), "")
             })
             .collect();
-        let customers = merge_duplicates(rows, &mut Vec::new());
+        let (customers, first_of_key) = merge_duplicates(rows.clone(), &mut Vec::new());
         let sorted = |m: &FastMap<&str, usize>| {
             let mut v: Vec<(String, usize)> = m.iter().map(|(k, i)| (k.to_string(), *i)).collect();
             v.sort();
             v
         };
+        // The merge's first customer of each key is the first in order.
+        let mut firsts: FastMap<&str, usize> = FastMap::default();
+        for (i, c) in customers.iter().enumerate() {
+            firsts.entry(c.key.as_str()).or_insert(i);
+        }
+        let merged: FastMap<&str, usize> = first_of_key
+            .0
+            .iter()
+            .map(|(k, i)| (k.as_str(), *i))
+            .collect();
+        assert_eq!(sorted(&merged), sorted(&firsts));
+        let (_, again) = merge_duplicates(rows, &mut Vec::new());
         let (one, two) = (
-            CustomerIndex::indexed(&customers, usize::MAX),
-            CustomerIndex::indexed(&customers, 0),
+            CustomerIndex::indexed(&customers, first_of_key, usize::MAX),
+            CustomerIndex::indexed(&customers, again, 0),
         );
-        for (a, b) in [
-            (&one.by_id, &two.by_id),
-            (&one.by_key, &two.by_key),
-            (&one.by_name, &two.by_name),
-        ] {
+        for (a, b) in [(&one.by_id, &two.by_id), (&one.by_name, &two.by_name)] {
             assert!(!a.is_empty());
             assert_eq!(sorted(a), sorted(b));
         }
@@ -959,7 +980,7 @@ mod tests {
             .map(|(i, (id, phone))| customer_row(i + 2, "杭州星河网络有限公司", *id, phone))
             .collect();
         let mut findings = Vec::new();
-        let customers = merge_duplicates(records, &mut findings);
+        let (customers, _) = merge_duplicates(records, &mut findings);
         let got: Vec<(usize, Option<&str>, Vec<usize>)> = customers
             .iter()
             .map(|c| {
