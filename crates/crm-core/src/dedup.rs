@@ -10,6 +10,7 @@ use crate::parallel::{map_parts, worker_count};
 use crate::schema::Field;
 use crate::tables::is_filled;
 use crate::FastMap;
+use std::collections::hash_map::Entry;
 
 /// A customer after deduplication.
 #[derive(Debug, Clone)]
@@ -106,7 +107,15 @@ pub fn merge_duplicates(
     let keys = record_keys(&records);
     for (r, key) in records.into_iter().zip(keys) {
         let Some(key) = key else { continue };
-        let first = first_of_key.get(key.as_str()).copied();
+        // A key seen first makes a customer, the next in the list: its
+        // place is set now, with the one hash of the key.
+        let first = match first_of_key.entry(key.clone()) {
+            Entry::Occupied(seen) => Some(*seen.get()),
+            Entry::Vacant(slot) => {
+                slot.insert(out.len());
+                None
+            }
+        };
         let compatible = first.and_then(|first| match (id_of(&r), by_id.get(&first)) {
             (None, _) => Some(first),
             (Some(id), Some(customers)) => customers.get(id).copied(),
@@ -137,30 +146,25 @@ pub fn merge_duplicates(
                 );
             }
             None => {
-                match first {
-                    Some(first) => {
-                        let other = &out[first].record;
-                        findings.push(
-                            Finding::new(
-                                Code::PossibleDuplicate,
-                                &r.origin,
-                                Field::CustomerId.label(),
-                                r.text(Field::CustomerName).unwrap_or_default(),
-                            )
-                            .with_detail(other.text(Field::CustomerName).unwrap_or_default()),
-                        );
-                        // Both hold an id, or the row would have gone to
-                        // the first customer.
-                        let customers = by_id.entry(first).or_insert_with(|| {
-                            let id = id_of(other).unwrap_or_default().to_string();
-                            FastMap::from_iter([(id, first)])
-                        });
-                        let id = id_of(&r).unwrap_or_default().to_string();
-                        customers.insert(id, out.len());
-                    }
-                    None => {
-                        first_of_key.insert(key.clone(), out.len());
-                    }
+                if let Some(first) = first {
+                    let other = &out[first].record;
+                    findings.push(
+                        Finding::new(
+                            Code::PossibleDuplicate,
+                            &r.origin,
+                            Field::CustomerId.label(),
+                            r.text(Field::CustomerName).unwrap_or_default(),
+                        )
+                        .with_detail(other.text(Field::CustomerName).unwrap_or_default()),
+                    );
+                    // Both hold an id, or the row would have gone to
+                    // the first customer.
+                    let customers = by_id.entry(first).or_insert_with(|| {
+                        let id = id_of(other).unwrap_or_default().to_string();
+                        FastMap::from_iter([(id, first)])
+                    });
+                    let id = id_of(&r).unwrap_or_default().to_string();
+                    customers.insert(id, out.len());
                 }
                 out.push(Customer {
                     record: r,
