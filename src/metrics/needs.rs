@@ -17,22 +17,44 @@ const TRIM: &[char] = &[
     '【', '】', '《', '》', '<', '>',
 ];
 
-/// The phrases of one customer: `need_tags` if filled, else `need_core` and `need_secondary`.
-pub fn phrases(c: &Customer) -> Vec<String> {
+/// The need cells of one customer: `need_tags` if filled, else `need_core`
+/// and `need_secondary`.
+fn need_cells(c: &Customer) -> impl Iterator<Item = &str> {
     let r = &c.record;
-    let texts: Vec<&str> = match r.text(Field::NeedTags) {
-        Some(t) if !t.is_empty() => vec![t],
-        _ => [Field::NeedCore, Field::NeedSecondary]
-            .iter()
-            .filter_map(|f| r.text(*f))
-            .collect(),
+    let tags = r.text(Field::NeedTags).filter(|t| !t.is_empty());
+    let (core, secondary) = match tags {
+        Some(_) => (None, None),
+        None => (r.text(Field::NeedCore), r.text(Field::NeedSecondary)),
     };
-    texts
-        .iter()
-        .flat_map(|t| t.split(SEPARATORS))
-        .map(|p| p.trim_matches(TRIM).to_string())
+    [tags, core, secondary].into_iter().flatten()
+}
+
+/// The phrases of one need cell, trimmed, empty ones left out.
+fn phrases(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split(SEPARATORS)
+        .map(|p| p.trim_matches(TRIM))
         .filter(|p| !p.is_empty())
-        .collect()
+}
+
+/// The most distinct need cells whose needs [`top_needs`] remembers: real
+/// columns repeat a few hundred texts, free-text ones repeat nothing.
+const CELLS_REMEMBERED: usize = 1 << 14;
+
+/// The place of a need phrase (its synonym's, ASCII case folded) among
+/// `needs`, which it joins, in the form given, when new.
+fn need_place(
+    phrase: &str,
+    folded_synonyms: &HashMap<String, &String>,
+    place_of: &mut FastMap<String, usize>,
+    needs: &mut Vec<(String, usize, usize)>,
+) -> usize {
+    let p = folded_synonyms
+        .get(&phrase.to_ascii_lowercase())
+        .map_or(phrase, |s| s.as_str());
+    *place_of.entry(p.to_ascii_lowercase()).or_insert_with(|| {
+        needs.push((p.to_string(), 0, usize::MAX));
+        needs.len() - 1
+    })
 }
 
 /// Counts distinct customers per need (synonyms applied, ASCII case folded),
@@ -42,32 +64,41 @@ pub fn top_needs(customers: &[Customer], synonyms: &BTreeMap<String, String>) ->
         .iter()
         .map(|(k, v)| (k.to_ascii_lowercase(), v))
         .collect();
-    // Per folded need: the form first seen, its customers, and the last
-    // of them (customers come in order, so a customer naming a need twice
-    // is counted once without a set of every customer per need).
-    let mut needs: FastMap<String, (String, usize, usize)> = FastMap::default();
+    // Each need (folded) by its place; per place: the form first seen,
+    // its customers, and the last of them (customers come in order, so a
+    // customer naming a need twice is counted once without a set of every
+    // customer per need).
+    let mut place_of: FastMap<String, usize> = FastMap::default();
+    let mut needs: Vec<(String, usize, usize)> = Vec::new();
+    // The needs of each distinct cell, split once: cells repeat.
+    let mut cells: FastMap<&str, Vec<usize>> = FastMap::default();
+    let mut named: Vec<usize> = Vec::new();
     for (i, c) in customers.iter().enumerate() {
-        for p in phrases(c) {
-            let p = folded_synonyms
-                .get(&p.to_ascii_lowercase())
-                .map(|s| s.to_string())
-                .unwrap_or(p);
-            let key = p.to_ascii_lowercase();
-            match needs.get_mut(&key) {
-                Some((_, count, last)) => {
-                    if *last != i {
-                        *count += 1;
-                        *last = i;
+        named.clear();
+        for cell in need_cells(c) {
+            match cells.get(cell) {
+                Some(places) => named.extend_from_slice(places),
+                None => {
+                    let places: Vec<usize> = phrases(cell)
+                        .map(|p| need_place(p, &folded_synonyms, &mut place_of, &mut needs))
+                        .collect();
+                    named.extend_from_slice(&places);
+                    if cells.len() < CELLS_REMEMBERED {
+                        cells.insert(cell, places);
                     }
                 }
-                None => {
-                    needs.insert(key, (p, 1, i));
-                }
+            }
+        }
+        for &n in &named {
+            let (_, count, last) = &mut needs[n];
+            if *last != i {
+                *count += 1;
+                *last = i;
             }
         }
     }
     let mut out: Vec<NeedCount> = needs
-        .into_values()
+        .into_iter()
         .map(|(need, customers, _)| NeedCount { need, customers })
         .collect();
     out.sort_by(|a, b| {
@@ -104,6 +135,28 @@ mod tests {
             key: Text::from(core),
             merged: Vec::new(),
         }
+    }
+
+    /// A cell repeated over customers counts for each of them, and a
+    /// customer naming a need in both of its cells (one cell text, split
+    /// once) counts once; past the cells remembered, cells count the same.
+    #[test]
+    fn repeated_cells_and_cells_past_the_remembered_count_alike() {
+        let mut customers = vec![
+            customer("CRM、报表", "CRM"),
+            customer("CRM、报表", ""),
+            customer("CRM", "CRM"),
+        ];
+        let n = CELLS_REMEMBERED + 10;
+        customers.extend((0..n).map(|i| customer(&format!("需求{i}、报表"), "")));
+        let counts: BTreeMap<String, usize> = top_needs(&customers, &BTreeMap::new())
+            .into_iter()
+            .map(|n| (n.need, n.customers))
+            .collect();
+        assert_eq!(counts["CRM"], 3);
+        assert_eq!(counts["报表"], n + 2);
+        assert_eq!(counts[&format!("需求{}", n - 1)], 1);
+        assert_eq!(counts.len(), n + 2);
     }
 
     #[test]
