@@ -645,11 +645,13 @@ const PARALLEL_INDEX: usize = 1 << 14;
 
 /// Finds the customer of a follow-up, opportunity or complaint row: by
 /// customer id when both sides have one, else by the name's dedup key.
-/// It borrows the customers' ids and keys: a million customers would
-/// otherwise cost a million copies.
+/// It borrows the customers' ids and names, and takes over the merge's
+/// map of keys (shared texts): a million customers would otherwise cost a
+/// million copies, or a second map of a million keys.
 #[derive(Debug, Default)]
 pub struct CustomerIndex<'a> {
     by_id: FastMap<&'a str, usize>,
+    /// The first customer of each key.
     by_key: FirstOfKey,
     /// Each customer's name as written → what its key finds: follow-ups
     /// mostly name their customer as the customer table does, and those
