@@ -444,9 +444,9 @@ fn deal_findings(o: &Opportunity, r: &Record, pipeline: &Pipeline, findings: &mu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::model::{Cell, RawSheet};
-    use crate::tables::{LoadOptions, Tables};
+    use crate::tables::tests::with_default_options;
+    use crate::tables::Tables;
 
     const STAGES: [&str; 7] = [
         "线索",
@@ -521,20 +521,14 @@ mod tests {
                 deals.push(row(&[&id, &name, STAGES[(i + d) % 7], signed, &amount]));
             }
         }
-        let (config, pipeline) = (Config::default(), Pipeline::default());
-        let opts = LoadOptions {
-            config: &config,
-            pipeline: &pipeline,
-            default_year: 2024,
-            kind: None,
-            progress: None,
-        };
         let mut tables = Tables::default();
-        tables.add_sheet(&sheet("客户", customers), &opts);
-        tables.add_sheet(&sheet("跟进", followups), &opts);
-        if with_deals {
-            tables.add_sheet(&sheet("商机", deals), &opts);
-        }
+        with_default_options(|opts| {
+            tables.add_sheet(&sheet("客户", customers), opts);
+            tables.add_sheet(&sheet("跟进", followups), opts);
+            if with_deals {
+                tables.add_sheet(&sheet("商机", deals), opts);
+            }
+        });
         Dataset::build(tables)
     }
 

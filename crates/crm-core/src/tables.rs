@@ -1034,11 +1034,11 @@ pub fn is_filled(v: Option<&Value>) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Runs `f` with the default config and pipeline, default year 2024.
-    fn with_default_options<R>(f: impl FnOnce(&LoadOptions) -> R) -> R {
+    pub(crate) fn with_default_options<R>(f: impl FnOnce(&LoadOptions) -> R) -> R {
         let config = Config::default();
         let pipeline = Pipeline::default();
         f(&LoadOptions {
