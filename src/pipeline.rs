@@ -164,13 +164,17 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// Frees everything loaded, the follow-ups (the biggest table) on a
-    /// second thread beside the rest: freeing a 1M-customer run took 1.1 s
-    /// on one thread, 0.7 s so.
+    /// Frees everything loaded on two threads: the follow-ups and the
+    /// later half of the customers on a second one, the rest on this one.
+    /// On 1M customers / 5M follow-ups one thread took 0.48 s for the
+    /// follow-ups, 1.22 s for the customers and 0.21 s for the
+    /// opportunities: 1.06–1.26 s so, against 1.4 s with only the
+    /// follow-ups on the second thread.
     pub fn free(mut self) {
         let followups = std::mem::take(&mut self.ds.followups);
+        let later_customers = self.ds.customers.split_off(self.ds.customers.len() / 2);
         std::thread::scope(|scope| {
-            scope.spawn(move || drop(followups));
+            scope.spawn(move || drop((followups, later_customers)));
             drop(self);
         });
     }
