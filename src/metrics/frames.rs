@@ -255,6 +255,13 @@ pub fn int_at(df: &DataFrame, name: &str, i: usize) -> PolarsResult<i64> {
     Ok(c.i64()?.get(i).unwrap_or(0))
 }
 
+/// Reads a whole integer column at once (null as 0): reading a cell at
+/// a time converts the column again for each.
+pub fn ints(df: &DataFrame, name: &str) -> PolarsResult<Vec<i64>> {
+    let c = df.column(name)?.cast(&DataType::Int64)?;
+    Ok(c.i64()?.iter().map(|v| v.unwrap_or(0)).collect())
+}
+
 /// Reads a float column cell (null stays `None`).
 pub fn float_at(df: &DataFrame, name: &str, i: usize) -> PolarsResult<Option<f64>> {
     let c = df.column(name)?.cast(&DataType::Float64)?;
@@ -393,11 +400,7 @@ impl CountSumBy {
             ])
             .collect()?;
         // Each column read once: a customer-keyed group-by has many groups.
-        let ints = |name: &str| -> PolarsResult<Vec<i64>> {
-            let c = g.column(name)?.cast(&DataType::Int64)?;
-            Ok(c.i64()?.iter().map(|v| v.unwrap_or(0)).collect())
-        };
-        let (k, counts, sums) = (ints("k")?, ints("n")?, ints("s")?);
+        let (k, counts, sums) = (ints(&g, "k")?, ints(&g, "n")?, ints(&g, "s")?);
         let mut out: Vec<(String, usize, i64)> = k
             .into_iter()
             .zip(counts)
