@@ -104,6 +104,8 @@ pub fn merge_duplicates(
     let mut first_of_key: FastMap<Text, usize> =
         FastMap::with_capacity_and_hasher(records.len(), Default::default());
     let mut by_id: FastMap<usize, FastMap<String, usize>> = FastMap::default();
+    // The customers of a key after its first (kept apart by their ids).
+    let mut later: FastMap<usize, usize> = FastMap::default();
     let keys = record_keys(&records);
     for (r, key) in records.into_iter().zip(keys) {
         let Some(key) = key else { continue };
@@ -165,6 +167,7 @@ pub fn merge_duplicates(
                     });
                     let id = id_of(&r).unwrap_or_default().to_string();
                     customers.insert(id, out.len());
+                    later.insert(out.len(), first);
                 }
                 out.push(Customer {
                     record: r,
@@ -174,13 +177,36 @@ pub fn merge_duplicates(
             }
         }
     }
-    (out, FirstOfKey(first_of_key))
+    let first_of_key = FirstOfKey {
+        of_key: first_of_key,
+        later,
+    };
+    (out, first_of_key)
 }
 
 /// The first customer (its place) of each dedup key, as
 /// [`merge_duplicates`] made them: every customer's key has one.
 #[derive(Debug, Default)]
-pub struct FirstOfKey(FastMap<Text, usize>);
+pub struct FirstOfKey {
+    of_key: FastMap<Text, usize>,
+    /// The customers whose key an earlier customer holds (both kept apart
+    /// by their ids), and that customer: few, where the others are
+    /// millions.
+    later: FastMap<usize, usize>,
+}
+
+impl FirstOfKey {
+    /// The first customer of `key`.
+    fn get(&self, key: &str) -> Option<usize> {
+        self.of_key.get(key).copied()
+    }
+
+    /// The first customer of the key of customer `i` (`i` itself, mostly),
+    /// without a look among the keys.
+    fn of_customer(&self, i: usize) -> usize {
+        self.later.get(&i).copied().unwrap_or(i)
+    }
+}
 
 /// The customer id of a record, if filled.
 fn id_of(r: &Record) -> Option<&str> {
@@ -715,11 +741,13 @@ impl<'a> CustomerIndex<'a> {
     ) -> FastMap<&'a str, usize> {
         // A customer keyed by a name (not `id:…`, which a name key never
         // is: it holds no punctuation) has its first row's name, whose key
-        // that is: the name finds what the key finds.
-        for c in customers.iter().filter(|c| !c.key.starts_with("id:")) {
-            let found = by_key.0.get(c.key.as_str()).copied();
-            if let (Some(name), Some(found)) = (c.record.text(Field::CustomerName), found) {
-                by_name.entry(name).or_insert(found);
+        // that is: the name finds what the key finds, the key's first
+        // customer (which the merge tells without a look among a million
+        // keys).
+        let named = customers.iter().enumerate();
+        for (i, c) in named.filter(|(_, c)| !c.key.starts_with("id:")) {
+            if let Some(name) = c.record.text(Field::CustomerName) {
+                by_name.entry(name).or_insert(by_key.of_customer(i));
             }
         }
         by_name
@@ -730,7 +758,7 @@ impl<'a> CustomerIndex<'a> {
         if let Some(i) = r.customer_id().and_then(|id| self.by_id.get(id.as_str())) {
             return Some(*i);
         }
-        record_key(r).and_then(|k| self.by_key.0.get(k.as_str()).copied())
+        record_key(r).and_then(|k| self.by_key.get(&k))
     }
 
     /// [`CustomerIndex::find`], with what `memo` remembers of the rows
@@ -755,7 +783,7 @@ impl<'a> CustomerIndex<'a> {
                 Some(found) => *found,
                 None => {
                     let k = company_key(name);
-                    let found = (!k.is_empty()).then(|| self.by_key.0.get(k.as_str()).copied());
+                    let found = (!k.is_empty()).then(|| self.by_key.get(&k));
                     memo.names.insert(name.clone(), found);
                     found
                 }
@@ -765,7 +793,7 @@ impl<'a> CustomerIndex<'a> {
             }
         }
         r.customer_id()
-            .and_then(|id| self.by_key.0.get(format!("id:{id}").as_str()).copied())
+            .and_then(|id| self.by_key.get(&format!("id:{id}")))
     }
 }
 
@@ -910,17 +938,22 @@ mod tests {
             v.sort();
             v
         };
-        // The merge's first customer of each key is the first in order.
+        // The merge's first customer of each key is the first in order,
+        // and it tells each customer's.
         let mut firsts: FastMap<&str, usize> = FastMap::default();
         for (i, c) in customers.iter().enumerate() {
             firsts.entry(c.key.as_str()).or_insert(i);
         }
         let merged: FastMap<&str, usize> = first_of_key
-            .0
+            .of_key
             .iter()
             .map(|(k, i)| (k.as_str(), *i))
             .collect();
         assert_eq!(sorted(&merged), sorted(&firsts));
+        assert!(!first_of_key.later.is_empty());
+        for (i, c) in customers.iter().enumerate() {
+            assert_eq!(first_of_key.of_customer(i), firsts[c.key.as_str()], "{i}");
+        }
         let (_, again) = merge_duplicates(rows, &mut Vec::new());
         let (one, two) = (
             CustomerIndex::indexed(&customers, first_of_key, usize::MAX),
