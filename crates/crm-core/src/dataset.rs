@@ -77,14 +77,15 @@ pub struct NearSearch {
 }
 
 impl NearSearch {
-    /// Starts the search over `customers`; `at` is the number of findings
+    /// Starts the search over `customers`, which the merge that gave
+    /// `first_of_key` made; `at` is the number of findings
     /// so far, where its findings are to go. Its list is given room for
     /// the others (those so far, and a quarter more for those added while
     /// it runs): on a big table it is the longest, and the others are
     /// moved into it instead of all of them into a new list. Room never
     /// written costs no memory; more findings than that only grow the list.
-    fn start(customers: &[Customer], at: usize) -> NearSearch {
-        let candidates = near_candidates(customers);
+    fn start(customers: &[Customer], first_of_key: &FirstOfKey, at: usize) -> NearSearch {
+        let candidates = near_candidates(customers, first_of_key);
         let room = at.saturating_add(at / 4).saturating_add(1 << 16);
         NearSearch {
             handle: std::thread::spawn(move || near_duplicates(&candidates, room)),
@@ -295,7 +296,7 @@ impl Dataset {
         }
         let has_customer_table = !customers.is_empty();
         let (merged, first_of_key) = merge_duplicates(customers, &mut findings);
-        let near = NearSearch::start(&merged, findings.len());
+        let near = NearSearch::start(&merged, &first_of_key, findings.len());
         let has_opportunity_table = !opportunities.is_empty();
         let (followups, opportunities, complaints, link_findings) = link_tables(
             &merged,

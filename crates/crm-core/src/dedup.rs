@@ -9,7 +9,7 @@ use crate::normalize::company::company_key;
 use crate::parallel::{map_parts, worker_count};
 use crate::schema::Field;
 use crate::tables::is_filled;
-use crate::FastMap;
+use crate::{FastMap, FastSet};
 use std::collections::hash_map::Entry;
 
 /// A customer after deduplication.
@@ -245,16 +245,39 @@ pub struct NearCandidate {
     pub name: Text,
     /// Where the customer's first row is.
     pub origin: Origin,
+    /// The first candidate before this one with the same key (customers
+    /// kept apart by their ids), if any: the search groups the customers
+    /// of each key without a look among a million keys.
+    pub same_key_as: Option<u32>,
 }
 
 /// The customers the near-duplicate search looks at, in customer order:
-/// those whose key has 4 to [`NEAR_KEY_MOST`] characters and is not an id.
-pub fn near_candidates(customers: &[Customer]) -> Vec<NearCandidate> {
+/// those whose key has 4 to [`NEAR_KEY_MOST`] characters and is not an id;
+/// `first_of_key` is the merge's that made them.
+pub fn near_candidates(customers: &[Customer], first_of_key: &FirstOfKey) -> Vec<NearCandidate> {
     let searched = |key: &str| (4..=NEAR_KEY_MOST).contains(&key.chars().count());
-    customers
-        .iter()
-        .filter(|c| searched(&c.key) && !c.key.starts_with("id:"))
-        .map(|c| NearCandidate {
+    // The place among the candidates of each customer that is the first
+    // of a key held by others (the customers of a key are all candidates
+    // or none: it is the key that decides).
+    let firsts: FastSet<usize> = first_of_key.later.values().copied().collect();
+    let mut candidate_of: FastMap<usize, u32> = FastMap::default();
+    let mut candidates = Vec::new();
+    for (i, c) in customers.iter().enumerate() {
+        if !searched(&c.key) || c.key.starts_with("id:") {
+            continue;
+        }
+        // Fewer candidates than 2^32: memory runs out first.
+        let place = candidates.len() as u32;
+        if firsts.contains(&i) {
+            candidate_of.insert(i, place);
+        }
+        let first = first_of_key.of_customer(i);
+        let same_key_as = if first == i {
+            None
+        } else {
+            candidate_of.get(&first).copied()
+        };
+        candidates.push(NearCandidate {
             key: c.key.clone(),
             name: c
                 .record
@@ -262,8 +285,10 @@ pub fn near_candidates(customers: &[Customer]) -> Vec<NearCandidate> {
                 .cloned()
                 .unwrap_or_else(empty_text),
             origin: c.record.origin.clone(),
-        })
-        .collect()
+            same_key_as,
+        });
+    }
+    candidates
 }
 
 /// The `possible_duplicate` findings of keys at edit distance 1 that share
@@ -551,28 +576,22 @@ struct DistinctKeys {
 }
 
 impl DistinctKeys {
-    /// The distinct keys of `candidates` and the customers of each.
+    /// The distinct keys of `candidates` and the customers of each, as
+    /// their [`NearCandidate::same_key_as`] groups them.
     fn new(candidates: &[NearCandidate]) -> DistinctKeys {
-        // Sized once: most candidates hold a key of their own (the merge
-        // joined equal keys), and a map of a million keys grown step by
-        // step hashes each key again at every doubling (1.2 s against
-        // 0.55 s on L csv, beside the linking).
-        let mut index: FastMap<&str, usize> =
-            FastMap::with_capacity_and_hasher(candidates.len(), Default::default());
         let mut text = String::new();
         let mut key_starts = vec![0];
-        // The key of each candidate, then the size of each key's group.
-        let key_of: Vec<usize> = candidates
-            .iter()
-            .map(|c| {
-                *index.entry(&c.key).or_insert_with(|| {
-                    text.push_str(&c.key);
-                    key_starts.push(text.len());
-                    key_starts.len() - 2
-                })
-            })
-            .collect();
-        drop(index);
+        // The key of each candidate: the key of the earlier candidate with
+        // the same one, or the next key. Then the size of each key's group.
+        let mut key_of: Vec<usize> = Vec::with_capacity(candidates.len());
+        for c in candidates {
+            let earlier = c.same_key_as.and_then(|j| key_of.get(j as usize).copied());
+            key_of.push(earlier.unwrap_or_else(|| {
+                text.push_str(&c.key);
+                key_starts.push(text.len());
+                key_starts.len() - 2
+            }));
+        }
         let (group_starts, customers) = grouped(&key_of, key_starts.len() - 1);
         DistinctKeys {
             text,
@@ -829,19 +848,8 @@ mod tests {
             "xabcd",
             "abdd",
         ];
-        let source = std::sync::Arc::new(Source {
-            file: "f.csv".into(),
-            sheet: "f".into(),
-        });
-        let candidates: Vec<NearCandidate> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| NearCandidate {
-                key: Text::from(*k),
-                name: Text::from(*k),
-                origin: Origin::new(&source, i + 1),
-            })
-            .collect();
+        let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        let candidates = candidates_of(&keys);
         // Each pair placed at the later name's row, by that row, then by
         // the earlier name's.
         let mut expected = Vec::new();
@@ -1017,6 +1025,35 @@ mod tests {
         assert_eq!(customers[0].record.text(Field::Phone), Some("1"));
     }
 
+    /// Customers the merge kept apart under one key (by their ids) are
+    /// candidates grouped under the first of them, and the search pairs
+    /// them with no one for that key: the merge reported them.
+    #[test]
+    fn candidates_sharing_a_key_point_to_its_first() {
+        let records = vec![
+            customer_row(2, "杭州星河网络有限公司", Some("C1"), "1"),
+            customer_row(3, "宁波海天贸易有限公司", None, "2"),
+            customer_row(4, "杭州星河网络有限公司", Some("C2"), "3"),
+            customer_row(5, "杭州星河网络", Some("C3"), "4"),
+            customer_row(6, "宁波海天贸", None, "5"),
+        ];
+        let (customers, first_of_key) = merge_duplicates(records, &mut Vec::new());
+        let candidates = near_candidates(&customers, &first_of_key);
+        let grouped: Vec<(usize, Option<u32>)> = candidates
+            .iter()
+            .map(|c| (c.origin.row, c.same_key_as))
+            .collect();
+        assert_eq!(
+            grouped,
+            [(2, None), (3, None), (4, Some(0)), (5, Some(0)), (6, None)]
+        );
+        let found: Vec<(u32, String)> = near_duplicates(&candidates, 0)
+            .iter()
+            .map(|f| (f.row, f.detail.to_string()))
+            .collect();
+        assert_eq!(found, [(6, "宁波海天贸易有限公司".to_string())]);
+    }
+
     /// Keys of 4 to 100 characters are searched; shorter keys, ids and
     /// longer keys (text pasted into the name column) are not.
     #[test]
@@ -1037,7 +1074,7 @@ mod tests {
                 merged: Vec::new(),
             })
             .collect();
-        let rows: Vec<usize> = near_candidates(&customers)
+        let rows: Vec<usize> = near_candidates(&customers, &FirstOfKey::default())
             .iter()
             .map(|c| c.origin.row)
             .collect();
@@ -1075,12 +1112,20 @@ mod tests {
             file: "f.csv".into(),
             sheet: "f".into(),
         });
+        let mut first: FastMap<&str, u32> = FastMap::default();
         keys.iter()
             .enumerate()
             .map(|(i, k)| NearCandidate {
                 key: Text::from(k.as_str()),
                 name: Text::from(k.as_str()),
                 origin: Origin::new(&source, i + 1),
+                same_key_as: match first.entry(k) {
+                    Entry::Occupied(seen) => Some(*seen.get()),
+                    Entry::Vacant(slot) => {
+                        slot.insert(i as u32);
+                        None
+                    }
+                },
             })
             .collect()
     }
