@@ -4,13 +4,14 @@
 
 use chrono::NaiveDate;
 use polars::prelude::PolarsResult;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crm_core::dataset::Dataset;
 use crm_core::normalize::stage::Pipeline;
 use crm_core::opportunity::{Opportunity, UNASSIGNED};
 use crm_core::schema::Field;
 use crm_core::tables::is_filled;
+use crm_core::FastMap;
 
 use super::cadence::CustomerCadence;
 use super::frames::{count_sum_by, ratio, yuan};
@@ -109,7 +110,10 @@ pub fn reps(x: &RepInputs) -> PolarsResult<Vec<RepRow>> {
             .map(|r| (r.1, r.2))
             .unwrap_or((0, 0))
     };
-    let mut cadence: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    // Looked up by owner only: a hash per customer, where an ordered map
+    // compares owner names at every level of its tree (0.11-0.15 s
+    // against 0.17-0.18 s for 1M customers).
+    let mut cadence: FastMap<&str, (usize, usize)> = FastMap::default();
     for c in x.cadence {
         let e = cadence.entry(c.owner.as_str()).or_default();
         e.0 += 1;
