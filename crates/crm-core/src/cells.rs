@@ -16,7 +16,7 @@ use crate::normalize::phone::{check_phone, PhoneCheck};
 use crate::normalize::satisfaction::{parse_satisfaction, parse_yes_no};
 use crate::normalize::source::parse_source;
 use crate::normalize::stage::{Pipeline, StageParse};
-use crate::normalize::text::{clean_text, clean_text_cow, clean_text_owned};
+use crate::normalize::text::{clean_text, clean_text_cow};
 use crate::schema::{Field, FieldKind};
 
 /// What the cell normalizer needs besides the cell.
@@ -72,8 +72,11 @@ pub fn raises_nothing(field: Field) -> bool {
     }
 }
 
-/// Normalizes one non-blank cell of a column mapped to `field`.
-pub fn normalize_cell(field: Field, cell: &Cell, ctx: &CellContext) -> CellResult {
+/// Normalizes one non-blank cell of a column mapped to `field`. `written`
+/// is the cell's text as the record keeps it (what [`cell_text`] shows, ID
+/// numbers masked, as in `cell` when it is a text cell): a text value equal
+/// to it shares its allocation.
+pub fn normalize_cell(field: Field, cell: &Cell, written: &Text, ctx: &CellContext) -> CellResult {
     if let Cell::Error(_) = cell {
         return CellResult::finding(Code::ErrorCell);
     }
@@ -83,11 +86,11 @@ pub fn normalize_cell(field: Field, cell: &Cell, ctx: &CellContext) -> CellResul
         FieldKind::Budget => budget_cell(cell),
         FieldKind::Period => period_cell(cell),
         _ => {
-            let text = clean_text_owned(cell.display());
+            let text = clean_text_cow(written);
             if text.is_empty() {
                 return CellResult::default();
             }
-            text_cell(field, text, ctx)
+            text_cell(field, &text, written, ctx)
         }
     }
 }
@@ -188,64 +191,67 @@ fn period_cell(cell: &Cell) -> CellResult {
 }
 
 /// Every text-based kind.
-fn text_cell(field: Field, text: String, ctx: &CellContext) -> CellResult {
+fn text_cell(field: Field, text: &str, written: &Text, ctx: &CellContext) -> CellResult {
+    // A value that is the text as written shares its allocation.
+    let text_value = |s: &str| {
+        Value::Text(if s == written.as_str() {
+            written.clone()
+        } else {
+            Text::from(s)
+        })
+    };
     match field.kind() {
-        FieldKind::Stage => match ctx.pipeline.parse(&text) {
+        FieldKind::Stage => match ctx.pipeline.parse(text) {
             StageParse::Known(i) => CellResult::value(Value::Stage(i)),
             StageParse::Nonstandard => CellResult::finding(Code::NonstandardStage),
         },
-        FieldKind::DealStatus => match deal_status(&text) {
-            Some(s) => CellResult::value(Value::Text(Text::from(s.to_string()))),
+        FieldKind::DealStatus => match deal_status(text) {
+            Some(s) => CellResult::value(text_value(s)),
             None => CellResult::default(),
         },
-        FieldKind::Grade => match parse_grade(&text) {
+        FieldKind::Grade => match parse_grade(text) {
             Some(g) => CellResult::value(Value::Grade(g)),
             None => CellResult::finding(Code::UnknownGrade),
         },
-        FieldKind::Source => match parse_source(&text) {
-            Some(s) => CellResult::value(Value::Text(Text::from(s.to_string()))),
-            None => CellResult::value(Value::Text(Text::from("其他".to_string())))
-                .and(Code::UnknownSource),
+        FieldKind::Source => match parse_source(text) {
+            Some(s) => CellResult::value(text_value(s)),
+            None => CellResult::value(text_value("其他")).and(Code::UnknownSource),
         },
-        FieldKind::Method => {
-            CellResult::value(Value::Text(Text::from(parse_method(&text).to_string())))
-        }
-        FieldKind::Industry => match map_industry(&text) {
+        FieldKind::Method => CellResult::value(text_value(parse_method(text))),
+        FieldKind::Industry => match map_industry(text) {
             Some(m) => CellResult::value(Value::Industry(std::sync::Arc::new(m))),
-            None => CellResult::value(Value::Text(Text::from(text))).and(Code::UnknownIndustry),
+            None => CellResult::value(text_value(text)).and(Code::UnknownIndustry),
         },
-        FieldKind::Phone => match check_phone(&text) {
+        FieldKind::Phone => match check_phone(text) {
             PhoneCheck::Mobile(n) if ctx.config.pii.flag_mobile => {
-                CellResult::value(Value::Text(Text::from(n))).and(Code::PersonalPhone)
+                CellResult::value(text_value(&n)).and(Code::PersonalPhone)
             }
             PhoneCheck::Mobile(n) | PhoneCheck::Landline(n) | PhoneCheck::Service(n) => {
-                CellResult::value(Value::Text(Text::from(n)))
+                CellResult::value(text_value(&n))
             }
             PhoneCheck::Invalid => CellResult::finding(Code::InvalidPhone),
         },
-        FieldKind::Email => match check_email(&text) {
+        FieldKind::Email => match check_email(text) {
             EmailCheck::Valid { personal: true } => {
-                CellResult::value(Value::Text(Text::from(text))).and(Code::PersonalEmail)
+                CellResult::value(text_value(text)).and(Code::PersonalEmail)
             }
-            EmailCheck::Valid { personal: false } => {
-                CellResult::value(Value::Text(Text::from(text)))
-            }
+            EmailCheck::Valid { personal: false } => CellResult::value(text_value(text)),
             EmailCheck::Invalid => CellResult::finding(Code::InvalidEmail),
         },
-        FieldKind::Satisfaction => match parse_satisfaction(&text) {
+        FieldKind::Satisfaction => match parse_satisfaction(text) {
             Some(s) if (1.0..=5.0).contains(&s) => CellResult::value(Value::Number(s)),
             _ => CellResult::finding(Code::InvalidSatisfaction),
         },
-        FieldKind::Probability => match parse_probability(&text) {
+        FieldKind::Probability => match parse_probability(text) {
             Some(p) => CellResult::value(Value::Number(p)),
             None => CellResult::default(),
         },
-        FieldKind::YesNo => match parse_yes_no(&text) {
+        FieldKind::YesNo => match parse_yes_no(text) {
             Some(b) => CellResult::value(Value::YesNo(b)),
-            None => CellResult::value(Value::Text(Text::from(text))),
+            None => CellResult::value(text_value(text)),
         },
-        FieldKind::Person if field == Field::ContactName && is_unmasked_chinese_name(&text) => {
-            CellResult::value(Value::Text(Text::from(text))).and(Code::UnmaskedContactName)
+        FieldKind::Person if field == Field::ContactName && is_unmasked_chinese_name(text) => {
+            CellResult::value(text_value(text)).and(Code::UnmaskedContactName)
         }
         FieldKind::Person
         | FieldKind::Text
@@ -255,7 +261,7 @@ fn text_cell(field: Field, text: String, ctx: &CellContext) -> CellResult {
         | FieldKind::Date
         | FieldKind::DateTime
         | FieldKind::Amount
-        | FieldKind::Budget => CellResult::value(Value::Text(Text::from(text))),
+        | FieldKind::Budget => CellResult::value(text_value(text)),
     }
 }
 
@@ -330,7 +336,7 @@ mod tests {
         assert!(silent.contains(&Field::Summary) && !silent.contains(&Field::ContactName));
         for f in silent {
             for t in texts {
-                let r = normalize_cell(f, &Cell::Text(t.into()), &ctx);
+                let r = normalize_cell(f, &Cell::Text(t.into()), &Text::from(t), &ctx);
                 assert!(
                     r.findings.is_empty(),
                     "{f:?} raised {:?} on {t}",

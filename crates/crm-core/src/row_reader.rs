@@ -498,14 +498,7 @@ fn normalize_one(c: usize, cell: &Cell, mapping: Option<Field>, ctx: &RowContext
             } else {
                 cell
             };
-            let mut result = normalize_cell(field, cell, &cell_ctx);
-            // Text kept as written shares the original's allocation.
-            if let Some(Value::Text(value)) = &mut result.value {
-                if *value == text {
-                    *value = text.clone();
-                }
-            }
-            Outcome::Mapped(result)
+            Outcome::Mapped(normalize_cell(field, cell, &text, &cell_ctx))
         }
     };
     let shown_by_value = match &outcome {

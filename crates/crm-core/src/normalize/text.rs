@@ -9,14 +9,6 @@ pub fn clean_text(s: &str) -> String {
     clean_text_cow(s).into_owned()
 }
 
-/// [`clean_text`] of an owned text, given back as it is when clean already.
-pub fn clean_text_owned(s: String) -> String {
-    if is_clean(&s) {
-        return s;
-    }
-    clean_changed(&s)
-}
-
 /// [`clean_text`], borrowing `s` when it is clean already (most cells).
 pub fn clean_text_cow(s: &str) -> std::borrow::Cow<'_, str> {
     if is_clean(s) {
@@ -27,14 +19,16 @@ pub fn clean_text_cow(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// [`clean_text`] of a text that may change.
 fn clean_changed(s: &str) -> String {
-    let nfkc: String = s.nfkc().collect();
+    let nfkc = wide_ascii_folded(s).unwrap_or_else(|| s.nfkc().collect());
+    let unified;
+    let lines = if nfkc.contains('\r') {
+        unified = nfkc.replace("\r\n", "\n").replace('\r', "\n");
+        &unified
+    } else {
+        &nfkc
+    };
     let mut out = String::with_capacity(nfkc.len());
-    for (i, line) in nfkc
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .split('\n')
-        .enumerate()
-    {
+    for (i, line) in lines.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
@@ -51,7 +45,29 @@ fn clean_changed(s: &str) -> String {
             }
         }
     }
-    out.trim().to_string()
+    let end = out.trim_end().len();
+    out.truncate(end);
+    let start = out.len() - out.trim_start().len();
+    out.drain(..start);
+    out
+}
+
+/// The NFKC form of a text of [plain](is_plain) characters, full-width
+/// ASCII forms (U+FF01–U+FF5E: `，；（）：`) and ideographic spaces, the
+/// text of most Chinese cells that are not clean: NFKC gives each of
+/// those the ASCII character it stands for, and composes none of them
+/// with its neighbours. `None` for any other text.
+fn wide_ascii_folded(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        out.push(match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0)?,
+            '\u{3000}' => ' ',
+            c if is_plain(c) => c,
+            _ => return None,
+        });
+    }
+    Some(out)
 }
 
 /// True when [`clean_text`] would return `s` unchanged (most cells): NFKC
@@ -175,6 +191,21 @@ mod tests {
         assert!(!is_clean("ＡＢＣ"));
     }
 
+    /// Full-width ASCII forms and ideographic spaces among plain text are
+    /// folded as NFKC folds them; any other character leaves it to NFKC.
+    #[test]
+    fn wide_ascii_is_folded_as_nfkc_folds_it() {
+        let wide = ('\u{FF01}'..='\u{FF5E}').chain(['\u{3000}']);
+        for c in wide {
+            let text = format!("甲{c}a{c}{c}1");
+            let folded = wide_ascii_folded(&text);
+            assert_eq!(folded, Some(text.nfkc().collect::<String>()), "{c:?}");
+        }
+        for text in ["甲\u{FF61}", "㈱", "e\u{301}", "ﬁ", "\u{FF5F}"] {
+            assert_eq!(wide_ascii_folded(text), None, "{text:?}");
+        }
+    }
+
     #[test]
     fn clean_text_cases() {
         assert_eq!(clean_text("  ＡＢＣ  公司 "), "ABC 公司");
@@ -182,6 +213,12 @@ mod tests {
         assert_eq!(clean_text("CRM 系统\r\n数据 分析"), "CRM 系统\n数据 分析");
         assert_eq!(clean_text("   "), "");
         assert_eq!(clean_text("（中国）"), "(中国)");
+        assert_eq!(
+            clean_text("\u{3000}甲，乙\u{3000}\u{3000}丙\u{3000}"),
+            "甲,乙 丙"
+        );
+        assert_eq!(clean_text("甲\r\n\u{3000}乙 \r丙\r"), "甲\n乙\n丙");
+        assert_eq!(clean_text("\n\n a\n\nb\n "), "a\n\nb");
     }
 
     #[test]
