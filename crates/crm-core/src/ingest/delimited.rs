@@ -737,7 +737,25 @@ struct RowParser<'a> {
     spare: Vec<String>,
     /// Where the last record read starts in `bytes`, and its 0-based row.
     last_record: Option<(usize, usize)>,
+    delimiter: u8,
+    /// True when rows that are whole lines are split without the `csv`
+    /// reader ([`whole_line`]); false reads every row with it.
+    split_lines: bool,
+    /// Where the next row starts while rows are split from whole lines
+    /// (the `csv` reader is then behind); `None` while it reads them.
+    line_at: Option<usize>,
+    /// Rows the `csv` reader still reads before lines are split again.
+    csv_left: usize,
+    /// Rows it was given the last time a line needed it.
+    csv_rows: usize,
+    /// Lines split since the `csv` reader last took over.
+    lines_split: usize,
 }
+
+/// Most rows the `csv` reader is given at once where lines that need it
+/// come close together (a file whose every line quotes a field): moving
+/// it to a new place drops what it has read ahead.
+const CSV_ROWS_AT_MOST: usize = 256;
 
 impl<'a> RowParser<'a> {
     fn new(
@@ -761,6 +779,12 @@ impl<'a> RowParser<'a> {
             done: false,
             spare: Vec::new(),
             last_record: None,
+            delimiter,
+            split_lines: true,
+            line_at: None,
+            csv_left: 0,
+            csv_rows: 1,
+            lines_split: 0,
         };
         parser.restart_at(start, first_row);
         parser
@@ -782,6 +806,28 @@ impl<'a> RowParser<'a> {
         self.next_row = row;
         self.done = moved.is_err();
         self.last_record = None;
+        self.line_at = None;
+        self.csv_left = 0;
+    }
+
+    /// Moves the `csv` reader to byte `at`, where the lines split so far
+    /// end, for the row there and the next `rows` (more when the lines
+    /// split since it last took over were few).
+    fn hand_to_csv(&mut self, at: usize) {
+        let mut position = csv::Position::new();
+        position.set_byte(at as u64);
+        let moved = self
+            .reader
+            .seek_raw(std::io::SeekFrom::Start(at as u64), position);
+        self.done = moved.is_err();
+        self.line_at = None;
+        self.csv_rows = if self.lines_split < FEW_LINES_ALONE {
+            (self.csv_rows * 2).min(CSV_ROWS_AT_MOST)
+        } else {
+            1
+        };
+        self.csv_left = self.csv_rows;
+        self.lines_split = 0;
     }
 
     /// Notes the record just read, at 0-based row `row`.
@@ -809,6 +855,9 @@ impl<'a> RowParser<'a> {
     /// Where a new parser would go on after the rows given so far, as an
     /// offset in the whole text; `None` at the end of the text.
     fn resume_at(&self) -> Option<usize> {
+        if let Some(at) = self.line_at {
+            return (at < self.bytes.len()).then_some(at);
+        }
         // A record held behind blank rows (as cells or as a width) is
         // read already: a parser resuming after it would skip it.
         if self.done || self.blanks > 0 || self.held.is_some() || self.held_width.is_some() {
@@ -883,6 +932,20 @@ impl RowParser<'_> {
             *row = held;
             return Some(Ok(()));
         }
+        if self.split_lines && self.line_at.is_none() && self.csv_left == 0 {
+            self.line_at = self.resume_at();
+        }
+        if let Some(at) = self.line_at {
+            if let Some(line) = whole_line(self.bytes, at) {
+                return Some(self.split_line(at, line, row));
+            }
+            if at >= self.bytes.len() {
+                self.done = true;
+                return None;
+            }
+            self.hand_to_csv(at);
+        }
+        self.csv_left = self.csv_left.saturating_sub(1);
         // Byte records: no UTF-8 errors; stop on anything else.
         if self.done
             || !matches!(
@@ -918,36 +981,48 @@ impl RowParser<'_> {
     /// Makes `row` the cells of the record just read, reusing the text
     /// buffers of the cells it held.
     fn fill(&mut self, row: &mut Vec<Cell>) {
-        let max = self.limits.max_cell_chars;
-        self.recycle(row, self.bytes_record.len());
-        for (c, field) in self.bytes_record.iter().enumerate() {
-            if c == row.len() {
-                row.push(Cell::Empty);
-            }
-            if field.is_empty() {
-                if let Cell::Text(s) = std::mem::replace(&mut row[c], Cell::Empty) {
-                    self.spare.push(s);
-                }
-                continue;
-            }
-            if !matches!(row[c], Cell::Text(_)) {
-                row[c] = Cell::Text(self.spare.pop().unwrap_or_default());
-            }
-            if let Cell::Text(text) = &mut row[c] {
-                text.clear();
-                self.decoding.append(field, text);
-                cut_in_place(text, max);
-            }
+        let fields = self.bytes_record.iter();
+        let cells = TextCells {
+            decoding: self.decoding,
+            max_chars: self.limits.max_cell_chars,
+            spare: &mut self.spare,
+        };
+        cells.fill(row, fields, self.bytes_record.len());
+    }
+
+    /// Makes `row` the cells of `line`, the whole line at byte `at` (a
+    /// record as the `csv` reader would read it, see [`whole_line`]).
+    fn split_line(
+        &mut self,
+        at: usize,
+        line: &[u8],
+        row: &mut Vec<Cell>,
+    ) -> Result<(), DelimitedOverflow> {
+        let delimiter = self.delimiter;
+        self.last_record = Some((at, self.next_row));
+        let width = 1 + line.iter().filter(|&&b| b == delimiter).count();
+        if width > self.limits.max_columns {
+            self.done = true;
+            self.line_at = None;
+            return Err(DelimitedOverflow::Columns {
+                row: self.next_row + 1,
+            });
         }
+        self.next_row += 1;
+        self.lines_split += 1;
+        self.line_at = Some(after_line(self.bytes, at, line));
+        let cells = TextCells {
+            decoding: self.decoding,
+            max_chars: self.limits.max_cell_chars,
+            spare: &mut self.spare,
+        };
+        cells.fill(row, line.split(|&b| b == delimiter), width);
+        Ok(())
     }
 
     /// Cuts `row` to `len` cells, keeping the text buffers of those cut.
     fn recycle(&mut self, row: &mut Vec<Cell>, len: usize) {
-        for cell in row.drain(len.min(row.len())..) {
-            if let Cell::Text(s) = cell {
-                self.spare.push(s);
-            }
-        }
+        recycle(row, len, &mut self.spare);
     }
 
     /// Runs `each` on every row with its 0-based index in the sheet, one
@@ -969,6 +1044,72 @@ impl Iterator for RowParser<'_> {
         let mut row = Vec::new();
         self.next_into(&mut row).map(|r| r.map(|()| row))
     }
+}
+
+/// How the fields of a row become its cells' text.
+struct TextCells<'s> {
+    decoding: Decoding,
+    /// Characters a cell keeps ([`DelimitedLimits::max_cell_chars`]).
+    max_chars: usize,
+    /// Text buffers of cells that became empty, reused for the next cells
+    /// with text (a column often alternates between empty and not).
+    spare: &'s mut Vec<String>,
+}
+
+impl TextCells<'_> {
+    /// Makes `row` the cells of `fields` (`len` of them), reusing the text
+    /// buffers of the cells it held.
+    fn fill<'f>(self, row: &mut Vec<Cell>, fields: impl Iterator<Item = &'f [u8]>, len: usize) {
+        recycle(row, len, self.spare);
+        for (c, field) in fields.enumerate() {
+            if c == row.len() {
+                row.push(Cell::Empty);
+            }
+            if field.is_empty() {
+                if let Cell::Text(s) = std::mem::replace(&mut row[c], Cell::Empty) {
+                    self.spare.push(s);
+                }
+                continue;
+            }
+            if !matches!(row[c], Cell::Text(_)) {
+                row[c] = Cell::Text(self.spare.pop().unwrap_or_default());
+            }
+            if let Cell::Text(text) = &mut row[c] {
+                text.clear();
+                self.decoding.append(field, text);
+                cut_in_place(text, self.max_chars);
+            }
+        }
+    }
+}
+
+/// Cuts `row` to `len` cells, keeping the text buffers of those cut in `spare`.
+fn recycle(row: &mut Vec<Cell>, len: usize, spare: &mut Vec<String>) {
+    for cell in row.drain(len.min(row.len())..) {
+        if let Cell::Text(s) = cell {
+            spare.push(s);
+        }
+    }
+}
+
+/// The line at byte `at` of `bytes`, cut before its line feed (and the
+/// carriage return before that), when it is a record that the `csv`
+/// reader would read as the line split at each delimiter: not blank (the
+/// reader skips blank lines), ended by a line feed (the last line may end
+/// in a quote left open), with no quote and no other carriage return.
+fn whole_line(bytes: &[u8], at: usize) -> Option<&[u8]> {
+    let rest = bytes.get(at..)?;
+    let line = &rest[..memchr::memchr(b'\n', rest)?];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let plain = !line.is_empty() && memchr::memchr2(b'"', b'\r', line).is_none();
+    plain.then_some(line)
+}
+
+/// The byte after the line feed that ends the line at `at`, `line` long
+/// without it ([`whole_line`]).
+fn after_line(bytes: &[u8], at: usize, line: &[u8]) -> usize {
+    let end = at + line.len();
+    end + if bytes.get(end) == Some(&b'\r') { 2 } else { 1 }
 }
 
 /// A quote opened in the last record of a text and never closed: the
@@ -1452,6 +1593,57 @@ mod tests {
                     limits.max_columns,
                     limits.max_cells
                 );
+            }
+        }
+    }
+
+    /// Everything a parser tells, row by row, from byte `start`: each row
+    /// (or overflow) with the place a pass would resume at after it, then
+    /// the quote the text ends in.
+    fn parsed(bytes: &[u8], start: usize, limits: &DelimitedLimits, split_lines: bool) -> String {
+        let mut parser = RowParser::new(bytes, Decoding::Utf8, start, 0, b',', limits);
+        parser.split_lines = split_lines;
+        let mut told = Vec::new();
+        let mut row = vec![Cell::Text("stale".into())];
+        while let Some(next) = parser.next_into(&mut row) {
+            let got = next.map(|()| texts(std::slice::from_ref(&row)));
+            told.push(format!("{got:?} → {:?}", parser.resume_at()));
+        }
+        told.push(format!("{:?}", parser.unclosed_quote(b',')));
+        told.join("\n")
+    }
+
+    /// Rows split from whole lines are the rows the `csv` reader reads,
+    /// from any line start, over lines that need the reader now and then
+    /// or one after another, whatever the limits.
+    #[test]
+    fn lines_split_alone_give_what_the_csv_reader_gives() {
+        let mut narrow = unlimited();
+        narrow.max_columns = 2;
+        let mut texts = small_texts();
+        // Long stretches of plain lines between others, and many others
+        // in a row (the reader is given more rows each time).
+        let plain = "p,1,2\n".repeat(20);
+        let quoted = "\"q\nr\",1\n".repeat(40);
+        for text in [
+            format!("{plain}\"x\ny\",z\n{plain}\n\n{plain}c\rd\n{plain}"),
+            format!("{quoted}{plain}{quoted}a,b\n\"open\n{plain}"),
+            format!("{plain}{quoted}\r\n\r\n{plain}end"),
+        ] {
+            texts.push(text.into_bytes());
+        }
+        for text in texts {
+            let starts = (0..text.len()).filter(|&i| i == 0 || text[i - 1] == b'\n');
+            for start in starts {
+                for limits in [unlimited(), narrow] {
+                    assert_eq!(
+                        parsed(&text, start, &limits, true),
+                        parsed(&text, start, &limits, false),
+                        "{:?} from {start}, max columns {}",
+                        String::from_utf8_lossy(&text),
+                        limits.max_columns
+                    );
+                }
             }
         }
     }
