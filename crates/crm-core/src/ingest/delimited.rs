@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use super::encoding::FileText;
+use super::gb_pairs;
 use crate::model::Cell;
 
 /// The delimiters [`sniff_delimiter`] chooses from, in order of preference on a tie.
@@ -687,6 +688,14 @@ impl Decoding {
 
     /// Appends the text of a field to `out`, decoding straight into it.
     fn append(self, field: &[u8], out: &mut String) {
+        let Decoding::Gb(enc) = self else {
+            // Checked once: a valid field is copied as it is.
+            match std::str::from_utf8(field) {
+                Ok(text) => out.push_str(text),
+                Err(_) => out.push_str(&String::from_utf8_lossy(field)),
+            }
+            return;
+        };
         // A field of bytes below 0x80 holds no GBK / GB18030 lead byte, so
         // it is ASCII text as it is: dates, numbers, codes and phones are
         // copied without a decoder.
@@ -694,18 +703,19 @@ impl Decoding {
             out.push_str(std::str::from_utf8(field).unwrap_or_default());
             return;
         }
-        if let Decoding::Gb(enc) = self {
-            let mut decoder = enc.new_decoder_without_bom_handling();
-            if let Some(room) = decoder.max_utf8_buffer_length(field.len()) {
-                let at = out.len();
-                out.reserve(room);
-                // With that room the whole field is decoded in one call.
-                let (result, _, _) = decoder.decode_to_string(field, out, true);
-                if result == encoding_rs::CoderResult::InputEmpty {
-                    return;
-                }
-                out.truncate(at);
+        if gb_pairs::decodes(enc) && gb_pairs::append(field, out) {
+            return;
+        }
+        let mut decoder = enc.new_decoder_without_bom_handling();
+        if let Some(room) = decoder.max_utf8_buffer_length(field.len()) {
+            let at = out.len();
+            out.reserve(room);
+            // With that room the whole field is decoded in one call.
+            let (result, _, _) = decoder.decode_to_string(field, out, true);
+            if result == encoding_rs::CoderResult::InputEmpty {
+                return;
             }
+            out.truncate(at);
         }
         out.push_str(&self.text(field));
     }

@@ -7,6 +7,7 @@ pub mod delimited;
 pub mod encoding;
 pub mod excel;
 pub mod file_bytes;
+mod gb_pairs;
 pub mod header;
 mod ods_guard;
 mod ods_merges;
