@@ -176,12 +176,23 @@ fn prepare(s: &str) -> Result<Prepared, AmountError> {
             c => c,
         })
         .collect();
+    // Most amounts hold none of the words: a word is looked for only when
+    // its first byte is in the text (removing words keeps that so), and a
+    // copy without it is made only when it is found.
+    let mut bytes_in = [false; 256];
+    text.bytes().for_each(|b| bytes_in[usize::from(b)] = true);
+    let holds = |text: &str, word: &str| {
+        let first = word.as_bytes().first();
+        first.is_some_and(|&b| bytes_in[usize::from(b)]) && text.contains(word)
+    };
     for w in CURRENCY.iter().chain(APPROX) {
-        text = text.replace(w, "");
+        if holds(&text, w) {
+            text = text.replace(w, "");
+        }
     }
     let mut bound = false;
     for w in BOUND {
-        if text.contains(w) {
+        if holds(&text, w) {
             bound = true;
             text = text.replace(w, "");
         }
