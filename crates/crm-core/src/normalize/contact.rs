@@ -165,7 +165,13 @@ pub fn is_unmasked_chinese_name(s: &str) -> bool {
     if !(2..=4).contains(&chars.len()) || !chars.iter().all(|c| is_cjk(*c)) {
         return false;
     }
-    if TITLES.iter().any(|t| text.contains(t)) {
+    // A title is looked for only where its first character is: a name
+    // holds at most four, and every name of a customer table is asked.
+    let holds = |title: &&str| {
+        let first = title.chars().next();
+        first.is_some_and(|f| chars.contains(&f)) && text.contains(title)
+    };
+    if TITLES.iter().any(holds) {
         return false;
     }
     surname_len(&chars) > 0
