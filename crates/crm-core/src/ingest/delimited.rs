@@ -821,8 +821,10 @@ impl<'a> RowParser<'a> {
     }
 
     /// Moves the `csv` reader to byte `at`, where the lines split so far
-    /// end, for the row there and the next `rows` (more when the lines
-    /// split since it last took over were few).
+    /// end, for the row there and as many after it as make
+    /// [`RowParser::csv_rows`] (twice as many as the last time, up to
+    /// [`CSV_ROWS_AT_MOST`], when the lines split since it last took over
+    /// were few; else one).
     fn hand_to_csv(&mut self, at: usize) {
         let mut position = csv::Position::new();
         position.set_byte(at as u64);
